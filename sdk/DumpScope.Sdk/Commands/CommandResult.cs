@@ -1,0 +1,133 @@
+namespace DumpScope.Sdk.Commands;
+
+/// <summary>
+/// What a command returns: blocks of data (tables, records, text), warnings, and an error when it failed.
+/// Renderers (text, JSON, TUI) format it; commands never format for a particular output.
+/// </summary>
+public sealed class CommandResult
+{
+    /// <summary>The data blocks in order.</summary>
+    public List<ResultBlock> Blocks { get; } = [];
+
+    /// <summary>Problems that did not stop the command (a cache marked unreadable, a list cut by a cycle).</summary>
+    public List<string> Warnings { get; } = [];
+
+    /// <summary>Why the command failed, or null when it succeeded.</summary>
+    public string? Error { get; set; }
+
+    /// <summary>True when the command failed.</summary>
+    public bool Failed => Error is not null;
+
+    /// <summary>A failed result.</summary>
+    public static CommandResult Fail(string error) => new() { Error = error };
+
+    /// <summary>A result of one text block.</summary>
+    public static CommandResult FromText(params string[] lines)
+    {
+        var result = new CommandResult();
+        result.Blocks.Add(new TextBlock(lines));
+        return result;
+    }
+
+    /// <summary>Adds a block and returns it.</summary>
+    public T Add<T>(T block) where T : ResultBlock
+    {
+        Blocks.Add(block);
+        return block;
+    }
+}
+
+/// <summary>A part of a result.</summary>
+public abstract class ResultBlock
+{
+    /// <summary>Optional title ("CPU 0 KMEM_CACHE_CPU").</summary>
+    public string? Title { get; init; }
+}
+
+/// <summary>Lines of text (for output that is prose, like a log).</summary>
+public sealed class TextBlock(IEnumerable<string> lines) : ResultBlock
+{
+    /// <summary>The lines.</summary>
+    public List<string> Lines { get; } = lines.ToList();
+}
+
+/// <summary>A table column: a name and how its cells are formatted.</summary>
+/// <param name="Name">Header as printed ("OBJSIZE").</param>
+/// <param name="Kind">How cells are formatted and aligned.</param>
+/// <param name="Key">Stable JSON field name; defaults to the lower-cased name.</param>
+public sealed record Column(string Name, CellKind Kind = CellKind.Text, string? Key = null)
+{
+    /// <summary>The JSON field name.</summary>
+    public string JsonKey => Key ?? Name.ToLowerInvariant().Replace(' ', '_').Replace('%', 'p');
+}
+
+/// <summary>A table: typed columns and rows.</summary>
+public sealed class TableBlock : ResultBlock
+{
+    /// <summary>Creates a table with columns.</summary>
+    public TableBlock(params Column[] columns) => Columns = columns;
+
+    /// <summary>The columns.</summary>
+    public IReadOnlyList<Column> Columns { get; }
+
+    /// <summary>The rows.</summary>
+    public List<TableRow> Rows { get; } = [];
+
+    /// <summary>Adds a row of cells and returns it.</summary>
+    public TableRow AddRow(params Cell[] cells)
+    {
+        if (cells.Length != Columns.Count)
+            throw new ArgumentException($"row has {cells.Length} cells, table has {Columns.Count} columns");
+        var row = new TableRow(cells);
+        Rows.Add(row);
+        return row;
+    }
+}
+
+/// <summary>A table row: cells, where Enter leads, and a problem marker.</summary>
+public sealed class TableRow(Cell[] cells)
+{
+    /// <summary>Cells, one per column.</summary>
+    public Cell[] Cells { get; } = cells;
+
+    /// <summary>Where this row leads (first is the default for Enter).</summary>
+    public List<NavigationTarget> Targets { get; } = [];
+
+    /// <summary>What is wrong with this row's entry, when something is ("name unreadable: page excluded…").</summary>
+    public string? Problem { get; set; }
+
+    /// <summary>Adds a navigation target and returns the row.</summary>
+    public TableRow WithTarget(string label, string command)
+    {
+        Targets.Add(new NavigationTarget(label, command));
+        return this;
+    }
+}
+
+/// <summary>Name/value fields of one thing (a task's details, sys facts).</summary>
+public sealed class RecordBlock : ResultBlock
+{
+    /// <summary>The fields in display order.</summary>
+    public List<RecordField> Fields { get; } = [];
+
+    /// <summary>Where the record leads.</summary>
+    public List<NavigationTarget> Targets { get; } = [];
+
+    /// <summary>Adds a field and returns the block.</summary>
+    public RecordBlock Add(string name, Cell value, NavigationTarget? target = null)
+    {
+        Fields.Add(new RecordField(name, value, target));
+        return this;
+    }
+}
+
+/// <summary>A field of a record.</summary>
+/// <param name="Name">Field name as printed.</param>
+/// <param name="Value">Its value.</param>
+/// <param name="Target">Where the field leads, if anywhere.</param>
+public sealed record RecordField(string Name, Cell Value, NavigationTarget? Target = null);
+
+/// <summary>Where a row or field leads: a command to run (the TUI runs it on Enter).</summary>
+/// <param name="Label">What the user sees ("objects", "struct kmem_cache").</param>
+/// <param name="Command">The command line to run ("kmem -S kmalloc-64").</param>
+public sealed record NavigationTarget(string Label, string Command);

@@ -1,0 +1,229 @@
+using System.Buffers.Binary;
+using System.Text;
+using DumpScope.Sdk.Memory;
+using DumpScope.Sdk.Types;
+
+namespace DumpScope.Sdk.Kernel;
+
+/// <summary>
+/// A typed view of kernel memory: a type at an address. Member access by path (<c>obj["cpu_slab"]</c>,
+/// <c>obj["oo.x"]</c>, <c>obj["node[0]"]</c>), integers of any width and signedness, bitfields, pointers,
+/// arrays, bounded C strings and enums. Reads throw <see cref="MemoryFaultException"/> with the precise
+/// fault; the <c>Try…</c> forms return it instead. <see cref="Load"/> reads the object once (never past its
+/// runtime size) so that following member reads cost no further memory access.
+/// </summary>
+public sealed class KernelObject
+{
+    private readonly byte[]? _snapshot;
+    private readonly ulong _snapshotBase;
+
+    /// <summary>Creates a view of <paramref name="type"/> at <paramref name="address"/>.</summary>
+    public KernelObject(IKernel kernel, KernelType type, ulong address)
+        : this(kernel, type, address, 0, 0, null, 0)
+    {
+    }
+
+    private KernelObject(IKernel kernel, KernelType type, ulong address, int bitShift, uint bitSize, byte[]? snapshot, ulong snapshotBase)
+    {
+        Kernel = kernel;
+        Type = type;
+        Address = address;
+        BitShift = bitShift;
+        BitSize = bitSize;
+        _snapshot = snapshot;
+        _snapshotBase = snapshotBase;
+    }
+
+    /// <summary>The kernel this object lives in.</summary>
+    public IKernel Kernel { get; }
+
+    /// <summary>The object's declared type.</summary>
+    public KernelType Type { get; }
+
+    /// <summary>The object's address (of the byte holding its first bit, for bitfields).</summary>
+    public ulong Address { get; }
+
+    /// <summary>For a bitfield: bit position of its first bit within the byte at <see cref="Address"/>.</summary>
+    public int BitShift { get; }
+
+    /// <summary>For a bitfield: its width; 0 otherwise.</summary>
+    public uint BitSize { get; }
+
+    /// <summary>The C name of the type (typedefs kept).</summary>
+    public string TypeName => Type.DisplayName;
+
+    /// <summary>
+    /// Bytes a live object of this type occupies: the runtime size registered for the type (a trimmed
+    /// trailing array), else the declared size.
+    /// </summary>
+    public ulong Size => Kernel.RuntimeSizes.TryGet(Type.Resolve().DisplayName, out var live) ? live.Size : Type.Size;
+
+    /// <summary>A member by path; see <see cref="TypeExtensions.TryFindMember"/>.</summary>
+    public KernelObject this[string path] => Member(path);
+
+    /// <summary>A member by path ("list.next", "node[2]", "oo.x").</summary>
+    public KernelObject Member(string path)
+    {
+        var location = Type.Resolve().FindMember(path);
+        ulong bits = (ulong)BitShift + location.BitOffset;
+        return new KernelObject(Kernel, location.Type, Address + bits / 8, (int)(bits % 8), location.BitSize, _snapshot, _snapshotBase);
+    }
+
+    /// <summary>True when the type has the member path.</summary>
+    public bool HasMember(string path) => Type.Resolve().HasMember(path);
+
+    /// <summary>The same memory viewed as another type.</summary>
+    public KernelObject Cast(KernelType type) => new(Kernel, type, Address, BitShift, BitSize, _snapshot, _snapshotBase);
+
+    /// <summary>The same memory viewed as another type, by C name.</summary>
+    public KernelObject Cast(string typeName) => Cast(Kernel.Types.Require(typeName));
+
+    /// <summary>
+    /// Reads the whole object once (up to <see cref="Size"/>, the runtime size when registered) and returns a
+    /// view whose member reads are served from that copy. A fault part-way keeps the bytes read before it;
+    /// reads past them go to memory and report the fault.
+    /// </summary>
+    public KernelObject Load()
+    {
+        ulong size = Size;
+        if (size == 0 || size > 1 << 20) return this;
+        var buffer = new byte[size];
+        var result = Kernel.Memory.ReadVirtual(Address, buffer);
+        if (result.BytesRead == 0) return this;
+        if (!result.IsComplete) Array.Resize(ref buffer, result.BytesRead);
+        return new KernelObject(Kernel, Type, Address, BitShift, BitSize, buffer, Address);
+    }
+
+    /// <summary>Reads the object's bytes (at most its runtime size) or throws.</summary>
+    public byte[] ReadBytes() => ReadBytes((int)Math.Min(Size, int.MaxValue));
+
+    /// <summary>Reads <paramref name="count"/> bytes at the object's address or throws.</summary>
+    public byte[] ReadBytes(int count)
+    {
+        var buffer = new byte[count];
+        var fault = Read(Address, buffer);
+        if (fault is not null) throw new MemoryFaultException(fault);
+        return buffer;
+    }
+
+    /// <summary>The value as an unsigned integer (integers, enums, pointers, bools, bitfields).</summary>
+    public ulong ReadUnsigned()
+    {
+        if (!TryReadUnsigned(out var value, out var fault)) throw new MemoryFaultException(fault!);
+        return value;
+    }
+
+    /// <summary>The value as an unsigned integer, or the fault.</summary>
+    public bool TryReadUnsigned(out ulong value, out MemoryFault? fault)
+    {
+        value = 0;
+        var resolved = Type.Resolve();
+        int width = BitSize != 0 ? (int)((BitShift + BitSize + 7) / 8) : (int)resolved.Size;
+        if (width is <= 0 or > 16)
+            throw new InvalidOperationException($"{Type.DisplayName} at {Address:x} is not a scalar ({resolved.Size} bytes)");
+        Span<byte> buffer = stackalloc byte[16];
+        fault = Read(Address, buffer[..width]);
+        if (fault is not null) return false;
+        var raw = BinaryPrimitives.ReadUInt128LittleEndian(buffer);
+        if (BitSize != 0)
+        {
+            raw >>= BitShift;
+            raw &= (UInt128.One << (int)BitSize) - 1;
+        }
+        value = (ulong)raw;
+        return true;
+    }
+
+    /// <summary>The value as a signed integer (sign-extended from its width or bitfield size).</summary>
+    public long ReadSigned()
+    {
+        ulong raw = ReadUnsigned();
+        int bits = BitSize != 0 ? (int)BitSize : (int)Type.Resolve().Size * 8;
+        if (bits >= 64) return (long)raw;
+        int shift = 64 - bits;
+        return ((long)(raw << shift)) >> shift;
+    }
+
+    /// <summary>The value with the type's own signedness, as a long (unsigned 64-bit values keep their bit pattern).</summary>
+    public long ReadInteger() => Type.Resolve().IsSigned ? ReadSigned() : (long)ReadUnsigned();
+
+    /// <summary>The value of a pointer-sized member.</summary>
+    public ulong ReadPointer() => ReadUnsigned();
+
+    /// <summary>True when a pointer member holds NULL.</summary>
+    public bool IsNull => ReadPointer() == 0;
+
+    /// <summary>The object a pointer points to (its target type at the pointer's value).</summary>
+    public KernelObject Deref()
+    {
+        var resolved = Type.Resolve();
+        if (resolved.Kind != TypeKind.Pointer) throw new InvalidOperationException($"{Type.DisplayName} is not a pointer");
+        return new KernelObject(Kernel, resolved.Target ?? VoidType.Instance, ReadPointer());
+    }
+
+    /// <summary>Element <paramref name="index"/> of an array, or of the array a pointer points to.</summary>
+    public KernelObject Index(ulong index)
+    {
+        var resolved = Type.Resolve();
+        return resolved.Kind switch
+        {
+            TypeKind.Array => new KernelObject(Kernel, resolved.Target!, Address + index * resolved.Target!.Size, 0, 0, _snapshot, _snapshotBase),
+            TypeKind.Pointer => new KernelObject(Kernel, resolved.Target!, ReadPointer() + index * resolved.Target!.Size),
+            _ => throw new InvalidOperationException($"{Type.DisplayName} is neither an array nor a pointer"),
+        };
+    }
+
+    /// <summary>
+    /// A C string: the contents of a char array (bounded by its length) or the string a char pointer points to
+    /// (bounded by <paramref name="maxLength"/>).
+    /// </summary>
+    public string ReadString(int maxLength = 256)
+    {
+        var resolved = Type.Resolve();
+        if (resolved.Kind == TypeKind.Array)
+        {
+            int length = (int)Math.Min(resolved.Size == 0 ? (ulong)maxLength : resolved.Size, (ulong)maxLength);
+            var bytes = new byte[length];
+            var fault = Read(Address, bytes);
+            if (fault is not null) throw new MemoryFaultException(fault);
+            int nul = Array.IndexOf(bytes, (byte)0);
+            return Encoding.UTF8.GetString(bytes, 0, nul < 0 ? length : nul);
+        }
+        if (resolved.Kind == TypeKind.Pointer)
+        {
+            ulong target = ReadPointer();
+            return Kernel.Memory.ReadCString(target, maxLength);
+        }
+        throw new InvalidOperationException($"{Type.DisplayName} is not a string");
+    }
+
+    /// <summary>The enumerator name of an enum value, or null when the value has no name.</summary>
+    public string? EnumName()
+    {
+        var resolved = Type.Resolve();
+        long value = ReadInteger();
+        foreach (var e in resolved.Enumerators)
+            if (e.Value == value) return e.Name;
+        return null;
+    }
+
+    /// <summary>The object whose member <paramref name="memberPath"/> is at <paramref name="memberAddress"/> (the kernel's container_of).</summary>
+    public static KernelObject ContainerOf(IKernel kernel, ulong memberAddress, string typeName, string memberPath)
+    {
+        var type = kernel.Types.Require(typeName);
+        return new KernelObject(kernel, type, memberAddress - type.Resolve().FindMember(memberPath).Offset);
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"({Type.DisplayName}) 0x{Address:x}";
+
+    private MemoryFault? Read(ulong address, Span<byte> destination)
+    {
+        if (_snapshot is not null && address >= _snapshotBase && address + (ulong)destination.Length <= _snapshotBase + (ulong)_snapshot.Length)
+        {
+            _snapshot.AsSpan((int)(address - _snapshotBase), destination.Length).CopyTo(destination);
+            return null;
+        }
+        return Kernel.Memory.ReadVirtual(address, destination).Fault;
+    }
+}

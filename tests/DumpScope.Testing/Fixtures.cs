@@ -1,0 +1,92 @@
+using ZstdSharp;
+
+namespace DumpScope.Testing;
+
+/// <summary>
+/// Finds the real kernel dumps: <c>DUMPSCOPE_FIXTURES</c>, else a <c>shared/fixtures</c> folder beside an
+/// ancestor of the test binaries (the repository checkout sits next to <c>shared/</c>), else the output
+/// folder of tests/fixtures/make-kdump.sh. Without fixtures, real-dump tests skip with the reason; under
+/// CI (<c>CI=true</c>) a missing fixture is a failure.
+/// </summary>
+public static class Fixtures
+{
+    private static readonly Lazy<string?> RootLazy = new(FindRoot);
+    private static readonly object DecompressLock = new();
+
+    /// <summary>The fixtures folder, or null.</summary>
+    public static string? Root => RootLazy.Value;
+
+    /// <summary>True when running under CI.</summary>
+    public static bool UnderCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The absolute path of a fixture file (relative to the fixtures root, e.g. "kd1/vmcore.kdump-zlib-d31").
+    /// Skips the test when absent (fails under CI). A name ending in .zst is decompressed once into a cache
+    /// folder and the decompressed path returned (ask for "kd1/vmcore.elf-d31").
+    /// </summary>
+    public static string Require(string relativePath)
+    {
+        var root = Root;
+        if (root is null) Missing($"no fixtures folder (set DUMPSCOPE_FIXTURES or place shared/fixtures beside the checkout)");
+        var path = Path.Combine(root!, relativePath);
+        if (File.Exists(path) || Directory.Exists(path)) return path;
+        if (File.Exists(path + ".zst")) return Decompressed(path + ".zst", relativePath);
+        Missing($"fixture '{relativePath}' not found under {root}");
+        return null!;
+    }
+
+    /// <summary>The kd1 kdump-compressed zlib dump.</summary>
+    public static string Kd1Zlib => Require("kd1/vmcore.kdump-zlib-d31");
+    /// <summary>The kd1 kdump-compressed LZO dump.</summary>
+    public static string Kd1Lzo => Require("kd1/vmcore.kdump-lzo-d31");
+    /// <summary>The kd1 flattened dump.</summary>
+    public static string Kd1Flat => Require("kd1/vmcore.kdump-zlib-d31.flat");
+    /// <summary>The kd1 ELF -d31 dump (decompressed once).</summary>
+    public static string Kd1Elf => Require("kd1/vmcore.elf-d31");
+    /// <summary>The q1 QEMU ELF dump (decompressed once).</summary>
+    public static string Q1Elf => Require("q1/vmcore.elf");
+    /// <summary>The kernel's System.map.</summary>
+    public static string SystemMap => Require("kernel-6.1.0-56-cloud-amd64/System.map-6.1.0-56-cloud-amd64");
+    /// <summary>The kernel's raw BTF.</summary>
+    public static string Btf => Require("kernel-6.1.0-56-cloud-amd64/vmlinux.btf");
+
+    private static void Missing(string reason)
+    {
+        if (UnderCi) throw new InvalidOperationException($"CI=true but {reason}");
+        Xunit.Skip.If(true, reason);
+    }
+
+    private static string Decompressed(string zstPath, string relativePath)
+    {
+        var cacheRoot = Environment.GetEnvironmentVariable("DUMPSCOPE_CACHE")
+            ?? Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "dumpscope", "fixtures");
+        var info = new FileInfo(zstPath);
+        var target = Path.Combine(cacheRoot, $"{relativePath.Replace('/', '_')}-{info.Length}");
+        lock (DecompressLock)
+        {
+            if (File.Exists(target)) return target;
+            Directory.CreateDirectory(cacheRoot);
+            var temp = target + $".part{Environment.ProcessId}";
+            using (var input = File.OpenRead(zstPath))
+            using (var decoder = new DecompressionStream(input))
+            using (var output = File.Create(temp))
+                decoder.CopyTo(output, 1 << 20);
+            File.Move(temp, target, overwrite: true);
+            return target;
+        }
+    }
+
+    private static string? FindRoot()
+    {
+        var env = Environment.GetEnvironmentVariable("DUMPSCOPE_FIXTURES");
+        if (!string.IsNullOrEmpty(env) && Directory.Exists(env)) return Path.GetFullPath(env);
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", "fixtures");
+            if (Directory.Exists(candidate)) return candidate;
+            var built = Path.Combine(dir.FullName, "tests", "fixtures", "out");
+            if (Directory.Exists(Path.Combine(built, "kd1"))) return built;
+        }
+        return null;
+    }
+}
