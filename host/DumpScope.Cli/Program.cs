@@ -1,0 +1,132 @@
+using DumpScope.Host.Rendering;
+using DumpScope.Host.Session;
+using DumpScope.Sdk.Commands;
+
+namespace DumpScope.Cli;
+
+/// <summary>The dumpscope executable.</summary>
+public static class Program
+{
+    /// <summary>Exit code when every command succeeded.</summary>
+    public const int Ok = 0;
+    /// <summary>Exit code when a command failed or the dump could not be opened.</summary>
+    public const int Failed = 1;
+    /// <summary>Exit code for a usage error.</summary>
+    public const int Usage = 2;
+
+    /// <summary>Entry point.</summary>
+    public static int Main(string[] args) => Run(args, Console.In, Console.Out, Console.Error, !Console.IsInputRedirected);
+
+    /// <summary>Runs with the given streams (tests call this).</summary>
+    public static int Run(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, bool interactive)
+    {
+        var cli = new CliOptions();
+        var root = cli.CreateRoot();
+        int exit = Ok;
+        root.SetAction(parse => exit = Execute(cli, parse, stdin, stdout, stderr, interactive));
+        var parseResult = root.Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            foreach (var error in parseResult.Errors) stderr.WriteLine($"dumpscope: {error.Message}");
+            stderr.WriteLine("dumpscope: --help shows the options");
+            return Usage;
+        }
+        int code = parseResult.Invoke(new System.CommandLine.InvocationConfiguration { Output = stdout, Error = stderr });
+        return code != 0 ? code : exit;
+    }
+
+    private static int Execute(CliOptions cli, System.CommandLine.ParseResult parse, TextReader stdin, TextWriter stdout, TextWriter stderr, bool interactive)
+    {
+        var commands = new List<string>(parse.GetValue(cli.Commands) ?? []);
+        var input = parse.GetValue(cli.Input);
+        if (input is not null)
+        {
+            if (!File.Exists(input)) { stderr.WriteLine($"dumpscope: command file not found: {input}"); return Usage; }
+            commands.AddRange(ReadScript(File.ReadAllLines(input)));
+        }
+
+        ulong? kaslr = null;
+        if (parse.GetValue(cli.Kaslr) is { } kaslrText)
+        {
+            if (!Arguments.TryParseAddress(kaslrText, out var k)) { stderr.WriteLine($"dumpscope: --kaslr: '{kaslrText}' is not hexadecimal"); return Usage; }
+            kaslr = k;
+        }
+
+        var options = new SessionOptions
+        {
+            DumpPath = parse.GetValue(cli.Dump),
+            VmlinuxPath = parse.GetValue(cli.Vmlinux),
+            SystemMapPath = parse.GetValue(cli.SystemMap),
+            BtfPath = parse.GetValue(cli.Btf),
+            Force = parse.GetValue(cli.Force),
+            ZeroExcluded = parse.GetValue(cli.ZeroExcluded),
+            KaslrOffset = kaslr,
+            Profile = parse.GetValue(cli.Profile),
+            Plugins = parse.GetValue(cli.Plugins)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            PluginDirectories = parse.GetValue(cli.PluginDirs) ?? [],
+            ManifestPath = parse.GetValue(cli.Manifest),
+        };
+
+        DumpScopeSession session;
+        try
+        {
+            session = DumpScopeSession.Create(options);
+        }
+        catch (UsageException e)
+        {
+            stderr.WriteLine($"dumpscope: {e.Message}");
+            return Usage;
+        }
+        catch (Exception e) when (e is InvalidDataException or NotSupportedException or IOException or UnauthorizedAccessException or Sdk.Memory.MemoryFaultException or Sdk.Types.TypeNotFoundException)
+        {
+            stderr.WriteLine($"dumpscope: {e.Message}");
+            return Failed;
+        }
+
+        using (session)
+        {
+            foreach (var note in session.Notes) stderr.WriteLine($"note: {note}");
+            bool json = parse.GetValue(cli.Json);
+            if (commands.Count > 0) return RunBatch(session, commands, json, stdout, stderr);
+            if (!interactive) return RunBatch(session, ReadScript(ReadAll(stdin)), json, stdout, stderr);
+            return Repl.Run(session, stdin, stdout, stderr, json);
+        }
+    }
+
+    /// <summary>Runs commands in order; non-zero when any failed.</summary>
+    internal static int RunBatch(DumpScopeSession session, IReadOnlyList<string> commands, bool json, TextWriter stdout, TextWriter stderr)
+    {
+        int exit = Ok;
+        foreach (var command in commands)
+        {
+            if (!json && commands.Count > 1) stdout.WriteLine($"dumpscope> {command}");
+            if (!Print(session, command, json, stdout, stderr, CancellationToken.None)) exit = Failed;
+        }
+        return exit;
+    }
+
+    /// <summary>Runs and prints one command; false when it failed.</summary>
+    internal static bool Print(ICommandRunner runner, string command, bool json, TextWriter stdout, TextWriter stderr, CancellationToken cancellation)
+    {
+        var result = runner.Run(command, cancellation);
+        if (json)
+        {
+            stdout.WriteLine(JsonRenderer.Render(command, result));
+            return !result.Failed;
+        }
+        var error = result.Error;
+        result.Error = null;
+        stdout.Write(TextRenderer.Render(result));
+        if (error is not null) stderr.WriteLine($"error: {error}");
+        result.Error = error;
+        return !result.Failed;
+    }
+
+    private static IEnumerable<string> ReadAll(TextReader reader)
+    {
+        while (reader.ReadLine() is { } line) yield return line;
+    }
+
+    private static List<string> ReadScript(IEnumerable<string> lines) =>
+        lines.Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
+}

@@ -1,0 +1,99 @@
+using DumpScope.Sdk.Commands;
+
+namespace DumpScope.Host.Commands;
+
+/// <summary>
+/// All commands of a session. A verb may be shared by several commands that differ by selector flag
+/// (<c>kmem -s</c> in the slab plugin, <c>kmem -i</c> in the memory plugin). Every command is also reachable
+/// as <c>plugin:verb</c>. When two plugins declare the same verb and selector, the first loaded keeps the
+/// plain name, both keep their qualified names, and a warning says so.
+/// </summary>
+public sealed class CommandRegistry
+{
+    private readonly Dictionary<string, List<RegisteredCommand>> _byVerb = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<RegisteredCommand> _all = [];
+
+    /// <summary>Conflicts found while registering.</summary>
+    public List<string> Warnings { get; } = [];
+
+    /// <summary>Every registered command, in registration order.</summary>
+    public IReadOnlyList<RegisteredCommand> All => _all;
+
+    /// <summary>Registers a command type from a plugin.</summary>
+    public void Add(Type commandType, string plugin)
+    {
+        var command = new RegisteredCommand(commandType, plugin);
+        _all.Add(command);
+        var attr = command.Attribute;
+        AddVerb($"{plugin}:{attr.Name}", command);
+        foreach (var verb in attr.Aliases.Prepend(attr.Name))
+        {
+            if (_byVerb.TryGetValue(verb, out var existing) && existing.FirstOrDefault(c => c.Attribute.Selector == attr.Selector) is { } clash)
+            {
+                Warnings.Add($"'{Describe(verb, attr.Selector)}' is declared by plugins '{clash.Plugin}' and '{plugin}': '{verb}' runs {clash.Plugin}'s; use '{plugin}:{attr.Name}' for the other");
+                continue;
+            }
+            AddVerb(verb, command);
+        }
+    }
+
+    /// <summary>
+    /// Finds the command for a line's words: the verb, then the selector flag among the remaining words, else the
+    /// verb's default (selector-less) command. Returns the command and the words to bind.
+    /// </summary>
+    public (RegisteredCommand Command, IReadOnlyList<string> Arguments) Resolve(IReadOnlyList<string> words)
+    {
+        if (words.Count == 0) throw new UsageException("empty command");
+        var verb = words[0];
+        if (!_byVerb.TryGetValue(verb, out var candidates))
+        {
+            var close = Suggest(verb);
+            throw new UsageException(close.Count > 0
+                ? $"unknown command '{verb}'; did you mean: {string.Join(", ", close)}?"
+                : $"unknown command '{verb}'; 'help' lists the commands");
+        }
+        var rest = words.Skip(1).ToList();
+        var selected = candidates.Where(c => c.Attribute.Selector is { } s && rest.Contains(s, StringComparer.Ordinal)).ToList();
+        if (selected.Count > 1)
+            throw new UsageException($"'{verb}' takes one of {string.Join(", ", selected.Select(c => c.Attribute.Selector))} at a time");
+        if (selected.Count == 1)
+        {
+            var command = selected[0];
+            // The selector is consumed unless the command also declares it as an option of its own.
+            if (!command.Options.Any(o => o.Attribute.Names.Contains(command.Attribute.Selector)))
+                rest.Remove(command.Attribute.Selector!);
+            return (command, rest);
+        }
+        var fallback = candidates.FirstOrDefault(c => c.Attribute.Selector is null);
+        if (fallback is null)
+            throw new UsageException($"'{verb}' needs one of: {string.Join(", ", candidates.Select(c => c.Invocation + "  (" + c.Attribute.Help + ")"))}");
+        return (fallback, rest);
+    }
+
+    /// <summary>Verbs close to a mistyped one (edit distance ≤ 2 or a shared prefix).</summary>
+    public IReadOnlyList<string> Suggest(string verb) =>
+        _byVerb.Keys.Where(k => !k.Contains(':'))
+            .Select(k => (k, d: Distance(k.ToLowerInvariant(), verb.ToLowerInvariant())))
+            .Where(x => x.d <= 2 || x.k.StartsWith(verb, StringComparison.OrdinalIgnoreCase) || verb.StartsWith(x.k, StringComparison.OrdinalIgnoreCase))
+            .OrderBy(x => x.d).ThenBy(x => x.k, StringComparer.Ordinal)
+            .Select(x => x.k).Take(5).ToArray();
+
+    private void AddVerb(string verb, RegisteredCommand command)
+    {
+        if (!_byVerb.TryGetValue(verb, out var list)) _byVerb[verb] = list = [];
+        list.Add(command);
+    }
+
+    private static string Describe(string verb, string? selector) => selector is null ? verb : $"{verb} {selector}";
+
+    private static int Distance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (int i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (int j = 0; j <= b.Length; j++) d[0, j] = j;
+        for (int i = 1; i <= a.Length; i++)
+            for (int j = 1; j <= b.Length; j++)
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+        return d[a.Length, b.Length];
+    }
+}

@@ -1,0 +1,46 @@
+using System.Reflection;
+
+namespace DumpScope.Host.Session;
+
+/// <summary>What a session opens and which plugins it loads.</summary>
+public sealed class SessionOptions
+{
+    /// <summary>The dump file, or null for a session without a dump.</summary>
+    public string? DumpPath { get; init; }
+
+    /// <summary>A System.map to use beside (or instead of) kallsyms in the dump.</summary>
+    public string? SystemMapPath { get; init; }
+
+    /// <summary>A vmlinux (symbols; DWARF types when present).</summary>
+    public string? VmlinuxPath { get; init; }
+
+    /// <summary>A raw BTF file (e.g. a copy of /sys/kernel/btf/vmlinux).</summary>
+    public string? BtfPath { get; init; }
+
+    /// <summary>Accept a System.map/vmlinux that disagrees with the dump.</summary>
+    public bool Force { get; init; }
+
+    /// <summary>Read excluded pages as zeros instead of failing (crash's --zero_excluded).</summary>
+    public bool ZeroExcluded { get; init; }
+
+    /// <summary>The KASLR offset to use when the dump has no VMCOREINFO.</summary>
+    public ulong? KaslrOffset { get; init; }
+
+    /// <summary>The profile to load (plugins.json), or null for the default.</summary>
+    public string? Profile { get; init; }
+
+    /// <summary>An explicit plugin list (<c>--plugins a,b</c>), overriding the profile.</summary>
+    public IReadOnlyList<string>? Plugins { get; init; }
+
+    /// <summary>Extra plugin folders (<c>--plugin-dir</c>), searched before the built-in one.</summary>
+    public IReadOnlyList<string> PluginDirectories { get; init; } = [];
+
+    /// <summary>The plugins.json to use; default: the one beside the executable.</summary>
+    public string? ManifestPath { get; init; }
+
+    /// <summary>Search the folder beside the executable for plugins (off in tests that want isolation).</summary>
+    public bool SearchDefaultPluginDirectory { get; init; } = true;
+
+    /// <summary>Plugin assemblies already loaded in-process (tests).</summary>
+    public IReadOnlyList<Assembly> InProcessPlugins { get; init; } = [];
+}

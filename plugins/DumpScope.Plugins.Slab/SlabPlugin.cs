@@ -1,0 +1,22 @@
+using DumpScope.Sdk.Plugins;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DumpScope.Plugins.Slab;
+
+/// <summary>Slab allocator analysis: kmem -s, kmem -S, kmem ADDR; owns the trimmed struct kmem_cache logic.</summary>
+public sealed class SlabPlugin : IDumpScopePlugin
+{
+    /// <inheritdoc/>
+    public string Name => "slab";
+
+    /// <inheritdoc/>
+    public string Version => "0.1.0";
+
+    /// <inheritdoc/>
+    public string Description => "slab caches (SLUB and SLAB): kmem -s, kmem -S, kmem ADDR";
+
+    /// <inheritdoc/>
+    public void ConfigureServices(IServiceCollection services)
+    {
+    }
+}

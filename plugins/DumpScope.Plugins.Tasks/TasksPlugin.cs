@@ -1,0 +1,22 @@
+using DumpScope.Sdk.Plugins;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DumpScope.Plugins.Tasks;
+
+/// <summary>Tasks: ps, the process tree, task details.</summary>
+public sealed class TasksPlugin : IDumpScopePlugin
+{
+    /// <inheritdoc/>
+    public string Name => "tasks";
+
+    /// <inheritdoc/>
+    public string Version => "0.1.0";
+
+    /// <inheritdoc/>
+    public string Description => "tasks: ps, ps --tree, task";
+
+    /// <inheritdoc/>
+    public void ConfigureServices(IServiceCollection services)
+    {
+    }
+}

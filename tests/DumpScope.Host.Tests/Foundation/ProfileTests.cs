@@ -1,0 +1,70 @@
+using DumpScope.Host.Plugins;
+using DumpScope.Sdk.Commands;
+
+namespace DumpScope.Host.Tests.Foundation;
+
+public class ProfileTests
+{
+    private const string Manifest = """
+        {
+          // comments are allowed
+          "default": "quiet",
+          "profiles": { "quiet": [], "talk": ["echo"], "broken": ["echo", "nosuch"] }
+        }
+        """;
+
+    [Fact]
+    public void The_default_profile_selects_its_plugins()
+    {
+        using var session = TestSessions.Create(manifest: TestSessions.WriteManifest(Manifest));
+        session.ActivePlugins.Should().BeEmpty();
+        session.Profile.Should().Be("quiet");
+        session.Run("echo hi").Error.Should().Contain("unknown command 'echo'");
+    }
+
+    [Fact]
+    public void A_named_profile_selects_its_plugins()
+    {
+        using var session = TestSessions.Create(profile: "talk", manifest: TestSessions.WriteManifest(Manifest));
+        session.ActivePlugins.Select(p => p.Name).Should().Equal("echo");
+    }
+
+    [Fact]
+    public void An_unknown_profile_lists_the_valid_ones()
+    {
+        var act = () => TestSessions.Create(profile: "nope", manifest: TestSessions.WriteManifest(Manifest));
+        act.Should().Throw<UsageException>().WithMessage("*unknown profile 'nope'*broken, quiet, talk*");
+    }
+
+    [Fact]
+    public void An_explicit_unknown_plugin_lists_the_available_ones()
+    {
+        var act = () => TestSessions.Create(plugins: ["nonexistent"]);
+        act.Should().Throw<UsageException>().WithMessage("*unknown plugin: nonexistent*available plugins:*clash*echo*");
+    }
+
+    [Fact]
+    public void A_profile_naming_a_missing_plugin_loads_the_rest_and_says_so()
+    {
+        using var session = TestSessions.Create(profile: "broken", manifest: TestSessions.WriteManifest(Manifest));
+        session.ActivePlugins.Select(p => p.Name).Should().Equal("echo");
+        session.Notes.Should().Contain(n => n.Contains("nosuch"));
+    }
+
+    [Fact]
+    public void A_malformed_manifest_names_the_file()
+    {
+        var path = TestSessions.WriteManifest("{ \"profiles\": [1, 2 ");
+        var act = () => PluginManifest.Load(path);
+        act.Should().Throw<UsageException>().WithMessage($"{path}: not a valid plugins.json*");
+    }
+
+    [Fact]
+    public void The_repository_manifest_is_valid_and_its_default_exists()
+    {
+        var repoManifest = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "plugins.json");
+        var manifest = PluginManifest.Load(repoManifest);
+        manifest.Profiles.Should().ContainKey(manifest.Default);
+        manifest.Profiles.Values.SelectMany(v => v).Should().OnlyContain(n => n == "slab" || n == "tasks" || n == "memory");
+    }
+}
