@@ -29,11 +29,28 @@ public static class TypeExtensions
         int stars = 0;
         while (text.EndsWith('*')) { stars++; text = text[..^1].TrimEnd(); }
         if (text.StartsWith("const ", StringComparison.Ordinal)) text = text[6..].TrimStart();
-        var type = text == "void" ? VoidType.Instance : catalog.FindType(text);
+        var type = text == "void" ? VoidType.Instance : catalog.FindType(text) ?? StandardInteger(text);
         if (type is null) return null;
         for (int i = 0; i < stars; i++) type = new PointerType(type);
         return type;
     }
+
+    /// <summary>
+    /// The C integer spellings every kernel has, for sources that name them differently (BTF says
+    /// "long unsigned int" for "unsigned long"): x86-64 LP64 sizes.
+    /// </summary>
+    public static KernelType? StandardInteger(string name) => name switch
+    {
+        "char" or "signed char" => new IntegerType(name, 1, true),
+        "unsigned char" or "u8" or "bool" or "_Bool" => new IntegerType(name, 1, false),
+        "short" or "short int" or "s16" => new IntegerType(name, 2, true),
+        "unsigned short" or "short unsigned int" or "u16" => new IntegerType(name, 2, false),
+        "int" or "signed int" or "s32" => new IntegerType(name, 4, true),
+        "unsigned" or "unsigned int" or "u32" => new IntegerType(name, 4, false),
+        "long" or "long int" or "long long" or "long long int" or "s64" => new IntegerType(name, 8, true),
+        "unsigned long" or "long unsigned int" or "unsigned long long" or "long long unsigned int" or "u64" or "size_t" => new IntegerType(name, 8, false),
+        _ => null,
+    };
 
     /// <summary>True when the struct/union (after typedefs) has the member path.</summary>
     public static bool HasMember(this KernelType type, string path) => type.TryFindMember(path, out _);
