@@ -103,16 +103,18 @@ public sealed class X86_64AddressSpace : IKernelMemory
     public ulong? DirectMapBase => Volatile.Read(ref _directMapBase) is var b && b != 0 ? b : null;
 
     /// <summary>
-    /// Enables the direct-map fast path with the value of the kernel variable <c>page_offset_base</c>; the map
-    /// covers physical memory up to <see cref="X86_64AddressSpaceOptions.MaxPhysicalAddress"/>.
+    /// Enables the direct-map fast path with the value of the kernel variable <c>page_offset_base</c>. The
+    /// arithmetic covers <paramref name="size"/> bytes (the kernel's max_pfn × page size when known), else
+    /// physical memory up to <see cref="X86_64AddressSpaceOptions.MaxPhysicalAddress"/>; addresses beyond go
+    /// through the page tables.
     /// </summary>
     /// <exception cref="InvalidDataException">The value cannot be a direct-map base.</exception>
-    public void ConfigureDirectMap(ulong pageOffsetBase)
+    public void ConfigureDirectMap(ulong pageOffsetBase, ulong? size = null)
     {
         // The base is randomized in PUD (1 GiB) steps in the kernel half; anything else is a misread.
         if (!IsCanonical(pageOffsetBase) || (long)pageOffsetBase >= 0 || (pageOffsetBase & ((1UL << 30) - 1)) != 0)
             throw new InvalidDataException($"page_offset_base holds {pageOffsetBase:x}, which is not a 1 GiB-aligned kernel-half address");
-        ulong span = _options.MaxPhysicalAddress != 0 ? _options.MaxPhysicalAddress : 1UL << 46;
+        ulong span = size ?? (_options.MaxPhysicalAddress != 0 ? _options.MaxPhysicalAddress : 1UL << 46);
         Volatile.Write(ref _directMapEnd, pageOffsetBase + span);
         Volatile.Write(ref _directMapBase, pageOffsetBase);
     }
