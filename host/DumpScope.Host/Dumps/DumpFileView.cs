@@ -1,0 +1,36 @@
+namespace DumpScope.Host.Dumps;
+
+/// <summary>
+/// Positional, thread-safe reads of a dump image: either the file itself or the image a flattened file
+/// describes. Readers never share a stream position, so concurrent page reads need no lock.
+/// </summary>
+internal abstract class DumpFileView : IDisposable
+{
+    protected DumpFileView(string path) => FilePath = path;
+
+    /// <summary>The file on disk.</summary>
+    public string FilePath { get; }
+
+    /// <summary>Length of the image in bytes.</summary>
+    public abstract long Length { get; }
+
+    /// <summary>
+    /// Reads up to <paramref name="destination"/>.Length bytes at <paramref name="offset"/>; returns how many were
+    /// read before the end of the image or a hole (a flattened file that never wrote that range).
+    /// </summary>
+    public abstract int Read(long offset, Span<byte> destination);
+
+    /// <summary>Reads exactly, or throws <see cref="InvalidDataException"/> (via <see cref="DumpErrors"/>) saying what was being read.</summary>
+    public void ReadExactly(long offset, Span<byte> destination, string what)
+    {
+        if (offset < 0)
+            throw DumpErrors.Malformed(FilePath, offset, $"{what}: negative offset");
+        int read = Read(offset, destination);
+        if (read != destination.Length)
+            throw DumpErrors.Malformed(FilePath, offset,
+                $"{what}: expected {destination.Length} bytes, the file has {Math.Max(0, read)} there (image length {Length})");
+    }
+
+    /// <summary>Closes the underlying file.</summary>
+    public abstract void Dispose();
+}

@@ -1,0 +1,302 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using DumpScope.Sdk.Dumps;
+
+namespace DumpScope.Host.Dumps;
+
+/// <summary>
+/// An x86-64 ELF core of a kernel: /proc/vmcore as saved by kdump (virtual and physical PT_LOADs for the
+/// same RAM), makedumpfile -E output (a PT_LOAD whose p_filesz &lt; p_memsz has its tail EXCLUDED, not zero)
+/// and QEMU dump-guest-memory (p_vaddr = 0, QEMU CPU notes). Pages are addressed by p_paddr.
+/// </summary>
+internal sealed class ElfDumpSource : IDumpSource, IDumpPageStatistics
+{
+    private const ushort EtCore = 4;
+    private const ushort EmX86_64 = 62;
+    private const uint PtLoad = 1;
+    private const uint PtNote = 4;
+    private const ushort PnXNum = 0xffff;
+    private const int EhdrSize = 64;
+    private const int PhdrSize = 56;
+
+    private readonly DumpFileView _file;
+    private readonly long[] _starts;
+    private readonly long[] _ends;
+    private readonly long[] _fileOffsets; // -1 for excluded pieces
+    private readonly int _pageShift;
+    private readonly int _loadCount;
+    private readonly DumpNotes _notes;
+    private readonly bool _isQemu;
+    private readonly bool _hasExcluded;
+    private readonly Lazy<DumpPageCounts> _counts;
+
+    private ElfDumpSource(DumpFileView file, long[] starts, long[] ends, long[] fileOffsets, int pageSize,
+        ulong maxPfn, int loadCount, DumpNotes notes, VmcoreInfo? info)
+    {
+        _file = file;
+        _starts = starts;
+        _ends = ends;
+        _fileOffsets = fileOffsets;
+        PageSize = pageSize;
+        _pageShift = System.Numerics.BitOperations.Log2((uint)pageSize);
+        MaxPfn = maxPfn;
+        _loadCount = loadCount;
+        _notes = notes;
+        VmcoreInfo = info;
+        Cpus = notes.Cpus;
+        _isQemu = notes.QemuCpuStateCount > 0;
+        _hasExcluded = Array.IndexOf(fileOffsets, -1L) >= 0;
+        _counts = new Lazy<DumpPageCounts>(Count);
+    }
+
+    public string FilePath => _file.FilePath;
+
+    public string FormatName => (_file is FlattenedFileView ? "flattened " : "") + (_isQemu ? "QEMU ELF" : "ELF vmcore");
+
+    public int PageSize { get; }
+
+    public ulong MaxPfn { get; }
+
+    public VmcoreInfo? VmcoreInfo { get; }
+
+    public IReadOnlyList<DumpCpuState> Cpus { get; }
+
+    /// <summary>Opens an ELF image; takes ownership of <paramref name="file"/> only on success.</summary>
+    public static ElfDumpSource Open(DumpFileView file, DumpOpenOptions options)
+    {
+        var path = file.FilePath;
+        Span<byte> eh = stackalloc byte[EhdrSize];
+        if (file.Length < EhdrSize)
+            throw DumpErrors.Malformed(path, 0, $"ELF header: expected {EhdrSize} bytes, the file has {file.Length}");
+        file.ReadExactly(0, eh, "ELF header");
+        if (eh[4] != 2)
+            throw new NotSupportedException($"{path}: ELF class {eh[4]} (only 64-bit ELF cores are supported)");
+        if (eh[5] != 1)
+            throw new NotSupportedException($"{path}: ELF data encoding {eh[5]} (only little-endian cores are supported)");
+        ushort type = BinaryPrimitives.ReadUInt16LittleEndian(eh[16..]);
+        ushort machine = BinaryPrimitives.ReadUInt16LittleEndian(eh[18..]);
+        if (type != EtCore)
+            throw DumpErrors.Malformed(path, 16, $"ELF e_type is {type}, expected {EtCore} (ET_CORE): an ELF file but not a core dump");
+        if (machine != EmX86_64)
+            throw new NotSupportedException($"{path}: ELF e_machine {machine} (only x86-64, {EmX86_64}, is supported)");
+        long phoff = BinaryPrimitives.ReadInt64LittleEndian(eh[32..]);
+        long shoff = BinaryPrimitives.ReadInt64LittleEndian(eh[40..]);
+        ushort phentsize = BinaryPrimitives.ReadUInt16LittleEndian(eh[54..]);
+        long phnum = BinaryPrimitives.ReadUInt16LittleEndian(eh[56..]);
+        if (phnum == PnXNum)
+        {
+            // More than 65534 headers: the real count is sh_info of section header 0.
+            Span<byte> sh = stackalloc byte[4];
+            file.ReadExactly(shoff + 44, sh, "section header 0 sh_info (e_phnum is PN_XNUM)");
+            phnum = BinaryPrimitives.ReadUInt32LittleEndian(sh);
+        }
+        if (phentsize != PhdrSize)
+            throw DumpErrors.Malformed(path, 54, $"e_phentsize is {phentsize}, expected {PhdrSize}");
+        if (phnum > options.MaxProgramHeaders)
+            throw DumpErrors.Malformed(path, 56, $"{phnum} program headers; at most {options.MaxProgramHeaders} are accepted");
+        if (phoff < 0 || phoff + phnum * PhdrSize > file.Length)
+            throw DumpErrors.Malformed(path, 32,
+                $"program headers: {phnum} x {PhdrSize} bytes at 0x{phoff:x} run past the end of the file ({file.Length} bytes)");
+
+        var phdrs = new byte[phnum * PhdrSize];
+        file.ReadExactly(phoff, phdrs, "program headers");
+
+        var notes = new DumpNotes();
+        var intervals = new List<IntervalResolver.Interval>();
+        var loadFileOffsets = new List<long>();
+        long noteBytes = 0;
+        int loads = 0;
+        for (int i = 0; i < phnum; i++)
+        {
+            var ph = phdrs.AsSpan(i * PhdrSize, PhdrSize);
+            uint ptype = BinaryPrimitives.ReadUInt32LittleEndian(ph);
+            long offset = BinaryPrimitives.ReadInt64LittleEndian(ph[8..]);
+            ulong paddr = BinaryPrimitives.ReadUInt64LittleEndian(ph[24..]);
+            long filesz = BinaryPrimitives.ReadInt64LittleEndian(ph[32..]);
+            long memsz = BinaryPrimitives.ReadInt64LittleEndian(ph[40..]);
+            long at = phoff + i * PhdrSize;
+            if (ptype == PtNote)
+            {
+                if (filesz < 0 || offset < 0 || filesz > options.MaxNoteBytes - noteBytes)
+                    throw DumpErrors.Malformed(path, at, $"PT_NOTE of {filesz} bytes; at most {options.MaxNoteBytes} bytes of notes are accepted");
+                if (offset + filesz > file.Length)
+                    throw DumpErrors.Malformed(path, at, $"PT_NOTE data at 0x{offset:x} ({filesz} bytes) runs past the end of the file ({file.Length} bytes)");
+                noteBytes += filesz;
+                var blob = new byte[filesz];
+                file.ReadExactly(offset, blob, "PT_NOTE data");
+                notes.Parse(blob, path, offset, options);
+            }
+            else if (ptype == PtLoad)
+            {
+                loads++;
+                if (filesz < 0 || memsz < 0 || offset < 0 || paddr > long.MaxValue || (long)paddr > long.MaxValue - Math.Max(memsz, filesz))
+                    throw DumpErrors.Malformed(path, at,
+                        $"PT_LOAD: expected a sane range, found p_paddr 0x{paddr:x} p_offset 0x{offset:x} p_filesz 0x{filesz:x} p_memsz 0x{memsz:x}");
+                long start = (long)paddr;
+                long data = Math.Min(filesz, memsz == 0 ? filesz : memsz);
+                // Data: wins over any range of another header that says the same frames are excluded.
+                if (data > 0)
+                {
+                    intervals.Add(new IntervalResolver.Interval(start, start + data, 2L * phnum - i, loadFileOffsets.Count));
+                    loadFileOffsets.Add(offset);
+                }
+                if (memsz > data)
+                {
+                    intervals.Add(new IntervalResolver.Interval(start + data, start + memsz, phnum - i, loadFileOffsets.Count));
+                    loadFileOffsets.Add(-1 - (start + data)); // marks an excluded tail; value unused
+                }
+            }
+        }
+
+        VmcoreInfo? info = notes.VmcoreInfoText is { } text ? VmcoreInfo.Parse(text) : null;
+        int pageSize = info?.PageSize ?? 4096;
+        if (pageSize < 512 || pageSize > 1 << 20 || (pageSize & (pageSize - 1)) != 0)
+            throw DumpErrors.Malformed(path, notes.VmcoreInfoOffset, $"VMCOREINFO PAGESIZE={pageSize}: expected a power of two between 512 and 1 MiB");
+
+        var pieces = IntervalResolver.Resolve(intervals);
+        var starts = new long[pieces.Count];
+        var ends = new long[pieces.Count];
+        var offsets = new long[pieces.Count];
+        long maxEnd = 0;
+        for (int i = 0; i < pieces.Count; i++)
+        {
+            var p = pieces[i];
+            starts[i] = p.Start;
+            ends[i] = p.End;
+            long fo = loadFileOffsets[p.Id];
+            offsets[i] = fo < 0 ? -1 : fo + (p.Start - intervals[p.Id].Start);
+            maxEnd = Math.Max(maxEnd, p.End);
+        }
+        ulong maxPfn = ((ulong)maxEnd + (ulong)pageSize - 1) / (ulong)pageSize;
+        return new ElfDumpSource(file, starts, ends, offsets, pageSize, maxPfn, loads, notes, info);
+    }
+
+    public PageState GetPageState(ulong pfn)
+    {
+        if (pfn >= MaxPfn) return PageState.NotInDump;
+        long pageStart = (long)(pfn << _pageShift);
+        long pageEnd = pageStart + PageSize;
+        var state = PageState.NotInDump;
+        for (int i = FindPiece(pageStart); i < _starts.Length && _starts[i] < pageEnd; i++)
+        {
+            if (_fileOffsets[i] >= 0) return PageState.Present;
+            state = PageState.Excluded;
+        }
+        return state;
+    }
+
+    public PageRead ReadPage(ulong pfn, Span<byte> destination)
+    {
+        if (destination.Length < PageSize)
+            throw new ArgumentException($"destination holds {destination.Length} bytes, a page is {PageSize}", nameof(destination));
+        destination = destination[..PageSize];
+        if (pfn >= MaxPfn) return new PageRead(PageState.NotInDump, $"pfn 0x{pfn:x} is beyond the dump's highest frame 0x{MaxPfn:x}");
+        long pageStart = (long)(pfn << _pageShift);
+        long pageEnd = pageStart + PageSize;
+        int i = FindPiece(pageStart);
+
+        // Fast path: one PT_LOAD with data covers the whole page.
+        if (i < _starts.Length && _starts[i] <= pageStart && _ends[i] >= pageEnd && _fileOffsets[i] >= 0)
+            return ReadData(_fileOffsets[i] + (pageStart - _starts[i]), destination);
+
+        // The page straddles headers: data where some header has it, zeros elsewhere (ELF memsz semantics).
+        bool anyData = false, anyExcluded = false;
+        for (; i < _starts.Length && _starts[i] < pageEnd; i++)
+        {
+            long from = Math.Max(_starts[i], pageStart);
+            long to = Math.Min(_ends[i], pageEnd);
+            if (_fileOffsets[i] < 0)
+            {
+                anyExcluded = true;
+                continue;
+            }
+            if (!anyData) destination.Clear();
+            anyData = true;
+            var part = destination.Slice((int)(from - pageStart), (int)(to - from));
+            var r = ReadData(_fileOffsets[i] + (from - _starts[i]), part);
+            if (r.State != PageState.Present) return r;
+        }
+        if (anyData) return PageRead.Ok;
+        return anyExcluded
+            ? new PageRead(PageState.Excluded, $"pfn 0x{pfn:x} is in a PT_LOAD's p_memsz beyond p_filesz")
+            : new PageRead(PageState.NotInDump, $"no PT_LOAD covers physical address 0x{pageStart:x}");
+    }
+
+    private PageRead ReadData(long fileOffset, Span<byte> destination)
+    {
+        int n = _file.Read(fileOffset, destination);
+        return n == destination.Length
+            ? PageRead.Ok
+            : new PageRead(PageState.Truncated, $"file offset 0x{fileOffset + n:x}: the file ends at 0x{_file.Length:x}");
+    }
+
+    /// <summary>Index of the first piece ending after <paramref name="address"/>.</summary>
+    private int FindPiece(long address)
+    {
+        int lo = 0, hi = _starts.Length - 1, found = _starts.Length;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (_ends[mid] > address) { found = mid; hi = mid - 1; }
+            else lo = mid + 1;
+        }
+        return found;
+    }
+
+    public DumpPageCounts CountPages() => _counts.Value;
+
+    private DumpPageCounts Count()
+    {
+        // Pieces are sorted and disjoint; a frame shared by two pieces takes the better state
+        // (present over excluded), the same rule GetPageState applies.
+        ulong present = 0, excluded = 0;
+        long pendingPfn = -1;
+        int pendingState = 0; // 0 none, 1 excluded, 2 present
+        void Flush()
+        {
+            if (pendingState == 2) present++;
+            else if (pendingState == 1) excluded++;
+            pendingState = 0;
+            pendingPfn = -1;
+        }
+        for (int i = 0; i < _starts.Length; i++)
+        {
+            int st = _fileOffsets[i] >= 0 ? 2 : 1;
+            long first = _starts[i] >> _pageShift;
+            long last = (_ends[i] - 1) >> _pageShift;
+            if (first == pendingPfn)
+            {
+                pendingState = Math.Max(pendingState, st);
+                if (first == last) continue;
+                first++;
+            }
+            Flush();
+            ulong whole = (ulong)(last - first);
+            if (st == 2) present += whole; else excluded += whole;
+            pendingPfn = last;
+            pendingState = st;
+        }
+        Flush();
+        return new DumpPageCounts(present, excluded, MaxPfn - present - excluded);
+    }
+
+    public IReadOnlyList<KeyValuePair<string, string>> Describe()
+    {
+        var list = new List<KeyValuePair<string, string>>
+        {
+            new("format", FormatName),
+            new("file", FilePath),
+            new("file size", _file.Length.ToString(CultureInfo.InvariantCulture)),
+            new("compression", "none"),
+            new("excluded pages", _hasExcluded ? "yes (PT_LOAD p_filesz < p_memsz: makedumpfile -E)" : "none"),
+            new("program headers", $"{_loadCount} PT_LOAD"),
+            new("page size", PageSize.ToString(CultureInfo.InvariantCulture)),
+            new("max pfn", $"0x{MaxPfn:x}"),
+            new("cpu notes", $"{_notes.PrStatusCount} PRSTATUS" + (_notes.QemuCpuStateCount > 0 ? $", {_notes.QemuCpuStateCount} QEMU CPU state" : "")),
+        };
+        if (_file is FlattenedFileView flat) list.Add(new("flattened records", flat.RecordCount.ToString(CultureInfo.InvariantCulture)));
+        return list;
+    }
+
+    public void Dispose() => _file.Dispose();
+}

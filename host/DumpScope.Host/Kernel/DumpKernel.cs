@@ -1,0 +1,96 @@
+using DumpScope.Host.Arch.X86_64;
+using DumpScope.Sdk.Dumps;
+using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Memory;
+using DumpScope.Sdk.Symbols;
+using DumpScope.Sdk.Types;
+
+namespace DumpScope.Host.Kernel;
+
+/// <summary>
+/// The kernel of one opened dump, composed by <see cref="KernelLoader.Open"/>: x86-64 address translation,
+/// symbols (kallsyms in the dump, System.map, vmlinux), types, and the facts read from memory once at open.
+/// Thread-safe. Does not own the dump: dispose the <see cref="IDumpSource"/> separately.
+/// </summary>
+public sealed class DumpKernel : IKernel
+{
+    private readonly ulong[]? _perCpuOffsets;
+    private readonly MemoryFault? _perCpuFault;
+
+    internal DumpKernel(IDumpSource dump, X86_64AddressSpace addressSpace, ISymbolTable symbols, ITypeCatalog types, KernelFacts facts)
+    {
+        Dump = dump;
+        AddressSpace = addressSpace;
+        Symbols = symbols;
+        Types = types;
+        Release = facts.Release;
+        PageSize = facts.PageSize;
+        KaslrOffset = facts.KaslrOffset;
+        NrCpuIds = facts.NrCpuIds;
+        NrNodeIds = facts.NrNodeIds;
+        PossibleCpus = facts.PossibleCpus;
+        OnlineCpus = facts.OnlineCpus;
+        _perCpuOffsets = facts.PerCpuOffsets;
+        _perCpuFault = facts.PerCpuFault;
+        FactNotes = facts.Notes;
+    }
+
+    /// <inheritdoc/>
+    public IDumpSource Dump { get; }
+
+    /// <inheritdoc/>
+    public IKernelMemory Memory => AddressSpace;
+
+    /// <summary>The x86-64 address space behind <see cref="Memory"/>, for page-table detail (vtop, ptov).</summary>
+    public X86_64AddressSpace AddressSpace { get; }
+
+    /// <inheritdoc/>
+    public ISymbolTable Symbols { get; }
+
+    /// <inheritdoc/>
+    public ITypeCatalog Types { get; }
+
+    /// <inheritdoc/>
+    public IRuntimeSizeRegistry RuntimeSizes { get; } = new RuntimeSizeRegistry();
+
+    /// <inheritdoc/>
+    public VmcoreInfo? VmcoreInfo => Dump.VmcoreInfo;
+
+    /// <inheritdoc/>
+    public string Release { get; }
+
+    /// <inheritdoc/>
+    public string Architecture => "x86_64";
+
+    /// <inheritdoc/>
+    public int PageSize { get; }
+
+    /// <inheritdoc/>
+    public ulong KaslrOffset { get; }
+
+    /// <inheritdoc/>
+    public uint NrCpuIds { get; }
+
+    /// <inheritdoc/>
+    public uint NrNodeIds { get; }
+
+    /// <inheritdoc/>
+    public CpuMask PossibleCpus { get; }
+
+    /// <inheritdoc/>
+    public CpuMask OnlineCpus { get; }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string> FactNotes { get; }
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentOutOfRangeException">The CPU is outside 0..nr_cpu_ids-1.</exception>
+    /// <exception cref="MemoryFaultException">__per_cpu_offset could not be read from the dump.</exception>
+    public ulong PerCpuOffset(int cpu)
+    {
+        if (cpu < 0 || (uint)cpu >= NrCpuIds)
+            throw new ArgumentOutOfRangeException(nameof(cpu), cpu, $"CPU {cpu} is outside 0..{NrCpuIds - 1} (nr_cpu_ids = {NrCpuIds})");
+        if (_perCpuFault is not null) throw new MemoryFaultException(_perCpuFault);
+        return _perCpuOffsets is null ? 0 : _perCpuOffsets[cpu];
+    }
+}

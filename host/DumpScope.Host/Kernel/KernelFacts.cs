@@ -1,0 +1,17 @@
+using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Memory;
+
+namespace DumpScope.Host.Kernel;
+
+/// <summary>The facts <see cref="KernelFactsReader"/> reads once at open, and how fallbacks were used.</summary>
+internal sealed record KernelFacts(
+    string Release,
+    int PageSize,
+    ulong KaslrOffset,
+    uint NrCpuIds,
+    uint NrNodeIds,
+    CpuMask PossibleCpus,
+    CpuMask OnlineCpus,
+    ulong[]? PerCpuOffsets,
+    MemoryFault? PerCpuFault,
+    IReadOnlyList<string> Notes);
