@@ -1,0 +1,299 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Text;
+
+namespace DumpScope.Host.Types.Btf;
+
+/// <summary>
+/// The raw BTF type section, indexed by type id: one pass records where each type record starts and checks
+/// every string offset and type reference, then two cheap graph checks refuse reference cycles. Records are
+/// decoded on demand from the original bytes; nothing is materialised here.
+/// </summary>
+internal sealed class BtfTypeTable
+{
+    /// <summary>Most type records accepted (type ids are 31-bit; real kernels hold 100k–200k).</summary>
+    public const int MaxTypes = 1 << 24;
+
+    /// <summary>Size of <c>struct btf_type</c>.</summary>
+    public const int TypeRecordSize = 12;
+
+    private readonly byte[] _data;
+    private readonly int[] _offsets;
+    private readonly int _stringStart;
+    private readonly int _stringEnd;
+
+    private BtfTypeTable(byte[] data, string source, BtfHeader header, int[] offsets, int count)
+    {
+        _data = data;
+        Source = source;
+        Header = header;
+        _offsets = offsets;
+        Count = count;
+        _stringStart = header.StringStart;
+        _stringEnd = header.StringStart + (int)header.StringLength;
+    }
+
+    /// <summary>Where the data came from, for messages.</summary>
+    public string Source { get; }
+
+    /// <summary>The checked header.</summary>
+    public BtfHeader Header { get; }
+
+    /// <summary>Number of type ids including 0 (void): valid ids are 0..Count-1.</summary>
+    public int Count { get; }
+
+    /// <summary>Total bytes of BTF data.</summary>
+    public int Length => _data.Length;
+
+    /// <summary>Parses and checks the data.</summary>
+    public static BtfTypeTable Parse(byte[] data, string source)
+    {
+        var header = BtfHeader.Parse(data, source);
+        var offsets = Index(data, source, header, out int count);
+        var table = new BtfTypeTable(data, source, header, offsets, count);
+        table.CheckChains();
+        table.CheckContainment();
+        return table;
+    }
+
+    /// <summary>The kind of a type id (id 0 is <see cref="BtfKind.Unknown"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public BtfKind Kind(int id) => id == 0 ? BtfKind.Unknown : (BtfKind)((U32(_offsets[id] + 4) >> 24) & 0x1f);
+
+    /// <summary>vlen: member, enumerator or parameter count (linkage for FUNC).</summary>
+    public int Vlen(int id) => (int)(U32(_offsets[id] + 4) & 0xffff);
+
+    /// <summary>kind_flag: bitfield encoding for STRUCT/UNION, union for FWD, signedness for ENUM/ENUM64.</summary>
+    public bool KindFlag(int id) => (U32(_offsets[id] + 4) & 0x8000_0000) != 0;
+
+    /// <summary>name_off.</summary>
+    public uint NameOffset(int id) => U32(_offsets[id]);
+
+    /// <summary>The size (INT, ENUM, STRUCT, UNION, DATASEC, FLOAT) or referenced type (the other kinds).</summary>
+    public uint SizeOrType(int id) => U32(_offsets[id] + 8);
+
+    /// <summary>Absolute offset of the data that follows the type's <c>btf_type</c> record.</summary>
+    public int ExtraOffset(int id) => _offsets[id] + TypeRecordSize;
+
+    /// <summary>Absolute offset of the type's record, for messages.</summary>
+    public int RecordOffset(int id) => _offsets[id];
+
+    /// <summary>A little-endian u32 at an absolute offset.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public uint U32(int offset) => BinaryPrimitives.ReadUInt32LittleEndian(_data.AsSpan(offset, 4));
+
+    /// <summary>The bytes of a string (without its NUL); offsets were checked at parse time.</summary>
+    public ReadOnlySpan<byte> StringBytes(uint nameOffset)
+    {
+        var span = _data.AsSpan(_stringStart + (int)nameOffset, _stringEnd - _stringStart - (int)nameOffset);
+        return span[..span.IndexOf((byte)0)];
+    }
+
+    /// <summary>A string from the string section.</summary>
+    public string String(uint nameOffset) => nameOffset == 0 ? "" : Encoding.UTF8.GetString(StringBytes(nameOffset));
+
+    /// <summary>The type's name ("" when anonymous).</summary>
+    public string Name(int id) => String(NameOffset(id));
+
+    /// <summary>A malformed-data error at an absolute offset.</summary>
+    public InvalidDataException Error(long offset, string problem) => BtfError.At(Source, offset, problem);
+
+    /// <summary>The next link of a chain kind (the element for ARRAY), or -1 for other kinds.</summary>
+    public int ChainNext(int id) => Kind(id) switch
+    {
+        BtfKind.Ptr or BtfKind.Typedef or BtfKind.Volatile or BtfKind.Const or BtfKind.Restrict or BtfKind.TypeTag => (int)SizeOrType(id),
+        BtfKind.Array => (int)U32(ExtraOffset(id)),
+        _ => -1,
+    };
+
+    private static int[] Index(byte[] data, string source, BtfHeader header, out int count)
+    {
+        int position = header.TypeStart, end = header.TypeEnd;
+        uint stringLength = header.StringLength;
+        // A record is at least 12 bytes: this bounds the id count before any allocation grows past it.
+        int capacity = Math.Min((int)(header.TypeLength / TypeRecordSize) + 1, MaxTypes + 1);
+        var offsets = new int[Math.Max(capacity, 1)];
+        int id = 1;
+        uint maxRef = 0;
+        int maxRefFrom = 0;
+        long maxRefAt = 0;
+        var span = data.AsSpan();
+
+        void String(uint offset, long at, int owner)
+        {
+            if (offset >= stringLength)
+                throw BtfError.At(source, at, $"type {owner}: string offset {offset} is past the string section ({stringLength} bytes)");
+        }
+
+        void Ref(uint target, long at, int owner)
+        {
+            if (target > maxRef) { maxRef = target; maxRefAt = at; maxRefFrom = owner; }
+        }
+
+        while (position < end)
+        {
+            if (end - position < TypeRecordSize)
+                throw BtfError.At(source, position, $"type {id}: expected a {TypeRecordSize}-byte btf_type record, the type section ends after {end - position} bytes");
+            if (id > MaxTypes)
+                throw BtfError.At(source, position, $"more than {MaxTypes} types (the maximum this reader accepts)");
+            uint nameOff = BinaryPrimitives.ReadUInt32LittleEndian(span[position..]);
+            uint info = BinaryPrimitives.ReadUInt32LittleEndian(span[(position + 4)..]);
+            uint sizeOrType = BinaryPrimitives.ReadUInt32LittleEndian(span[(position + 8)..]);
+            var kind = (BtfKind)((info >> 24) & 0x1f);
+            int vlen = (int)(info & 0xffff);
+            String(nameOff, position, id);
+            int extra = kind switch
+            {
+                BtfKind.Int or BtfKind.Var or BtfKind.DeclTag => 4,
+                BtfKind.Array => 12,
+                BtfKind.Struct or BtfKind.Union or BtfKind.Datasec or BtfKind.Enum64 => 12 * vlen,
+                BtfKind.Enum or BtfKind.FuncProto => 8 * vlen,
+                BtfKind.Ptr or BtfKind.Fwd or BtfKind.Typedef or BtfKind.Volatile or BtfKind.Const or BtfKind.Restrict
+                    or BtfKind.Func or BtfKind.Float or BtfKind.TypeTag => 0,
+                _ => throw BtfError.At(source, position + 4, $"type {id}: unknown BTF kind {(int)kind} (info 0x{info:x8})"),
+            };
+            int body = position + TypeRecordSize;
+            if (extra > end - body)
+                throw BtfError.At(source, body, $"type {id} ({kind}, vlen {vlen}): expected {extra} bytes of trailing data, the type section ends after {end - body}");
+            switch (kind)
+            {
+                case BtfKind.Int:
+                    {
+                        uint encoding = BinaryPrimitives.ReadUInt32LittleEndian(span[body..]);
+                        uint bits = encoding & 0xff, bitOffset = (encoding >> 16) & 0xff;
+                        if (sizeOrType is not (1 or 2 or 4 or 8 or 16) || bits > 128 || bits + bitOffset > sizeOrType * 8)
+                            throw BtfError.At(source, body, $"type {id}: INT of size {sizeOrType} with {bits} bits at bit offset {bitOffset} is impossible");
+                        break;
+                    }
+                case BtfKind.Ptr or BtfKind.Typedef or BtfKind.Volatile or BtfKind.Const or BtfKind.Restrict
+                    or BtfKind.Func or BtfKind.Var or BtfKind.TypeTag or BtfKind.DeclTag:
+                    Ref(sizeOrType, position + 8, id);
+                    break;
+                case BtfKind.FuncProto:
+                    Ref(sizeOrType, position + 8, id);
+                    for (int i = 0, at = body; i < vlen; i++, at += 8)
+                    {
+                        String(BinaryPrimitives.ReadUInt32LittleEndian(span[at..]), at, id);
+                        Ref(BinaryPrimitives.ReadUInt32LittleEndian(span[(at + 4)..]), at + 4, id);
+                    }
+                    break;
+                case BtfKind.Array:
+                    Ref(BinaryPrimitives.ReadUInt32LittleEndian(span[body..]), body, id);
+                    Ref(BinaryPrimitives.ReadUInt32LittleEndian(span[(body + 4)..]), body + 4, id);
+                    break;
+                case BtfKind.Struct or BtfKind.Union:
+                    for (int i = 0, at = body; i < vlen; i++, at += 12)
+                    {
+                        String(BinaryPrimitives.ReadUInt32LittleEndian(span[at..]), at, id);
+                        Ref(BinaryPrimitives.ReadUInt32LittleEndian(span[(at + 4)..]), at + 4, id);
+                    }
+                    break;
+                case BtfKind.Enum:
+                    for (int i = 0, at = body; i < vlen; i++, at += 8)
+                        String(BinaryPrimitives.ReadUInt32LittleEndian(span[at..]), at, id);
+                    break;
+                case BtfKind.Enum64:
+                    for (int i = 0, at = body; i < vlen; i++, at += 12)
+                        String(BinaryPrimitives.ReadUInt32LittleEndian(span[at..]), at, id);
+                    break;
+                case BtfKind.Datasec:
+                    for (int i = 0, at = body; i < vlen; i++, at += 12)
+                        Ref(BinaryPrimitives.ReadUInt32LittleEndian(span[at..]), at, id);
+                    break;
+            }
+            if (id >= offsets.Length) Array.Resize(ref offsets, Math.Min(offsets.Length * 2, MaxTypes + 1));
+            offsets[id++] = position;
+            position = body + extra;
+        }
+        count = id;
+        if (maxRef >= (uint)count)
+            throw BtfError.At(source, maxRefAt, $"type {maxRefFrom} refers to type id {maxRef}, past the last type ({count - 1})");
+        return offsets;
+    }
+
+    private static bool IsChain(BtfKind kind) => kind is BtfKind.Ptr or BtfKind.Array or BtfKind.Typedef or BtfKind.Volatile
+        or BtfKind.Const or BtfKind.Restrict or BtfKind.TypeTag;
+
+    /// <summary>
+    /// Pointer, array, typedef and qualifier links must end at some other kind: a loop among them (typedef A
+    /// → typedef B → typedef A) has no meaning and would send every size or name computation round forever.
+    /// </summary>
+    private void CheckChains()
+    {
+        var state = new byte[Count];
+        var path = new List<int>();
+        for (int id = 1; id < Count; id++)
+        {
+            if (state[id] != 0 || !IsChain(Kind(id))) continue;
+            path.Clear();
+            int current = id;
+            while (current != 0 && state[current] == 0 && IsChain(Kind(current)))
+            {
+                state[current] = 1;
+                path.Add(current);
+                current = ChainNext(current);
+            }
+            if (current != 0 && state[current] == 1)
+            {
+                var loop = path[path.IndexOf(current)..].Append(current).Select(t => $"{t} ({Kind(t)} '{Name(t)}')");
+                throw Error(RecordOffset(current), $"reference cycle: {string.Join(" -> ", loop)}");
+            }
+            foreach (var t in path) state[t] = 2;
+        }
+    }
+
+    /// <summary>
+    /// A struct or union cannot contain itself by value (directly, through arrays or typedefs): such a loop
+    /// would give an infinite size and send member walks round forever.
+    /// </summary>
+    private void CheckContainment()
+    {
+        var state = new byte[Count];
+        var stack = new Stack<(int Id, int Member)>();
+        for (int root = 1; root < Count; root++)
+        {
+            if (state[root] != 0 || Kind(root) is not (BtfKind.Struct or BtfKind.Union)) continue;
+            stack.Push((root, 0));
+            state[root] = 1;
+            while (stack.Count > 0)
+            {
+                var (id, member) = stack.Pop();
+                if (member == Vlen(id))
+                {
+                    state[id] = 2;
+                    continue;
+                }
+                stack.Push((id, member + 1));
+                int contained = ContainedAggregate((int)U32(ExtraOffset(id) + member * 12 + 4));
+                if (contained == 0) continue;
+                if (state[contained] == 1)
+                {
+                    var loop = stack.Reverse().Select(e => e.Id).SkipWhile(t => t != contained).Append(contained)
+                        .Select(t => $"{t} ({Kind(t)} '{Name(t)}')");
+                    throw Error(RecordOffset(contained), $"a struct or union contains itself by value: {string.Join(" -> ", loop)}");
+                }
+                if (state[contained] == 0)
+                {
+                    state[contained] = 1;
+                    stack.Push((contained, 0));
+                }
+            }
+        }
+    }
+
+    /// <summary>The struct/union a member of this type embeds by value (through typedefs, qualifiers and arrays), or 0.</summary>
+    private int ContainedAggregate(int id)
+    {
+        while (true)
+        {
+            switch (Kind(id))
+            {
+                case BtfKind.Struct or BtfKind.Union: return id;
+                case BtfKind.Typedef or BtfKind.Volatile or BtfKind.Const or BtfKind.Restrict or BtfKind.TypeTag or BtfKind.Array:
+                    id = ChainNext(id);
+                    break;
+                default: return 0;
+            }
+        }
+    }
+}
