@@ -16,7 +16,5 @@ public sealed class SlabPlugin : IDumpScopePlugin
     public string Description => "slab caches (SLUB and SLAB): kmem -s, kmem -S, kmem ADDR";
 
     /// <inheritdoc/>
-    public void ConfigureServices(IServiceCollection services)
-    {
-    }
+    public void ConfigureServices(IServiceCollection services) => services.AddSingleton<SlabAnalyzer>();
 }

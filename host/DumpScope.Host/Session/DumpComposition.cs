@@ -1,3 +1,12 @@
+using DumpScope.Host.Dumps;
+using DumpScope.Host.Kernel;
+using DumpScope.Host.Types.Btf;
+using DumpScope.Sdk.Commands;
+using DumpScope.Sdk.Dumps;
+using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Memory;
+using DumpScope.Sdk.Symbols;
+using DumpScope.Sdk.Types;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DumpScope.Host.Session;
@@ -5,10 +14,67 @@ namespace DumpScope.Host.Session;
 /// <summary>Opens the dump and its kernel (memory, symbols, types) and registers them as session services.</summary>
 internal static class DumpComposition
 {
-    /// <summary>Registers IDumpSource, IKernel and friends for <paramref name="options"/>.DumpPath.</summary>
-    public static void Compose(SessionOptions options, IServiceCollection services, List<string> notes, List<IDisposable> owned)
+    /// <summary>
+    /// Registers <see cref="IDumpSource"/> and, when the kernel can be read, <see cref="IKernel"/> and its
+    /// runtime-size registry. A dump whose kernel cannot be read still opens (dumpinfo works); the reason is
+    /// returned and commands that need the kernel report it.
+    /// </summary>
+    public static string? Compose(SessionOptions options, IServiceCollection services, List<string> notes, List<IDisposable> owned)
     {
-        if (!File.Exists(options.DumpPath)) throw new Sdk.Commands.UsageException($"dump not found: {options.DumpPath}");
-        throw new NotSupportedException($"{options.DumpPath}: this build cannot read dumps yet");
+        var path = options.DumpPath!;
+        if (!File.Exists(path)) throw new UsageException($"dump not found: {path}");
+        var dump = DumpOpener.Open(path);
+        owned.Add(dump);
+        services.AddSingleton(dump);
+        foreach (var name in new[] { options.SystemMapPath, options.VmlinuxPath, options.BtfPath })
+            if (name is not null && !File.Exists(name)) throw new UsageException($"file not found: {name}");
+
+        DumpKernel kernel;
+        try
+        {
+            kernel = KernelLoader.Open(dump, new KernelOpenOptions
+            {
+                SystemMapPath = options.SystemMapPath,
+                VmlinuxPath = options.VmlinuxPath,
+                Force = options.Force,
+                KaslrOffset = options.KaslrOffset,
+                ZeroFillExcluded = options.ZeroExcluded,
+                TypeCatalogFactory = (memory, symbols) => LoadTypes(options, memory, symbols, notes),
+            });
+        }
+        catch (Exception e) when (e is NotSupportedException or InvalidDataException or MemoryFaultException or TypeNotFoundException)
+        {
+            var reason = e is MemoryFaultException m ? m.Fault.Message : e.Message;
+            notes.Add($"the kernel could not be read from {path}: {reason}");
+            return reason;
+        }
+        notes.AddRange(kernel.FactNotes);
+        services.AddSingleton<IKernel>(kernel);
+        services.AddSingleton(kernel.RuntimeSizes);
+        return null;
+    }
+
+    /// <summary>
+    /// Types, in order of preference: a BTF file the user named (--btf), else the kernel's own BTF in the dump
+    /// (between __start_BTF and __stop_BTF). A failure of the dump's BTF is a note, not fatal: commands
+    /// that need types say so.
+    /// </summary>
+    private static ITypeCatalog? LoadTypes(SessionOptions options, IKernelMemory memory, ISymbolTable symbols, List<string> notes)
+    {
+        if (options.BtfPath is { } file) return BtfTypeCatalog.FromFile(file);
+        if (symbols.TryGetAddress("__start_BTF", out var start) && symbols.TryGetAddress("__stop_BTF", out var stop))
+        {
+            try
+            {
+                return BtfTypeCatalog.FromMemory(memory, start, stop);
+            }
+            catch (Exception e) when (e is InvalidDataException or MemoryFaultException)
+            {
+                notes.Add($"types: the dump's own BTF could not be read ({e.Message}); give --btf FILE");
+                return null;
+            }
+        }
+        notes.Add("types: the kernel has no BTF (__start_BTF/__stop_BTF missing); give --btf FILE");
+        return null;
     }
 }

@@ -58,6 +58,9 @@ public sealed class DumpScopeSession : ICommandRunner, IDisposable
     /// <summary>Things the user should know about how the session was opened (fallbacks, skipped plugins).</summary>
     public IReadOnlyList<string> Notes { get; }
 
+    /// <summary>Why the kernel could not be read from the open dump, or null.</summary>
+    public string? KernelProblem { get; private init; }
+
     /// <summary>The session's services.</summary>
     public IServiceProvider Services => _provider;
 
@@ -118,9 +121,11 @@ public sealed class DumpScopeSession : ICommandRunner, IDisposable
 
         var owned = new List<IDisposable>();
         var services = new ServiceCollection();
-        services.AddSingleton<IRuntimeSizeRegistry, RuntimeSizeRegistry>();
+        string? kernelProblem = null;
         if (options.DumpPath is not null)
-            DumpComposition.Compose(options, services, notes, owned);
+            kernelProblem = DumpComposition.Compose(options, services, notes, owned);
+        if (!services.Any(d => d.ServiceType == typeof(IRuntimeSizeRegistry)))
+            services.AddSingleton<IRuntimeSizeRegistry, RuntimeSizeRegistry>();
 
         var registry = new CommandRegistry();
         foreach (var type in PluginLoader.CommandTypes(typeof(DumpScopeSession).Assembly))
@@ -151,7 +156,7 @@ public sealed class DumpScopeSession : ICommandRunner, IDisposable
         services.AddSingleton<ICommandRunner>(_ => session!);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         session = new DumpScopeSession(provider, registry, configured, available, failures, manifest,
-            options.Plugins is null ? options.Profile ?? manifest.Default : null, options, notes, owned);
+            options.Plugins is null ? options.Profile ?? manifest.Default : null, options, notes, owned) { KernelProblem = kernelProblem };
         return session;
     }
 
@@ -173,6 +178,8 @@ public sealed class DumpScopeSession : ICommandRunner, IDisposable
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
+            if (e is NoDumpException && KernelProblem is not null)
+                return CommandResult.Fail($"{command?.Invocation}: the kernel could not be read from this dump: {KernelProblem}");
             return CommandResult.Fail(Describe(command, e));
         }
     }
