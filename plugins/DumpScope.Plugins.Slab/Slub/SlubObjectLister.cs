@@ -56,7 +56,9 @@ public static class SlubObjectLister
                 var free = new Dictionary<ulong, int>();
                 var own = cache.WalkFreelist(cache.SlabFreelist(descriptor), slab);
                 if (!own.IsComplete) problems.Add(own.Problem!);
-                foreach (var o in own.Items) free[o] = -1;
+                // Like crash, every free object of a CPU's active slab counts as that CPU's cache, whichever
+                // freelist (lockless or the slab's own, for remote frees) holds it.
+                foreach (var o in own.Items) free[o] = where == $"cpu {cpu}" ? cpu : -1;
                 if (cpu >= 0 && cpuFreelist != 0)
                 {
                     var lockless = cache.WalkFreelist(cpuFreelist, slab);
