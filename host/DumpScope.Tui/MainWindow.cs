@@ -451,8 +451,8 @@ public sealed class MainWindow : Window
     {
         if (CommandUsage.NeedsArgument(command))
         {
-            _commandLine.SetLine(command.Invocation + " ");
             _commandLine.SetFocus();
+            _commandLine.SetLine(command.Invocation + " ");
             ShowText($"usage: {command.Usage}", error: false);
             return;
         }

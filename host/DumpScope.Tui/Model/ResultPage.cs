@@ -78,7 +78,8 @@ internal sealed class ResultPage
             switch (block)
             {
                 case TableBlockModel t:
-                    parts.Add(t.Rows == t.TotalRows ? $"{t.TotalRows} rows" : $"{t.Rows}/{t.TotalRows} rows");
+                    var unit = t.IsRecord ? "fields" : "rows";
+                    parts.Add(t.Rows == t.TotalRows ? $"{t.TotalRows} {unit}" : $"{t.Rows}/{t.TotalRows} {unit}");
                     break;
                 case TextBlockModel x when !ReferenceEquals(x, Blocks[^1]) || Result.Warnings.Count == 0:
                     parts.Add(x.VisibleLines.Count == x.TotalLines ? $"{x.TotalLines} lines" : $"{x.VisibleLines.Count}/{x.TotalLines} lines");

@@ -20,9 +20,10 @@ internal sealed class TableBlockModel : BlockModel, ITableSource
     private readonly List<RowModel> _all;
     private List<RowModel> _visible;
 
-    private TableBlockModel(string title, string[] names, CellKind[] kinds, List<RowModel> rows, bool hasMarker)
+    private TableBlockModel(string title, string[] names, CellKind[] kinds, List<RowModel> rows, bool hasMarker, bool isRecord = false)
         : base(title)
     {
+        IsRecord = isRecord;
         _names = names;
         _kinds = kinds;
         _all = rows;
@@ -76,8 +77,11 @@ internal sealed class TableBlockModel : BlockModel, ITableSource
             var name = Cell.Text(field.Name);
             rows.Add(new RowModel([name, field.Value], [field.Name, CellText.Format(field.Value)], targets, null, rows.Count));
         }
-        return new TableBlockModel(title, ["FIELD", "VALUE"], [CellKind.Text, CellKind.Text], rows, hasMarker: false);
+        return new TableBlockModel(title, ["FIELD", "VALUE"], [CellKind.Text, CellKind.Text], rows, hasMarker: false, isRecord: true);
     }
+
+    /// <summary>True when the model shows a record's fields rather than a table's rows.</summary>
+    public bool IsRecord { get; }
 
     /// <summary>True when column 0 is the TUI's problem marker.</summary>
     public bool HasMarkerColumn { get; }

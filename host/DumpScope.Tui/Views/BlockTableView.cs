@@ -25,6 +25,8 @@ internal sealed class BlockTableView : TableView
         if (model.HasMarkerColumn)
             Style.GetOrCreateColumnStyle(0).MaxWidth = 1;
         MouseEvent += OnMouse;
+        // Column widths come from the rows in view; recompute them once the view has its real size.
+        FrameChanged += (_, _) => RefreshContentSize();
         RestoreCursor();
     }
 

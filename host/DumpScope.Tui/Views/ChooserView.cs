@@ -57,7 +57,6 @@ internal sealed class ChooserView : FrameView
         if (items.Count > 0)
             _list.SelectedItem = Math.Clamp(selected, 0, items.Count - 1);
         Visible = true;
-        SuperView?.MoveSubViewToEnd(this);
         _list.SetFocus();
         SetNeedsLayout();
         SetNeedsDraw();

@@ -14,6 +14,7 @@ internal sealed class CommandLineField : TextField
     public void SetLine(string text)
     {
         Text = text;
+        ClearAllSelection();
         MoveEnd();
     }
 

@@ -59,10 +59,13 @@ internal sealed class ResultPane : View
             _tabs = new Tabs { Width = Dim.Fill(), Height = Dim.Fill() };
             for (var i = 0; i < _blockViews.Count; i++)
             {
-                var tab = new View { Title = page.Blocks[i].Title, Width = Dim.Fill(), Height = Dim.Fill(), CanFocus = true };
+                var tab = new View { Title = page.Blocks[i].Title, CanFocus = true };
                 tab.Add(_blockViews[i]);
                 _tabPages.Add(tab);
                 _tabs.Add(tab);
+                // Tabs sizes its pages to their content when added; a table page must take the whole area.
+                tab.Width = Dim.Fill();
+                tab.Height = Dim.Fill();
             }
             Add(_tabs);
             _tabs.Value = _tabPages[Math.Clamp(page.SelectedBlock, 0, _tabPages.Count - 1)];
