@@ -7,7 +7,7 @@ namespace DumpScope.Tui.Model;
 internal static class CellText
 {
     /// <summary>How much of an absence reason a table cell shows; the status line shows the whole reason.</summary>
-    public const int ReasonWidth = 32;
+    public const int ReasonWidth = 24;
 
     /// <summary>The text of a cell as a table shows it; absence reasons are cut to <paramref name="reasonWidth"/>.</summary>
     public static string Format(Cell cell, int reasonWidth = ReasonWidth) => cell.Absence switch
