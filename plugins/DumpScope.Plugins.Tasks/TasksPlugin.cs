@@ -13,10 +13,8 @@ public sealed class TasksPlugin : IDumpScopePlugin
     public string Version => "0.1.0";
 
     /// <inheritdoc/>
-    public string Description => "tasks: ps, ps --tree, task";
+    public string Description => "tasks: ps, ps --tree (pstree), task";
 
     /// <inheritdoc/>
-    public void ConfigureServices(IServiceCollection services)
-    {
-    }
+    public void ConfigureServices(IServiceCollection services) => services.AddSingleton<TaskAnalyzer>();
 }

@@ -1,0 +1,16 @@
+using DumpScope.Sdk.Commands;
+
+namespace DumpScope.Plugins.Tasks.Commands;
+
+/// <summary><c>pstree</c>: the process tree (the same as <c>ps --tree</c>).</summary>
+[Command("pstree", Help = "the process tree: processes under their parents, threads in braces under their leader (pstree [PID|TASK|COMMAND]...)")]
+public sealed class PsTreeCommand(TaskAnalyzer analyzer) : ICommand
+{
+    /// <summary>Roots of the subtrees to show.</summary>
+    [Argument(0, Name = "PID|TASK|COMMAND", Help = "only the subtrees of these tasks")]
+    public string[] Filter { get; set; } = [];
+
+    /// <inheritdoc/>
+    public CommandResult Execute(CommandContext context) =>
+        new PsCommand(analyzer) { Tree = true, Filter = Filter }.Execute(context);
+}
