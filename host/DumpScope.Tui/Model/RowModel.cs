@@ -10,6 +10,9 @@ namespace DumpScope.Tui.Model;
 /// <param name="Index">Position in the command's own order (sorting "none" restores it).</param>
 internal sealed record RowModel(Cell?[] Cells, string[] Texts, IReadOnlyList<NavigationTarget> Targets, string? Problem, int Index)
 {
-    /// <summary>All texts joined, with full reasons and the problem, for filtering.</summary>
-    public string SearchText { get; } = string.Join('\u001f', Texts.Concat(Cells.Where(c => c is { HasValue: false }).Select(c => CellText.FormatFull(c!.Value))).Append(Problem ?? ""));
+    private string? _searchText;
+
+    /// <summary>All texts joined, with full absence reasons and the problem, for filtering (built on first use).</summary>
+    public string SearchText => _searchText ??= string.Join('\u001f',
+        Texts.Concat(Cells.Where(c => c is { HasValue: false }).Select(c => CellText.FormatFull(c!.Value))).Append(Problem ?? ""));
 }

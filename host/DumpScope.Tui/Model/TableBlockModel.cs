@@ -19,6 +19,7 @@ internal sealed class TableBlockModel : BlockModel, ITableSource
     private readonly CellKind[] _kinds;
     private readonly List<RowModel> _all;
     private List<RowModel> _visible;
+    private string[]? _headers;
 
     private TableBlockModel(string title, string[] names, CellKind[] kinds, List<RowModel> rows, bool hasMarker, bool isRecord = false)
         : base(title)
@@ -102,7 +103,7 @@ internal sealed class TableBlockModel : BlockModel, ITableSource
     public object this[int row, int col] => _visible[row].Texts[col];
 
     /// <inheritdoc/>
-    public string[] ColumnNames => _names.Select((n, i) => i != SortColumn ? n : n + (SortIsDescending ? SortDescending : SortAscending)).ToArray();
+    public string[] ColumnNames => _headers ??= _names.Select((n, i) => i != SortColumn ? n : n + (SortIsDescending ? SortDescending : SortAscending)).ToArray();
 
     /// <inheritdoc/>
     public int Columns => _names.Length;
@@ -158,42 +159,33 @@ internal sealed class TableBlockModel : BlockModel, ITableSource
     /// <inheritdoc/>
     protected override void Refilter()
     {
+        // The table view asks for the headers on every draw: they are rebuilt only when the sort changes.
+        _headers = null;
         IEnumerable<RowModel> rows = Filter.Length == 0 ? _all : _all.Where(r => Matches(r.SearchText));
         if (SortColumn is { } col)
         {
             var list = rows.ToList();
+            var keys = new SortKey[list.Count];
+            for (var i = 0; i < keys.Length; i++)
+                keys[i] = SortKey.Of(list[i], col);
+            var order = new int[keys.Length];
+            for (var i = 0; i < order.Length; i++)
+                order[i] = i;
             var descending = SortIsDescending;
-            list.Sort((a, b) =>
+            // Keys are computed once per row: comparing typed cells directly costs a copy and an unboxing per comparison.
+            Array.Sort(order, (x, y) =>
             {
-                var c = CompareRows(a, b, col, descending);
-                return c != 0 ? c : a.Index.CompareTo(b.Index);
+                var c = SortKey.Compare(keys[x], keys[y], descending);
+                return c != 0 ? c : list[x].Index.CompareTo(list[y].Index);
             });
-            _visible = list;
+            var sorted = new List<RowModel>(order.Length);
+            foreach (var i in order)
+                sorted.Add(list[i]);
+            _visible = sorted;
         }
         else
         {
             _visible = rows as List<RowModel> ?? rows.ToList();
         }
-    }
-
-    /// <summary>Numbers compare as numbers, texts ignoring case; absent values go last in either direction.</summary>
-    private static int CompareRows(RowModel a, RowModel b, int col, bool descending)
-    {
-        var ca = a.Cells[col];
-        var cb = b.Cells[col];
-        var aAbsent = ca is { HasValue: false };
-        var bAbsent = cb is { HasValue: false };
-        if (aAbsent || bAbsent)
-            return aAbsent == bAbsent ? 0 : aAbsent ? 1 : -1;
-        int result;
-        if (ca?.Number is { } na && cb?.Number is { } nb)
-            result = na.CompareTo(nb);
-        else
-        {
-            result = string.Compare(a.Texts[col], b.Texts[col], StringComparison.OrdinalIgnoreCase);
-            if (result == 0)
-                result = string.CompareOrdinal(a.Texts[col], b.Texts[col]);
-        }
-        return descending ? -result : result;
     }
 }

@@ -1,6 +1,6 @@
 using DumpScope.Sdk.Commands;
 
-namespace DumpScope.Tui.Views;
+namespace DumpScope.Tui;
 
 /// <summary>
 /// Work running off the UI thread with a cancellation source and the latest progress report. The UI thread reads
