@@ -1,4 +1,6 @@
 using DumpScope.Plugins.Memory.Tasks;
+using DumpScope.Plugins.Memory.Tests.Fakes;
+using DumpScope.Sdk.Kernel;
 using DumpScope.Sdk.Commands;
 
 namespace DumpScope.Plugins.Memory.Tests;
@@ -49,5 +51,26 @@ public sealed class VmTests(Kd1Session kd1) : IClassFixture<Kd1Session>
         thread.Blocks.OfType<TextBlock>().Single().Lines.Single().Should().Contain("kernel thread");
         kd1.Session.Run("vm 999999").Error.Should().Contain("no task with pid 999999");
         kd1.Session.Run("vm abc").Error.Should().Contain("not a pid");
+    }
+
+    [SkippableFact]
+    public void A_garbage_maple_node_ends_the_walk_with_a_reason()
+    {
+        var kernel = kd1.Analyzer.Kernel;
+        var init = TaskWalker.Walk(kernel).Tasks.Single(t => t.Pid == 1);
+        var mm = kernel.Object("struct mm_struct", init.Mm);
+        ulong root = mm["mm_mt.ma_root"].ReadPointer() & ~0xffUL;
+        foreach (var memory in new[]
+        {
+            new CorruptingMemory(kernel.Memory).Garbage(root + 8, 248),
+            new CorruptingMemory(kernel.Memory).Exclude(root, 256),
+        })
+        {
+            var task = Task.Run(() => VmaReader.Read(new WrappedKernel(kernel, memory), init.Mm));
+            task.Wait(TimeSpan.FromSeconds(60)).Should().BeTrue("the maple walk must end");
+            var vmas = task.Result;
+            if (vmas.IsComplete) vmas.Items.Should().Contain(v => v.Problem != null, "garbage that happens to parse must still be flagged");
+            else vmas.Problem.Should().NotBeNullOrEmpty();
+        }
     }
 }
