@@ -1,11 +1,14 @@
+using DumpScope.Plugins.Memory.Pages;
+
 namespace DumpScope.Plugins.Memory.Info;
 
 /// <summary>The answers of kmem -i: rows in crash's order, the page size, and notes on sources and fallbacks.</summary>
 public sealed class MemoryInfo
 {
     /// <summary>Creates the result.</summary>
-    public MemoryInfo(IReadOnlyList<MemoryInfoRow> rows, int pageSize, IReadOnlyList<string> notes)
+    public MemoryInfo(IReadOnlyList<MemoryInfoRow> rows, int pageSize, IReadOnlyList<string> notes, MemMapCounts? memMap)
     {
+        MemMap = memMap;
         Rows = rows;
         PageSize = pageSize;
         Notes = notes;
@@ -19,6 +22,9 @@ public sealed class MemoryInfo
 
     /// <summary>Notes: fallbacks taken, cross-check disagreements.</summary>
     public IReadOnlyList<string> Notes { get; }
+
+    /// <summary>The struct page scan behind SHARED, when it ran.</summary>
+    public MemMapCounts? MemMap { get; }
 
     /// <summary>A row by name; throws when absent from the list.</summary>
     public MemoryInfoRow this[string name] => Rows.First(r => r.Name == name);

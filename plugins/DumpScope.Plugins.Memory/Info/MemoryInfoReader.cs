@@ -135,7 +135,7 @@ public static class MemoryInfoReader
         // /proc/meminfo and crash print count alone (percpu_counter_read_positive), which lags by up to the batch per CPU.
         rows.Add(Committed(kernel, notes));
 
-        return new MemoryInfo(rows, kernel.PageSize, notes);
+        return new MemoryInfo(rows, kernel.PageSize, notes, scan);
     }
 
     private static MemoryInfoRow SlabRow(VmStat vm, MemMapCounts? scan)

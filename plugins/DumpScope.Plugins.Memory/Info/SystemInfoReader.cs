@@ -67,7 +67,7 @@ public static class SystemInfoReader
     }
 
     /// <summary>
-    /// Time since boot: the timekeeper's monotonic base (tkr_mono.base, updated every tick) plus offs_boot (time
+    /// Time since boot: the timekeeper's monotonic time at its last update (every tick) plus offs_boot (time
     /// spent suspended), as ktime_get_boottime. Fallback: (jiffies_64 - INITIAL_JIFFIES) / HZ, with HZ from
     /// tick_nsec (NSEC_PER_SEC / HZ, rounded).
     /// </summary>
@@ -78,10 +78,13 @@ public static class SystemInfoReader
         {
             try
             {
-                long mono = tk["tkr_mono.base"].ReadSigned();
+                // tkr_mono.base holds whole seconds (xtime_sec + wall_to_monotonic); the nanoseconds within the
+                // second are tkr_mono.xtime_nsec, shifted left by tkr_mono.shift (as timekeeping_get_ns adds them).
+                int shift = (int)tk["tkr_mono.shift"].ReadUnsigned();
+                long mono = tk["tkr_mono.base"].ReadSigned() + (long)(tk["tkr_mono.xtime_nsec"].ReadUnsigned() >> Math.Min(shift, 63));
                 long boot = tk.HasMember("offs_boot") ? tk["offs_boot"].ReadSigned() : 0;
                 if (mono + boot >= 0)
-                    return new("UPTIME", Cell.Text(CrashFormat.Uptime(TimeSpan.FromTicks((mono + boot) / 100))), "tk_core.timekeeper: tkr_mono.base + offs_boot");
+                    return new("UPTIME", Cell.Text(CrashFormat.Uptime(TimeSpan.FromTicks((mono + boot) / 100))), "tk_core.timekeeper: tkr_mono.base + (tkr_mono.xtime_nsec >> shift) + offs_boot");
                 problem = $"timekeeper monotonic time {mono + boot} ns is negative";
             }
             catch (MemoryFaultException e)

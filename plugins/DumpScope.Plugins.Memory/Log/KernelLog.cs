@@ -28,16 +28,23 @@ public sealed class KernelLog
     /// <summary>What went wrong, for warnings (the first few problems and the totals).</summary>
     public IReadOnlyList<string> Problems { get; }
 
-    /// <summary>The last "Kernel panic - not syncing: …" message, or null.</summary>
+    /// <summary>
+    /// The panic message: the last record that starts with "Kernel panic - not syncing: " (panic() prints it so);
+    /// failing that, the last mention anywhere (e.g. only "---[ end Kernel panic - not syncing: … ]---" survived).
+    /// </summary>
     public string? PanicMessage
     {
         get
         {
             const string marker = "Kernel panic - not syncing: ";
             for (int i = Records.Count - 1; i >= 0; i--)
+                if (Records[i].Text.StartsWith(marker, StringComparison.Ordinal)) return Records[i].Text.Split('\n')[0].TrimEnd();
+            for (int i = Records.Count - 1; i >= 0; i--)
             {
                 int at = Records[i].Text.IndexOf(marker, StringComparison.Ordinal);
-                if (at >= 0) return Records[i].Text[at..].Split('\n')[0].TrimEnd();
+                if (at < 0) continue;
+                var line = Records[i].Text[at..].Split('\n')[0].TrimEnd();
+                return line.EndsWith(" ]---", StringComparison.Ordinal) ? line[..^5] : line;
             }
             return null;
         }
