@@ -21,13 +21,14 @@ internal sealed class CliOptions
     public Option<string?> Kaslr { get; } = new("--kaslr") { Description = "KASLR offset (hex) for dumps without VMCOREINFO" };
     public Option<bool> Tui { get; } = new("--tui") { Description = "start the terminal UI" };
     public Option<bool> Repl { get; } = new("--repl") { Description = "start the line REPL instead of the terminal UI" };
+    public Option<bool> Sample { get; } = new("--sample") { Description = "open the real kernel dump bundled with DumpScope (samples/dumps)" };
 
     public RootCommand CreateRoot()
     {
         var root = new RootCommand("DumpScope: a plugin-based Linux kernel crash-dump analyzer.\n" +
                                    "With -c/-i runs commands in order; otherwise the terminal UI (or --repl) on a terminal, or commands from standard input.")
         {
-            Dump, Commands, Input, Json, Profile, Plugins, PluginDirs, Manifest, Vmlinux, SystemMap, Btf, Force, ZeroExcluded, Kaslr, Tui, Repl,
+            Dump, Commands, Input, Json, Profile, Plugins, PluginDirs, Manifest, Vmlinux, SystemMap, Btf, Force, ZeroExcluded, Kaslr, Tui, Repl, Sample,
         };
         return root;
     }

@@ -52,9 +52,20 @@ public static class Program
             kaslr = k;
         }
 
+        var dumpPath = parse.GetValue(cli.Dump);
+        if (parse.GetValue(cli.Sample))
+        {
+            if (dumpPath is not null) { stderr.WriteLine("dumpscope: give either a dump or --sample, not both"); return Usage; }
+            dumpPath = SampleDump.Find();
+            if (dumpPath is null)
+            {
+                stderr.WriteLine($"dumpscope: the bundled sample dump ({SampleDump.RelativePath}) is not beside this build; clone the repository with it, or give a dump path");
+                return Usage;
+            }
+        }
         var options = new SessionOptions
         {
-            DumpPath = parse.GetValue(cli.Dump),
+            DumpPath = dumpPath,
             VmlinuxPath = parse.GetValue(cli.Vmlinux),
             SystemMapPath = parse.GetValue(cli.SystemMap),
             BtfPath = parse.GetValue(cli.Btf),
@@ -86,6 +97,8 @@ public static class Program
         using (session)
         {
             foreach (var note in session.Notes) stderr.WriteLine($"note: {note}");
+            if (dumpPath is null && commands.Count == 0)
+                stderr.WriteLine($"note: no dump is open: run `dumpscope DUMP`, or `dumpscope --sample` to open the bundled real dump ({SampleDump.RelativePath})");
             bool json = parse.GetValue(cli.Json);
             if (commands.Count > 0) return RunBatch(session, commands, json, stdout, stderr);
             if (!interactive) return RunBatch(session, ReadScript(ReadAll(stdin)), json, stdout, stderr);

@@ -91,3 +91,22 @@ public class ExitCodeTests
         error.Should().Contain("--bogus");
     }
 }
+
+public class SampleDumpTests
+{
+    [Fact]
+    public void The_bundled_sample_is_a_real_dump_that_opens_without_any_other_file()
+    {
+        // This test needs no fixtures folder: the sample is part of the repository.
+        var (exit, output, error) = CliRun.Run("--sample", "--plugins", "slab", "-c", "kmem -s kmalloc-64", "-c", "dumpinfo");
+        exit.Should().Be(0, error);
+        output.Should().MatchRegex(@"ffff89ab01042500\s+64\s+1555\s+1728\s+27\s+4k\s+kmalloc-64");
+        output.Should().Contain("6.1.0-56-cloud-amd64");
+    }
+
+    [Fact]
+    public void Sample_and_a_dump_together_are_a_usage_error()
+    {
+        CliRun.Run("/some/dump", "--sample", "-c", "plugins").Exit.Should().Be(Program.Usage);
+    }
+}
