@@ -1,6 +1,7 @@
 using DumpScope.Plugins.Tasks.Commands;
 using DumpScope.Sdk.Commands;
 using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Memory;
 using DumpScope.Sdk.Types;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -144,5 +145,48 @@ public sealed class CorruptionTests(Kd1Fixture kd1)
         result.Warnings.Should().Contain(w => w.StartsWith("runqueues[1]") && w.Contains("page excluded"));
         PsRow.From(result).Select(r => r.Task).Should().BeEquivalentTo(
             healthy.Where(r => !(r.Pid == 0 && r.Cpu == 1)).Select(r => r.Task));
+    }
+
+    [SkippableFact]
+    public void A_loop_in_parent_pointers_ends_the_tree_and_the_parent_chain()
+    {
+        var healthy = Healthy();
+        var alpha = healthy.Single(r => r.Comm == "worker-alpha");
+        var child = healthy.Single(r => r.Ppid == alpha.Pid);
+        var kernel = new PatchedKernel(kd1.Kernel);
+        var services = kernel.Services();
+        // alpha's real_parent → its own child: alpha → sleep → alpha.
+        kernel.Patches.Patch(alpha.Task + Offset("struct task_struct", "real_parent"), child.Task);
+
+        var tree = PatchedKernel.Run(services, new PsCommand(services.GetRequiredService<TaskAnalyzer>()) { Tree = true }, "ps --tree");
+        tree.Failed.Should().BeFalse(tree.Error);
+        var rows = tree.Blocks.OfType<TableBlock>().First().Rows;
+        rows.Should().HaveCount(healthy.Count, "every task is placed once");
+        rows.Should().ContainSingle(r => r.Problem != null && r.Problem.Contains("parent chain loops"));
+
+        var chain = PatchedKernel.Run(services, new PsCommand(services.GetRequiredService<TaskAnalyzer>()) { Parents = true, Filter = [$"{child.Pid}"] }, "ps -p");
+        chain.Failed.Should().BeFalse(chain.Error);
+        var block = chain.Blocks.OfType<TableBlock>().Single();
+        block.Rows.Should().HaveCount(2);
+        block.Rows[0].Problem.Should().Contain("loops");
+    }
+
+    [SkippableFact]
+    public void A_struct_pid_that_names_another_pid_marks_the_task()
+    {
+        var healthy = Healthy();
+        var gamma = healthy.Single(r => r.Comm == "worker-gamma");
+        var kernel = new PatchedKernel(kd1.Kernel);
+        var services = kernel.Services();
+        ulong pid = kd1.Kernel.Object("struct task_struct", gamma.Task)["thread_pid"].ReadPointer();
+        ulong nr = Offset("struct pid", "numbers") + Offset("struct upid", "nr");
+        // numbers[0].nr lives past sizeof(struct pid): patch the word that holds it (nr is its low 32 bits).
+        var word = kd1.Kernel.Memory.ReadU64(pid + nr);
+        kernel.Patches.Patch(pid + nr, (word & 0xffff_ffff_0000_0000UL) | 4242);
+
+        var result = PatchedKernel.Run(services, new PsCommand(services.GetRequiredService<TaskAnalyzer>()), "ps");
+        var row = PsRow.From(result).Single(r => r.Task == gamma.Task);
+        row.Problem.Should().Contain($"says pid 4242, the task says {gamma.Pid}");
+        result.Warnings.Should().Contain(w => w.Contains("numbers[0].nr 4242 differs from its idr id"));
     }
 }
