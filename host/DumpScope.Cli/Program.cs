@@ -89,7 +89,8 @@ public static class Program
             bool json = parse.GetValue(cli.Json);
             if (commands.Count > 0) return RunBatch(session, commands, json, stdout, stderr);
             if (!interactive) return RunBatch(session, ReadScript(ReadAll(stdin)), json, stdout, stderr);
-            return Repl.Run(session, stdin, stdout, stderr, json);
+            if (parse.GetValue(cli.Repl) && !parse.GetValue(cli.Tui)) return Repl.Run(session, stdin, stdout, stderr, json);
+            return RunTui(session, options);
         }
     }
 
@@ -120,6 +121,35 @@ public static class Program
         if (error is not null) stderr.WriteLine($"error: {error}");
         result.Error = error;
         return !result.Failed;
+    }
+
+    /// <summary>Starts the terminal UI; switching profiles reopens the session with the other plugin set.</summary>
+    private static int RunTui(DumpScopeSession session, SessionOptions options)
+    {
+        var opened = new List<DumpScopeSession>();
+        try
+        {
+            return Tui.TuiApplication.Run(session, new Tui.TuiOptions
+            {
+                Profiles = session.Manifest.Profiles.Keys.Order(StringComparer.Ordinal).ToArray(),
+                CurrentProfile = session.Profile,
+                SwitchProfile = profile =>
+                {
+                    var next = DumpScopeSession.Create(new SessionOptions
+                    {
+                        DumpPath = options.DumpPath, VmlinuxPath = options.VmlinuxPath, SystemMapPath = options.SystemMapPath, BtfPath = options.BtfPath,
+                        Force = options.Force, ZeroExcluded = options.ZeroExcluded, KaslrOffset = options.KaslrOffset,
+                        Profile = profile, PluginDirectories = options.PluginDirectories, ManifestPath = options.ManifestPath,
+                    });
+                    opened.Add(next);
+                    return next;
+                },
+            });
+        }
+        finally
+        {
+            foreach (var s in opened) s.Dispose();
+        }
     }
 
     private static IEnumerable<string> ReadAll(TextReader reader)

@@ -3,20 +3,18 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace DumpScope.Plugins.Memory;
 
-/// <summary>Memory: kmem -i, page information, sys, log.</summary>
+/// <summary>Memory and core facts: kmem -i, kmem -p / page, vm, sys, log.</summary>
 public sealed class MemoryPlugin : IDumpScopePlugin
 {
     /// <inheritdoc/>
     public string Name => "memory";
 
     /// <inheritdoc/>
-    public string Version => "0.1.0";
+    public string Version => "0.2.0";
 
     /// <inheritdoc/>
-    public string Description => "memory: kmem -i, kmem -p, sys, log";
+    public string Description => "memory and core facts: kmem -i, kmem -p, page, vm, sys, log";
 
     /// <inheritdoc/>
-    public void ConfigureServices(IServiceCollection services)
-    {
-    }
+    public void ConfigureServices(IServiceCollection services) => services.AddSingleton<MemoryAnalyzer>();
 }

@@ -47,8 +47,9 @@ public sealed class SlabAnalyzer
     public WalkResult<ulong> CacheAddresses(CancellationToken cancellation = default)
     {
         var layout = Layout;
-        if (!Kernel.Symbols.TryGetAddress("slab_caches", out var head))
-            throw new Sdk.Types.TypeNotFoundException("symbol slab_caches is missing");
+        // The list head was cache_chain on SLAB kernels before it became slab_caches.
+        if (!Kernel.Symbols.TryGetAddress("slab_caches", out var head) && !Kernel.Symbols.TryGetAddress("cache_chain", out head))
+            throw new Sdk.Types.TypeNotFoundException("neither slab_caches nor cache_chain is a symbol of this kernel");
         ulong linkOffset = layout.KmemCache.Resolve().FindMember(layout.CacheListMember).Offset;
         return Walkers.ListHead(Kernel.Memory, head, MaxListLength, cancellation).Select(n => n - linkOffset);
     }

@@ -171,18 +171,24 @@ internal sealed class ElfDumpSource : IDumpSource, IDumpPageStatistics
         return new ElfDumpSource(file, starts, ends, offsets, pageSize, maxPfn, loads, notes, info);
     }
 
+    /// <summary>
+    /// A frame is present when any header gives it file data (the rest of a partly covered frame reads as
+    /// zeros, the ELF p_memsz rule); excluded only when excluded ranges cover all of it; a frame only partly
+    /// described and without data (the 0x9fc00 end of low RAM) is not in the dump, as makedumpfile's own
+    /// bitmaps count it.
+    /// </summary>
     public PageState GetPageState(ulong pfn)
     {
         if (pfn >= MaxPfn) return PageState.NotInDump;
         long pageStart = (long)(pfn << _pageShift);
         long pageEnd = pageStart + PageSize;
-        var state = PageState.NotInDump;
+        long covered = 0;
         for (int i = FindPiece(pageStart); i < _starts.Length && _starts[i] < pageEnd; i++)
         {
             if (_fileOffsets[i] >= 0) return PageState.Present;
-            state = PageState.Excluded;
+            covered += Math.Min(_ends[i], pageEnd) - Math.Max(_starts[i], pageStart);
         }
-        return state;
+        return covered == PageSize ? PageState.Excluded : PageState.NotInDump;
     }
 
     public PageRead ReadPage(ulong pfn, Span<byte> destination)
@@ -200,14 +206,15 @@ internal sealed class ElfDumpSource : IDumpSource, IDumpPageStatistics
             return ReadData(_fileOffsets[i] + (pageStart - _starts[i]), destination);
 
         // The page straddles headers: data where some header has it, zeros elsewhere (ELF memsz semantics).
-        bool anyData = false, anyExcluded = false;
+        bool anyData = false;
+        long excludedBytes = 0;
         for (; i < _starts.Length && _starts[i] < pageEnd; i++)
         {
             long from = Math.Max(_starts[i], pageStart);
             long to = Math.Min(_ends[i], pageEnd);
             if (_fileOffsets[i] < 0)
             {
-                anyExcluded = true;
+                excludedBytes += to - from;
                 continue;
             }
             if (!anyData) destination.Clear();
@@ -217,7 +224,7 @@ internal sealed class ElfDumpSource : IDumpSource, IDumpPageStatistics
             if (r.State != PageState.Present) return r;
         }
         if (anyData) return PageRead.Ok;
-        return anyExcluded
+        return excludedBytes == PageSize
             ? new PageRead(PageState.Excluded, $"pfn 0x{pfn:x} is in a PT_LOAD's p_memsz beyond p_filesz")
             : new PageRead(PageState.NotInDump, $"no PT_LOAD covers physical address 0x{pageStart:x}");
     }
@@ -245,36 +252,51 @@ internal sealed class ElfDumpSource : IDumpSource, IDumpPageStatistics
 
     public DumpPageCounts CountPages() => _counts.Value;
 
+    /// <summary>Counts with the rules of <see cref="GetPageState"/>, walking pieces, not frames.</summary>
     private DumpPageCounts Count()
     {
-        // Pieces are sorted and disjoint; a frame shared by two pieces takes the better state
-        // (present over excluded), the same rule GetPageState applies.
         ulong present = 0, excluded = 0;
-        long pendingPfn = -1;
-        int pendingState = 0; // 0 none, 1 excluded, 2 present
+        long pendingPfn = -1, pendingCovered = 0;
+        bool pendingData = false;
         void Flush()
         {
-            if (pendingState == 2) present++;
-            else if (pendingState == 1) excluded++;
-            pendingState = 0;
+            if (pendingPfn >= 0)
+            {
+                if (pendingData) present++;
+                else if (pendingCovered == PageSize) excluded++;
+            }
             pendingPfn = -1;
+            pendingCovered = 0;
+            pendingData = false;
         }
         for (int i = 0; i < _starts.Length; i++)
         {
-            int st = _fileOffsets[i] >= 0 ? 2 : 1;
-            long first = _starts[i] >> _pageShift;
-            long last = (_ends[i] - 1) >> _pageShift;
-            if (first == pendingPfn)
+            long s = _starts[i], e = _ends[i];
+            bool data = _fileOffsets[i] >= 0;
+            long p = s >> _pageShift;
+            long last = (e - 1) >> _pageShift;
+            while (p <= last)
             {
-                pendingState = Math.Max(pendingState, st);
-                if (first == last) continue;
-                first++;
+                long ps = p << _pageShift, pe = ps + PageSize;
+                if (s <= ps && e >= pe)
+                {
+                    // Whole frames inside this piece: no other piece touches them.
+                    long lastFull = (e >> _pageShift) - 1;
+                    Flush();
+                    ulong n = (ulong)(lastFull - p + 1);
+                    if (data) present += n; else excluded += n;
+                    p = lastFull + 1;
+                    continue;
+                }
+                if (p != pendingPfn)
+                {
+                    Flush();
+                    pendingPfn = p;
+                }
+                pendingCovered += Math.Min(e, pe) - Math.Max(s, ps);
+                pendingData |= data;
+                p++;
             }
-            Flush();
-            ulong whole = (ulong)(last - first);
-            if (st == 2) present += whole; else excluded += whole;
-            pendingPfn = last;
-            pendingState = st;
         }
         Flush();
         return new DumpPageCounts(present, excluded, MaxPfn - present - excluded);

@@ -250,6 +250,20 @@ internal sealed class KdumpDumpSource : IDumpSource, IDumpPageStatistics
     }
 
     /// <summary>
+    /// The stored (still compressed) bytes of a dumped page and its codec, or null when the page is not
+    /// present or its descriptor or data cannot be read. For codec tests and the raw-codec benchmark.
+    /// </summary>
+    internal (byte[] Data, PageCompression Codec)? ReadStoredPage(ulong pfn)
+    {
+        if (GetPageState(pfn) != PageState.Present) return null;
+        if (!TryGetDesc(_dumped.Rank(pfn) - _rankBase, out long offset, out uint size, out uint flags)) return null;
+        if (offset <= 0 || size == 0 || size > _maxStoredSize || offset > _file.Length - size) return null;
+        if (PageCodecs.FromPageFlags(flags) is not { } codec) return null;
+        var data = new byte[size];
+        return _file.Read(offset, data) == size ? (data, codec) : null;
+    }
+
+    /// <summary>
     /// Reads a page_desc through a small lock-free cache of 128-descriptor blocks: sequential and nearby
     /// reads hit it, and replacing a slot is one reference write, so concurrent readers need no lock.
     /// </summary>

@@ -24,7 +24,7 @@ internal static class Lzo1xDecompressor
         if (input[0] > 17)
         {
             int t = input[ip++] - 17;
-            if (!CopyLiterals(input, ref ip, output, ref op, t, out var err)) return err;
+            if (!CopyLiterals(input, ref ip, output, ref op, t, out var err)) return Fail(err!, 0, op, out written);
             state = t < 4 ? t : 4;
         }
 

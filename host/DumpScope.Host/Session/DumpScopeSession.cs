@@ -13,7 +13,7 @@ namespace DumpScope.Host.Session;
 /// One opened investigation: the dump (if any) and its kernel, the selected plugins, their services and
 /// commands. Runs command lines and turns every failure into a result, never into a crash.
 /// </summary>
-public sealed class DumpScopeSession : ICommandRunner, IDisposable
+public sealed class DumpScopeSession : ICommandRunner, ICommandInvoker, IDisposable
 {
     private readonly ServiceProvider _provider;
     private readonly List<IDisposable> _owned;
@@ -89,6 +89,7 @@ public sealed class DumpScopeSession : ICommandRunner, IDisposable
 
         var failures = new List<PluginLoadFailure>();
         var available = new List<LoadedPlugin>();
+        var explicitFolders = new HashSet<string>(PluginLoader.Discover(options.PluginDirectories.Select(Path.GetFullPath)).Select(Path.GetDirectoryName)!, StringComparer.Ordinal);
         foreach (var path in PluginLoader.Discover(directories.Distinct()))
             Collect(PluginLoader.Load(path));
         foreach (var assembly in options.InProcessPlugins)
@@ -117,6 +118,9 @@ public sealed class DumpScopeSession : ICommandRunner, IDisposable
             }
             active = selection.Select(n => available.FirstOrDefault(p => string.Equals(p.Name, n, StringComparison.OrdinalIgnoreCase)))
                 .OfType<LoadedPlugin>().Distinct().ToList();
+            // Plugins from a folder the user named with --plugin-dir join the profile: asking for the folder is asking for them.
+            if (options.Plugins is null)
+                active.AddRange(available.Where(p => p.Folder is not null && explicitFolders.Contains(p.Folder) && !active.Contains(p)));
         }
 
         var owned = new List<IDisposable>();
@@ -154,6 +158,7 @@ public sealed class DumpScopeSession : ICommandRunner, IDisposable
         DumpScopeSession? session = null;
         services.AddSingleton(_ => session!);
         services.AddSingleton<ICommandRunner>(_ => session!);
+        services.AddSingleton<ICommandInvoker>(_ => session!);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         session = new DumpScopeSession(provider, registry, configured, available, failures, manifest,
             options.Plugins is null ? options.Profile ?? manifest.Default : null, options, notes, owned) { KernelProblem = kernelProblem };
@@ -183,6 +188,9 @@ public sealed class DumpScopeSession : ICommandRunner, IDisposable
             return CommandResult.Fail(Describe(command, e));
         }
     }
+
+    /// <inheritdoc/>
+    public CommandResult Invoke(string commandLine, CancellationToken cancellation = default) => Run(commandLine, cancellation);
 
     /// <summary>The message for an exception escaping a command: user errors plainly, bugs with their stack.</summary>
     public static string Describe(RegisteredCommand? command, Exception e)

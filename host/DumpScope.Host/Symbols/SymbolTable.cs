@@ -10,7 +10,8 @@ namespace DumpScope.Host.Symbols;
 /// Without symbol sizes, "nearest symbol below" would name any address at all (a direct-map pointer would
 /// become the last per-cpu symbol plus 2^64-ish). So a lookup fails when the address falls in a gap wider than
 /// <see cref="MaxSymbolGap"/> (the per-cpu area sits at small absolute addresses, the image at the top of
-/// the address space), or lies more than <see cref="MaxTrailingOffset"/> past the last symbol.
+/// the address space) or past the last symbol, and lies more than <see cref="MaxTrailingOffset"/> beyond the
+/// symbol below it.
 /// Where a name occurs more than once (static functions), the name look-up gives the global one, else the
 /// one at the lowest address; at one address with several names, the address look-up gives the first global.
 /// </remarks>
@@ -106,11 +107,8 @@ public sealed class SymbolTable : ISymbolTable
         }
         if (found < 0) return null;
         ulong at = _addresses[found];
-        if (found + 1 < _addresses.Length)
-        {
-            if (_addresses[found + 1] - at > MaxSymbolGap) return null;
-        }
-        else if (address - at > MaxTrailingOffset) return null;
+        bool inBoundedGap = found + 1 < _addresses.Length && _addresses[found + 1] - at <= MaxSymbolGap;
+        if (!inBoundedGap && address - at > MaxTrailingOffset) return null;
 
         int first = found;
         while (first > 0 && _addresses[first - 1] == at) first--;

@@ -6,6 +6,9 @@ public static class TypeFormatter
     /// <summary>"struct kmem_cache", "char *", "struct kmem_cache_node *[1024]", "void (*)(void)"-like.</summary>
     public static string Format(KernelType type) => Format(type, "", 0);
 
+    /// <summary>A C declaration of <paramref name="name"/>: "struct kmem_cache_node *node[1024]", "void (*ctor)(void *)".</summary>
+    public static string Declare(KernelType type, string name) => Format(type, name, 0);
+
     private static string Format(KernelType type, string declarator, int depth)
     {
         if (depth > 32) return "…" + declarator;

@@ -52,6 +52,19 @@ public class ProfileTests
     }
 
     [Fact]
+    public void Plugins_from_a_named_plugin_dir_join_the_profile()
+    {
+        using var session = DumpScope.Host.Session.DumpScopeSession.Create(new DumpScope.Host.Session.SessionOptions
+        {
+            SearchDefaultPluginDirectory = false,
+            PluginDirectories = [TestSessions.PluginFolder],
+            ManifestPath = TestSessions.WriteManifest(Manifest),
+        });
+        session.Profile.Should().Be("quiet");
+        session.ActivePlugins.Select(p => p.Name).Should().Contain(["echo", "clash"]);
+    }
+
+    [Fact]
     public void A_malformed_manifest_names_the_file()
     {
         var path = TestSessions.WriteManifest("{ \"profiles\": [1, 2 ");

@@ -10,8 +10,8 @@ internal static class TestSessions
     public static DumpScopeSession Create(string? profile = null, IReadOnlyList<string>? plugins = null, string? manifest = null) =>
         DumpScopeSession.Create(new SessionOptions
         {
-            SearchDefaultPluginDirectory = false,
-            PluginDirectories = [PluginFolder],
+            // The test plugins are copied to plugins/ beside the test binaries: the host's default folder.
+            SearchDefaultPluginDirectory = true,
             Profile = profile,
             Plugins = plugins,
             ManifestPath = manifest,

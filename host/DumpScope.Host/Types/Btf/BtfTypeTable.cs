@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace DumpScope.Host.Types.Btf;
@@ -108,107 +109,101 @@ internal sealed class BtfTypeTable
 
     private static int[] Index(byte[] data, string source, BtfHeader header, out int count)
     {
-        int position = header.TypeStart, end = header.TypeEnd;
+        if (!BitConverter.IsLittleEndian)
+            throw new NotSupportedException("reading BTF needs a little-endian host");
+        int typeStart = header.TypeStart;
+        // The section is a sequence of u32 words (type_off and type_len are multiples of 4).
+        var words = MemoryMarshal.Cast<byte, uint>(data.AsSpan(typeStart, (int)header.TypeLength));
         uint stringLength = header.StringLength;
-        // A record is at least 12 bytes: this bounds the id count before any allocation grows past it.
-        int capacity = Math.Min((int)(header.TypeLength / TypeRecordSize) + 1, MaxTypes + 1);
-        var offsets = new int[Math.Max(capacity, 1)];
-        int id = 1;
+        // A record is at least 3 words: this bounds the id count before any allocation grows past it.
+        var offsets = new int[Math.Min(words.Length / 3, MaxTypes) + 1];
+        int id = 1, position = 0, end = words.Length;
         uint maxRef = 0;
-        int maxRefFrom = 0;
-        long maxRefAt = 0;
-        var span = data.AsSpan();
-
-        void String(uint offset, long at, int owner)
-        {
-            if (offset >= stringLength)
-                throw BtfError.At(source, at, $"type {owner}: string offset {offset} is past the string section ({stringLength} bytes)");
-        }
-
-        void Ref(uint target, long at, int owner)
-        {
-            if (target > maxRef) { maxRef = target; maxRefAt = at; maxRefFrom = owner; }
-        }
-
+        int maxRefFrom = 0, maxRefWord = 0;
         while (position < end)
         {
-            if (end - position < TypeRecordSize)
-                throw BtfError.At(source, position, $"type {id}: expected a {TypeRecordSize}-byte btf_type record, the type section ends after {end - position} bytes");
+            if (end - position < 3)
+                throw BtfError.At(source, typeStart + position * 4L, $"type {id}: expected a {TypeRecordSize}-byte btf_type record, the type section ends after {(end - position) * 4} bytes");
             if (id > MaxTypes)
-                throw BtfError.At(source, position, $"more than {MaxTypes} types (the maximum this reader accepts)");
-            uint nameOff = BinaryPrimitives.ReadUInt32LittleEndian(span[position..]);
-            uint info = BinaryPrimitives.ReadUInt32LittleEndian(span[(position + 4)..]);
-            uint sizeOrType = BinaryPrimitives.ReadUInt32LittleEndian(span[(position + 8)..]);
+                throw BtfError.At(source, typeStart + position * 4L, $"more than {MaxTypes} types (the maximum this reader accepts)");
+            uint nameOff = words[position], info = words[position + 1], sizeOrType = words[position + 2];
             var kind = (BtfKind)((info >> 24) & 0x1f);
             int vlen = (int)(info & 0xffff);
-            String(nameOff, position, id);
+            if (nameOff >= stringLength) throw BadString(nameOff, position);
             int extra = kind switch
             {
-                BtfKind.Int or BtfKind.Var or BtfKind.DeclTag => 4,
-                BtfKind.Array => 12,
-                BtfKind.Struct or BtfKind.Union or BtfKind.Datasec or BtfKind.Enum64 => 12 * vlen,
-                BtfKind.Enum or BtfKind.FuncProto => 8 * vlen,
+                BtfKind.Int or BtfKind.Var or BtfKind.DeclTag => 1,
+                BtfKind.Array => 3,
+                BtfKind.Struct or BtfKind.Union or BtfKind.Datasec or BtfKind.Enum64 => 3 * vlen,
+                BtfKind.Enum or BtfKind.FuncProto => 2 * vlen,
                 BtfKind.Ptr or BtfKind.Fwd or BtfKind.Typedef or BtfKind.Volatile or BtfKind.Const or BtfKind.Restrict
                     or BtfKind.Func or BtfKind.Float or BtfKind.TypeTag => 0,
-                _ => throw BtfError.At(source, position + 4, $"type {id}: unknown BTF kind {(int)kind} (info 0x{info:x8})"),
+                _ => throw BtfError.At(source, typeStart + position * 4L + 4, $"type {id}: unknown BTF kind {(int)kind} (info 0x{info:x8})"),
             };
-            int body = position + TypeRecordSize;
+            int body = position + 3;
             if (extra > end - body)
-                throw BtfError.At(source, body, $"type {id} ({kind}, vlen {vlen}): expected {extra} bytes of trailing data, the type section ends after {end - body}");
+                throw BtfError.At(source, typeStart + body * 4L, $"type {id} ({kind}, vlen {vlen}): expected {extra * 4} bytes of trailing data, the type section ends after {(end - body) * 4}");
             switch (kind)
             {
                 case BtfKind.Int:
                     {
-                        uint encoding = BinaryPrimitives.ReadUInt32LittleEndian(span[body..]);
+                        uint encoding = words[body];
                         uint bits = encoding & 0xff, bitOffset = (encoding >> 16) & 0xff;
                         if (sizeOrType is not (1 or 2 or 4 or 8 or 16) || bits > 128 || bits + bitOffset > sizeOrType * 8)
-                            throw BtfError.At(source, body, $"type {id}: INT of size {sizeOrType} with {bits} bits at bit offset {bitOffset} is impossible");
+                            throw BtfError.At(source, typeStart + body * 4L, $"type {id}: INT of size {sizeOrType} with {bits} bits at bit offset {bitOffset} is impossible");
                         break;
                     }
                 case BtfKind.Ptr or BtfKind.Typedef or BtfKind.Volatile or BtfKind.Const or BtfKind.Restrict
                     or BtfKind.Func or BtfKind.Var or BtfKind.TypeTag or BtfKind.DeclTag:
-                    Ref(sizeOrType, position + 8, id);
+                    Ref(sizeOrType, position + 2);
                     break;
                 case BtfKind.FuncProto:
-                    Ref(sizeOrType, position + 8, id);
-                    for (int i = 0, at = body; i < vlen; i++, at += 8)
+                    Ref(sizeOrType, position + 2);
+                    for (int at = body; at < body + extra; at += 2)
                     {
-                        String(BinaryPrimitives.ReadUInt32LittleEndian(span[at..]), at, id);
-                        Ref(BinaryPrimitives.ReadUInt32LittleEndian(span[(at + 4)..]), at + 4, id);
+                        if (words[at] >= stringLength) throw BadString(words[at], at);
+                        Ref(words[at + 1], at + 1);
                     }
                     break;
                 case BtfKind.Array:
-                    Ref(BinaryPrimitives.ReadUInt32LittleEndian(span[body..]), body, id);
-                    Ref(BinaryPrimitives.ReadUInt32LittleEndian(span[(body + 4)..]), body + 4, id);
+                    Ref(words[body], body);
+                    Ref(words[body + 1], body + 1);
                     break;
                 case BtfKind.Struct or BtfKind.Union:
-                    for (int i = 0, at = body; i < vlen; i++, at += 12)
+                    for (int at = body; at < body + extra; at += 3)
                     {
-                        String(BinaryPrimitives.ReadUInt32LittleEndian(span[at..]), at, id);
-                        Ref(BinaryPrimitives.ReadUInt32LittleEndian(span[(at + 4)..]), at + 4, id);
+                        if (words[at] >= stringLength) throw BadString(words[at], at);
+                        Ref(words[at + 1], at + 1);
                     }
                     break;
                 case BtfKind.Enum:
-                    for (int i = 0, at = body; i < vlen; i++, at += 8)
-                        String(BinaryPrimitives.ReadUInt32LittleEndian(span[at..]), at, id);
+                    for (int at = body; at < body + extra; at += 2)
+                        if (words[at] >= stringLength) throw BadString(words[at], at);
                     break;
                 case BtfKind.Enum64:
-                    for (int i = 0, at = body; i < vlen; i++, at += 12)
-                        String(BinaryPrimitives.ReadUInt32LittleEndian(span[at..]), at, id);
+                    for (int at = body; at < body + extra; at += 3)
+                        if (words[at] >= stringLength) throw BadString(words[at], at);
                     break;
                 case BtfKind.Datasec:
-                    for (int i = 0, at = body; i < vlen; i++, at += 12)
-                        Ref(BinaryPrimitives.ReadUInt32LittleEndian(span[at..]), at, id);
+                    for (int at = body; at < body + extra; at += 3)
+                        Ref(words[at], at);
                     break;
             }
-            if (id >= offsets.Length) Array.Resize(ref offsets, Math.Min(offsets.Length * 2, MaxTypes + 1));
-            offsets[id++] = position;
+            offsets[id++] = typeStart + position * 4;
             position = body + extra;
         }
         count = id;
         if (maxRef >= (uint)count)
-            throw BtfError.At(source, maxRefAt, $"type {maxRefFrom} refers to type id {maxRef}, past the last type ({count - 1})");
+            throw BtfError.At(source, typeStart + maxRefWord * 4L, $"type {maxRefFrom} refers to type id {maxRef}, past the last type ({count - 1})");
         return offsets;
+
+        void Ref(uint target, int word)
+        {
+            if (target > maxRef) { maxRef = target; maxRefWord = word; maxRefFrom = id; }
+        }
+
+        InvalidDataException BadString(uint offset, int word) =>
+            BtfError.At(source, typeStart + word * 4L, $"type {id}: string offset {offset} is past the string section ({stringLength} bytes)");
     }
 
     private static bool IsChain(BtfKind kind) => kind is BtfKind.Ptr or BtfKind.Array or BtfKind.Typedef or BtfKind.Volatile

@@ -1,0 +1,52 @@
+using BenchmarkDotNet.Attributes;
+using DumpScope.Host.Session;
+using DumpScope.Plugins.Memory;
+using DumpScope.Plugins.Memory.Info;
+using DumpScope.Plugins.Memory.Log;
+using DumpScope.Plugins.Memory.Pages;
+using DumpScope.Testing;
+
+namespace DumpScope.Bench;
+
+/// <summary>
+/// The memory plugin on kd1 (kdump zlib): reading the whole printk ring buffer, kmem -i (with its struct page
+/// scan) and sys. The session, symbols and types are opened once; the dump's page cache is warm after the first
+/// iteration, so these are warm numbers.
+/// </summary>
+[MemoryDiagnoser]
+public class MemoryPluginBenchmarks
+{
+    private DumpScopeSession _session = null!;
+    private MemoryAnalyzer _analyzer = null!;
+    private PageInspector _pages = null!;
+
+    /// <summary>Opens kd1 with the memory plugin.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        _session = DumpScopeSession.Create(new SessionOptions
+        {
+            DumpPath = Fixtures.Kd1Zlib,
+            SearchDefaultPluginDirectory = false,
+            InProcessPlugins = [typeof(MemoryPlugin).Assembly],
+        });
+        _analyzer = (MemoryAnalyzer)_session.Services.GetService(typeof(MemoryAnalyzer))!;
+        _pages = _analyzer.Pages;
+    }
+
+    /// <summary>Closes the session.</summary>
+    [GlobalCleanup]
+    public void Cleanup() => _session.Dispose();
+
+    /// <summary>Reads every record of the printk ring buffer (what `log` does before formatting).</summary>
+    [Benchmark]
+    public int Log() => KernelLogReader.Read(_analyzer.Kernel).Records.Count;
+
+    /// <summary>kmem -i's rows, including the scan of every struct page for SHARED.</summary>
+    [Benchmark]
+    public int KmemInfo() => MemoryInfoReader.Read(_analyzer.Kernel, _pages).Rows.Count;
+
+    /// <summary>The `log` command end to end (the log is read once per session, then formatted).</summary>
+    [Benchmark]
+    public int LogCommand() => _session.Run("log").Blocks.Count;
+}

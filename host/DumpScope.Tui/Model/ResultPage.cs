@@ -1,0 +1,93 @@
+using DumpScope.Sdk.Commands;
+
+namespace DumpScope.Tui.Model;
+
+/// <summary>
+/// One page of the results area: a command line, its result turned into block models, and the view state (block,
+/// cursor, filter, sort) that going back restores.
+/// </summary>
+internal sealed class ResultPage
+{
+    private ResultPage(string commandLine, CommandResult result, IReadOnlyList<BlockModel> blocks)
+    {
+        CommandLine = commandLine;
+        Result = result;
+        Blocks = blocks;
+    }
+
+    /// <summary>The command line that produced the page (its breadcrumb).</summary>
+    public string CommandLine { get; }
+
+    /// <summary>The result shown.</summary>
+    public CommandResult Result { get; }
+
+    /// <summary>Block models in result order; warnings, when any, come last as a text block.</summary>
+    public IReadOnlyList<BlockModel> Blocks { get; }
+
+    /// <summary>The block shown (tab index).</summary>
+    public int SelectedBlock { get; set; }
+
+    /// <summary>The filter text in force on this page.</summary>
+    public string Filter { get; private set; } = "";
+
+    /// <summary>Builds the page for a result.</summary>
+    public static ResultPage From(string commandLine, CommandResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var blocks = new List<BlockModel>(result.Blocks.Count + 1);
+        var counts = new Dictionary<string, int>();
+        foreach (var block in result.Blocks)
+        {
+            var kind = block switch
+            {
+                TableBlock => "Table",
+                RecordBlock => "Record",
+                _ => "Text",
+            };
+            counts[kind] = counts.GetValueOrDefault(kind) + 1;
+            var title = string.IsNullOrWhiteSpace(block.Title) ? $"{kind} {counts[kind]}" : block.Title!;
+            blocks.Add(block switch
+            {
+                TableBlock t => TableBlockModel.FromTable(t, title),
+                RecordBlock r => TableBlockModel.FromRecord(r, title),
+                TextBlock x => new TextBlockModel(title, x.Lines),
+                _ => new TextBlockModel(title, [$"(a {block.GetType().Name} block this TUI cannot show)"]),
+            });
+        }
+        if (result.Warnings.Count > 0)
+            blocks.Add(new TextBlockModel($"Warnings ({result.Warnings.Count})", result.Warnings));
+        if (blocks.Count == 0)
+            blocks.Add(new TextBlockModel("Output", ["(no output)"]));
+        return new ResultPage(commandLine, result, blocks);
+    }
+
+    /// <summary>Applies <paramref name="filter"/> to every block.</summary>
+    public void SetFilter(string? filter)
+    {
+        Filter = filter?.Trim() ?? "";
+        foreach (var block in Blocks)
+            block.SetFilter(Filter);
+    }
+
+    /// <summary>A one-line summary for the status line ("12 rows, 1 warning").</summary>
+    public string Describe()
+    {
+        var parts = new List<string>();
+        foreach (var block in Blocks)
+        {
+            switch (block)
+            {
+                case TableBlockModel t:
+                    var unit = t.IsRecord ? "fields" : "rows";
+                    parts.Add(t.Rows == t.TotalRows ? $"{t.TotalRows} {unit}" : $"{t.Rows}/{t.TotalRows} {unit}");
+                    break;
+                case TextBlockModel x when !ReferenceEquals(x, Blocks[^1]) || Result.Warnings.Count == 0:
+                    parts.Add(x.VisibleLines.Count == x.TotalLines ? $"{x.TotalLines} lines" : $"{x.VisibleLines.Count}/{x.TotalLines} lines");
+                    break;
+            }
+        }
+        if (Result.Warnings.Count > 0)
+            parts.Add(Result.Warnings.Count == 1 ? "1 warning" : $"{Result.Warnings.Count} warnings");
+        return string.Join(", ", parts);
+    }
+}

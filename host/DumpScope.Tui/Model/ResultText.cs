@@ -1,0 +1,43 @@
+using DumpScope.Sdk.Commands;
+
+namespace DumpScope.Tui.Model;
+
+/// <summary>Renders a result as plain lines (the summary pane): records as "name: value", tables as aligned columns.</summary>
+internal static class ResultText
+{
+    /// <summary>The lines of <paramref name="result"/>; a failed result has none.</summary>
+    public static IReadOnlyList<string> ToLines(CommandResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var lines = new List<string>();
+        if (result.Failed)
+            return lines;
+        foreach (var block in result.Blocks)
+        {
+            switch (block)
+            {
+                case RecordBlock r:
+                    var width = r.Fields.Count == 0 ? 0 : r.Fields.Max(f => f.Name.Length);
+                    lines.AddRange(r.Fields.Select(f => $"{f.Name.PadLeft(width)}: {CellText.Format(f.Value)}"));
+                    break;
+                case TextBlock t:
+                    lines.AddRange(t.Lines);
+                    break;
+                case TableBlock t:
+                    AddTable(lines, t);
+                    break;
+            }
+        }
+        return lines;
+    }
+
+    private static void AddTable(List<string> lines, TableBlock table)
+    {
+        var texts = table.Rows.Select(r => r.Cells.Select(c => CellText.Format(c)).ToArray()).ToList();
+        var widths = table.Columns.Select((c, i) => Math.Max(c.Name.Length, texts.Count == 0 ? 0 : texts.Max(t => t[i].Length))).ToArray();
+        string Line(IReadOnlyList<string> cells) => string.Join("  ", cells.Select((c, i) =>
+            CellText.IsNumeric(table.Columns[i].Kind) ? c.PadLeft(widths[i]) : c.PadRight(widths[i]))).TrimEnd();
+        lines.Add(Line(table.Columns.Select(c => c.Name).ToArray()));
+        lines.AddRange(texts.Select(Line));
+    }
+}

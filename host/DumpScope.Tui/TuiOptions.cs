@@ -1,0 +1,25 @@
+using DumpScope.Host.Session;
+
+namespace DumpScope.Tui;
+
+/// <summary>How the TUI starts: profiles to offer, how to switch, and what to show first.</summary>
+public sealed class TuiOptions
+{
+    /// <summary>Profile names offered by the profile picker (from plugins.json).</summary>
+    public IReadOnlyList<string> Profiles { get; init; } = [];
+
+    /// <summary>The profile the given runner was built with, or null.</summary>
+    public string? CurrentProfile { get; init; }
+
+    /// <summary>
+    /// Builds a runner for a chosen profile. Called off the UI thread; may throw (the error is shown and the old
+    /// runner stays). Null disables switching.
+    /// </summary>
+    public Func<string, ICommandRunner>? SwitchProfile { get; init; }
+
+    /// <summary>Commands tried in order for the summary pane; the first that succeeds is shown. Failures show nothing.</summary>
+    public IReadOnlyList<string> SummaryCommands { get; init; } = ["sys", "dumpinfo"];
+
+    /// <summary>A command to run into the results area at start, or null.</summary>
+    public string? InitialCommand { get; init; }
+}

@@ -1,0 +1,227 @@
+using System.Globalization;
+using DumpScope.Plugins.Memory.Log;
+using DumpScope.Plugins.Memory.Tasks;
+using DumpScope.Sdk.Commands;
+using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Memory;
+using DumpScope.Sdk.Types;
+
+namespace DumpScope.Plugins.Memory.Info;
+
+/// <summary>
+/// crash's <c>sys</c> facts, each from the kernel's own data: <c>init_uts_ns.name</c> (struct new_utsname) for
+/// the names, VMCOREINFO's CRASHTIME for the date, the timekeeper for the uptime, <c>avenrun</c> for the load,
+/// the task lists for TASKS, the nodes' present pages for MEMORY, the log for PANIC.
+/// </summary>
+public static class SystemInfoReader
+{
+    /// <summary>Reads every field; a field that cannot be read says why.</summary>
+    public static IReadOnlyList<SystemField> Read(IKernel kernel, Func<KernelLog> log, CancellationToken cancellation = default)
+    {
+        var fields = new List<SystemField>();
+        fields.Add(new("KERNEL", Cell.Text($"{kernel.Release} (symbols: {kernel.Symbols.Source}; types: {kernel.Types.Source})"), "symbol and type sources"));
+        var level = kernel.Dump.Describe().FirstOrDefault(kv => kv.Key == "dump level").Value;
+        bool partial = int.TryParse(level, NumberStyles.Integer, CultureInfo.InvariantCulture, out var dl) && dl > 0;
+        fields.Add(new("DUMPFILE", Cell.Text(kernel.Dump.FilePath + (partial ? "  [PARTIAL DUMP]" : "")), $"{kernel.Dump.FormatName}" + (partial ? $", dump level {dl}" : "")));
+
+        var possible = kernel.PossibleCpuIds().ToArray();
+        int offline = possible.Count(c => !kernel.OnlineCpus.Contains(c));
+        fields.Add(new("CPUS", Cell.Text(offline > 0 ? $"{possible.Length} [OFFLINE: {offline}]" : $"{possible.Length}"),
+            "cpu_possible_mask below nr_cpu_ids; offline = possible and not in cpu_online_mask"));
+
+        fields.Add(Date(kernel));
+        fields.Add(Uptime(kernel));
+        fields.Add(LoadAverage(kernel));
+        fields.Add(Tasks(kernel, cancellation));
+
+        var uts = Uts(kernel);
+        fields.Add(uts("NODENAME", "nodename"));
+        fields.Add(uts("RELEASE", "release"));
+        fields.Add(uts("VERSION", "version"));
+        var machine = uts("MACHINE", "machine");
+        if (machine.Value.HasValue && KernelReads.TryGlobalInteger(kernel, "cpu_khz", "unsigned int", out var khz, out _) && khz > 0)
+            machine = machine with { Value = Cell.Text($"{machine.Value.Value}  ({khz / 1000} Mhz)"), Source = machine.Source + ", cpu_khz" };
+        fields.Add(machine);
+        fields.Add(Memory(kernel));
+        fields.Add(Panic(log));
+        return fields;
+    }
+
+    private static SystemField Date(IKernel kernel)
+    {
+        if (kernel.VmcoreInfo?["CRASHTIME"] is { } text && long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds))
+            return new("DATE", Cell.Text(CrashFormat.Date(DateTimeOffset.FromUnixTimeSeconds(seconds))), "VMCOREINFO CRASHTIME");
+        if (Timekeeper(kernel) is { } tk)
+        {
+            try
+            {
+                long xtime = (long)tk["xtime_sec"].ReadUnsigned();
+                return new("DATE", Cell.Text(CrashFormat.Date(DateTimeOffset.FromUnixTimeSeconds(xtime))), "tk_core.timekeeper.xtime_sec");
+            }
+            catch (MemoryFaultException e)
+            {
+                return new("DATE", Cell.Unreadable(e.Fault.Message), "tk_core.timekeeper.xtime_sec");
+            }
+        }
+        return new("DATE", Cell.NotAvailable("no CRASHTIME in VMCOREINFO and no timekeeper"), "CRASHTIME / timekeeper");
+    }
+
+    /// <summary>
+    /// Time since boot: the timekeeper's monotonic time at its last update (every tick) plus offs_boot (time
+    /// spent suspended), as ktime_get_boottime. Fallback: (jiffies_64 - INITIAL_JIFFIES) / HZ, with HZ from
+    /// tick_nsec (NSEC_PER_SEC / HZ, rounded).
+    /// </summary>
+    private static SystemField Uptime(IKernel kernel)
+    {
+        string? problem = null;
+        if (Timekeeper(kernel) is { } tk)
+        {
+            try
+            {
+                // tkr_mono.base holds whole seconds (xtime_sec + wall_to_monotonic); the nanoseconds within the
+                // second are tkr_mono.xtime_nsec, shifted left by tkr_mono.shift (as timekeeping_get_ns adds them).
+                int shift = (int)tk["tkr_mono.shift"].ReadUnsigned();
+                long mono = tk["tkr_mono.base"].ReadSigned() + (long)(tk["tkr_mono.xtime_nsec"].ReadUnsigned() >> Math.Min(shift, 63));
+                long boot = tk.HasMember("offs_boot") ? tk["offs_boot"].ReadSigned() : 0;
+                if (mono + boot >= 0)
+                    return new("UPTIME", Cell.Text(CrashFormat.Uptime(TimeSpan.FromTicks((mono + boot) / 100))), "tk_core.timekeeper: tkr_mono.base + (tkr_mono.xtime_nsec >> shift) + offs_boot");
+                problem = $"timekeeper monotonic time {mono + boot} ns is negative";
+            }
+            catch (MemoryFaultException e)
+            {
+                problem = e.Fault.Message;
+            }
+        }
+        if (KernelReads.TryGlobalInteger(kernel, "jiffies_64", "u64", out var jiffies, out var jp)
+            && KernelReads.TryGlobalInteger(kernel, "tick_nsec", "unsigned long", out var tickNs, out jp) && tickNs > 0)
+        {
+            long hz = (1_000_000_000 + tickNs / 2) / tickNs;
+            // INITIAL_JIFFIES = (unsigned long)(unsigned int)(-300 * HZ): jiffies wrap five minutes after boot.
+            ulong initial = unchecked((uint)(-300 * (int)hz));
+            ulong ticks = unchecked((ulong)jiffies - initial);
+            return new("UPTIME", Cell.Text(CrashFormat.Uptime(TimeSpan.FromSeconds((double)ticks / hz))), $"(jiffies_64 - INITIAL_JIFFIES) / HZ, HZ={hz} from tick_nsec");
+        }
+        return new("UPTIME", Cell.NotAvailable(problem ?? jp), "timekeeper / jiffies_64");
+    }
+
+    /// <summary>The timekeeper inside <c>tk_core</c> (an anonymous struct { seqcount_raw_spinlock_t seq; struct timekeeper timekeeper; }).</summary>
+    private static KernelObject? Timekeeper(IKernel kernel)
+    {
+        if (!kernel.Symbols.TryGetAddress("tk_core", out var tkCore) || kernel.Types.FindType("struct timekeeper") is not { } timekeeper) return null;
+        // timekeeper follows the seqcount at the next 8-byte boundary (its first member is a pointer).
+        ulong seq = KernelReads.SizeOf(kernel, "seqcount_raw_spinlock_t", KernelReads.SizeOf(kernel, "seqcount_t", 4));
+        return new KernelObject(kernel, timekeeper, tkCore + ((seq + 7) & ~7UL));
+    }
+
+    private static SystemField LoadAverage(IKernel kernel)
+    {
+        const string source = "avenrun[3] (fixed point, FSHIFT 11), rounded as /proc/loadavg";
+        if (!kernel.Symbols.TryGetAddress("avenrun", out var avenrun)) return new("LOAD AVERAGE", Cell.NotAvailable("avenrun is not in this kernel"), source);
+        var parts = new List<string>();
+        for (int i = 0; i < 3; i++)
+        {
+            if (!kernel.Memory.TryReadU64(avenrun + (ulong)i * 8, out var value, out var fault)) return new("LOAD AVERAGE", Cell.Unreadable(fault!.Message), source);
+            const int fshift = 11;
+            const ulong fixed1 = 1UL << fshift;
+            value += fixed1 / 200;
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{value >> fshift}.{((value & (fixed1 - 1)) * 100) >> fshift:D2}"));
+        }
+        return new("LOAD AVERAGE", Cell.Text(string.Join(", ", parts)), source);
+    }
+
+    private static SystemField Tasks(IKernel kernel, CancellationToken cancellation)
+    {
+        const string source = "init_task.tasks + each leader's signal->thread_head + idle tasks of runqueues";
+        try
+        {
+            var tasks = TaskWalker.Walk(kernel, cancellation);
+            var cell = tasks.Problems.Count == 0 ? Cell.Int(tasks.Tasks.Count) : Cell.Text($"{tasks.Tasks.Count} (incomplete: {tasks.Problems[0]})");
+            return new("TASKS", cell, source);
+        }
+        catch (TypeNotFoundException e)
+        {
+            return new("TASKS", Cell.NotAvailable(e.Message), source);
+        }
+        catch (MemoryFaultException e)
+        {
+            return new("TASKS", Cell.Unreadable(e.Fault.Message), source);
+        }
+    }
+
+    private static Func<string, string, SystemField> Uts(IKernel kernel)
+    {
+        KernelObject? name = null;
+        string? problem = null;
+        try
+        {
+            name = kernel.Global("init_uts_ns", "struct uts_namespace")["name"];
+        }
+        catch (TypeNotFoundException e)
+        {
+            problem = e.Message;
+        }
+        return (field, member) =>
+        {
+            var source = $"init_uts_ns.name.{member}";
+            if (name is null) return new(field, Cell.NotAvailable(problem!), source);
+            try
+            {
+                return new(field, Cell.Text(name[member].ReadString(65)), source);
+            }
+            catch (MemoryFaultException e)
+            {
+                return new(field, Cell.Unreadable(e.Fault.Message), source);
+            }
+        };
+    }
+
+    /// <summary>RAM present (crash's MEMORY): Σ node_present_pages over the online nodes' pglist_data.</summary>
+    private static SystemField Memory(IKernel kernel)
+    {
+        const string source = "Σ node_data[nid]->node_present_pages × page size";
+        try
+        {
+            if (!kernel.Symbols.TryGetAddress("node_data", out var nodeData))
+            {
+                var contig = kernel.Global("contig_page_data", "struct pglist_data")["node_present_pages"].ReadUnsigned();
+                return new("MEMORY", Cell.Text(CrashFormat.Size(contig * (ulong)kernel.PageSize)), "contig_page_data.node_present_pages × page size");
+            }
+            var pglist = kernel.Types.Require("struct pglist_data");
+            ulong pages = 0;
+            for (uint nid = 0; nid < kernel.NrNodeIds; nid++)
+            {
+                ulong pgdat = kernel.Memory.ReadU64(nodeData + nid * 8, "node_data");
+                if (pgdat == 0) continue;
+                pages += new KernelObject(kernel, pglist, pgdat)["node_present_pages"].ReadUnsigned();
+            }
+            return new("MEMORY", Cell.Text(CrashFormat.Size(pages * (ulong)kernel.PageSize)), source);
+        }
+        catch (MemoryFaultException e)
+        {
+            return new("MEMORY", Cell.Unreadable(e.Fault.Message), source);
+        }
+        catch (TypeNotFoundException e)
+        {
+            return new("MEMORY", Cell.NotAvailable(e.Message), source);
+        }
+    }
+
+    private static SystemField Panic(Func<KernelLog> log)
+    {
+        const string source = "the last \"Kernel panic - not syncing: \" line of the log";
+        try
+        {
+            return log().PanicMessage is { } panic
+                ? new("PANIC", Cell.Text(panic), source)
+                : new("PANIC", Cell.NotAvailable("no \"Kernel panic - not syncing\" line in the log"), source);
+        }
+        catch (Exception e) when (e is NotSupportedException or InvalidDataException or TypeNotFoundException)
+        {
+            return new("PANIC", Cell.NotAvailable($"log unreadable: {e.Message}"), source);
+        }
+        catch (MemoryFaultException e)
+        {
+            return new("PANIC", Cell.Unreadable($"log unreadable: {e.Fault.Message}"), source);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+using System.Text.RegularExpressions;
+using DumpScope.Host.Session;
+using DumpScope.Sdk.Commands;
+using DumpScope.Sdk.Types;
+using DumpScope.Testing;
+
+namespace DumpScope.Plugins.Slab.Tests;
+
+/// <summary>The slab plugin on the real kd1 dumps, checked against crash 8.0.2's output for the same files.</summary>
+public class RealDumpSlabTests
+{
+    private static DumpScopeSession Open(string dump) => DumpScopeSession.Create(new SessionOptions
+    {
+        DumpPath = dump,
+        SearchDefaultPluginDirectory = false,
+        InProcessPlugins = [typeof(SlabPlugin).Assembly],
+    });
+
+    public static TheoryData<string, string> Formats => new()
+    {
+        { "kd1/vmcore.kdump-zlib-d31", "kd1/crash-vmcore.kdump-zlib-d31.out" },
+        { "kd1/vmcore.kdump-lzo-d31", "kd1/crash-vmcore.kdump-lzo-d31.out" },
+        { "kd1/vmcore.kdump-zlib-d31.flat", "kd1/crash-vmcore.kdump-zlib-d31.out" },
+        { "kd1/vmcore.elf-d31", "kd1/crash-vmcore.elf-d31.out" },
+    };
+
+    [SkippableTheory]
+    [MemberData(nameof(Formats))]
+    public void Kmem_s_equals_crash_for_every_cache(string dump, string crashOutput)
+    {
+        var expected = CrashKmemS(File.ReadAllLines(Fixtures.Require(crashOutput)));
+        expected.Should().HaveCountGreaterThan(100);
+        using var session = Open(Fixtures.Require(dump));
+        var result = session.Run("kmem -s");
+        result.Failed.Should().BeFalse(result.Error);
+        var table = result.Blocks.OfType<TableBlock>().Single();
+        var actual = table.Rows.Select(r => string.Join(' ',
+            $"{(ulong)r.Cells[0].Value!:x16}", r.Cells[1].Value, r.Cells[2].Value, r.Cells[3].Value, r.Cells[4].Value,
+            DumpScope.Host.Rendering.CellFormatter.FormatSize((ulong)r.Cells[5].Value!), r.Cells[6].Value)).ToList();
+        actual.Should().BeEquivalentTo(expected, "every cache line equals crash's (same order too)");
+        actual.Should().Equal(expected);
+        table.Rows.Should().OnlyContain(r => r.Problem == null);
+    }
+
+    [SkippableFact]
+    public void The_trimmed_kmem_cache_size_comes_from_the_boot_cache_and_matches_the_arithmetic()
+    {
+        using var session = Open(Fixtures.Kd1Zlib);
+        session.Run("kmem -s kmem_cache").Failed.Should().BeFalse();
+        var kernel = (DumpScope.Sdk.Kernel.IKernel)session.Services.GetService(typeof(DumpScope.Sdk.Kernel.IKernel))!;
+        kernel.RuntimeSizes.TryGet("struct kmem_cache", out var live).Should().BeTrue();
+        live.Size.Should().Be(224, "offsetof(struct kmem_cache, node) = 216 plus nr_node_ids (1) pointers");
+        live.Source.Should().Contain("object_size of the boot cache");
+        kernel.Types.Require("struct kmem_cache").Size.Should().Be(8408, "node[1024] as declared");
+    }
+
+    [SkippableTheory]
+    [InlineData("dentry", "kmem-S-dentry.txt")]
+    [InlineData("kmalloc-64", "kmem-S-kmalloc-64.txt")]
+    [InlineData("shmem_inode_cache", "kmem-S-shmem_inode_cache.txt")]
+    public void Kmem_S_object_states_equal_crash(string cache, string crashFile)
+    {
+        var lines = File.ReadAllLines(Fixtures.Require($"kd1/gt-vmcore.kdump-zlib-d31/{crashFile}"));
+        var allocated = new HashSet<string>();
+        var free = new Dictionary<string, string>();
+        foreach (var line in lines)
+        {
+            var a = Regex.Match(line, @"^\s+\[([0-9a-f]{16})\]\s*$");
+            if (a.Success) { allocated.Add(a.Groups[1].Value); continue; }
+            var f = Regex.Match(line, @"^\s{3}([0-9a-f]{16})\s*(\(cpu (\d+) cache\))?\s*$");
+            if (f.Success) free[f.Groups[1].Value] = f.Groups[3].Success ? $"free (cpu {f.Groups[3].Value} cache)" : "free";
+        }
+        (allocated.Count + free.Count).Should().BeGreaterThan(0);
+
+        using var session = Open(Fixtures.Kd1Zlib);
+        var result = session.Run($"kmem -S {cache}");
+        result.Failed.Should().BeFalse(result.Error);
+        result.Warnings.Should().BeEmpty();
+        var objects = result.Blocks.OfType<TableBlock>().Single(b => b.Title == "objects").Rows
+            .ToDictionary(r => $"{(ulong)r.Cells[0].Value!:x16}", r => (string)r.Cells[3].Value!);
+        objects.Where(o => o.Value == "allocated").Select(o => o.Key).Should().BeEquivalentTo(allocated);
+        objects.Where(o => o.Value != "allocated").ToDictionary(o => o.Key, o => o.Value).Should().BeEquivalentTo(free);
+    }
+
+    [SkippableFact]
+    public void Kmem_address_names_cache_object_and_state()
+    {
+        using var session = Open(Fixtures.Kd1Zlib);
+        // From crash's kmem -S dentry: ffff89ab025cf300 allocated, ffff89ab025cf3c0 free on CPU 0's lockless freelist.
+        var allocated = Fields(session.Run("kmem ffff89ab025cf310"));
+        allocated["NAME"].Should().Be("dentry");
+        allocated["OBJECT"].Should().Be(0xffff89ab025cf300UL);
+        allocated["OFFSET"].Should().Be(0x10UL);
+        allocated["STATUS"].Should().Be("allocated");
+        var free = Fields(session.Run("kmem ffff89ab025cf3c0"));
+        free["STATUS"].Should().Be("free (cpu 0 cache)");
+        var cache = Fields(session.Run("kmem ffff89ab011be000"));
+        cache["NAME"].Should().Be("kmem_cache", "a kmem_cache lives in the kmem_cache cache");
+    }
+
+    [SkippableFact]
+    public void Kmem_address_of_a_non_slab_page_says_so()
+    {
+        using var session = Open(Fixtures.Kd1Zlib);
+        var kernel = (DumpScope.Sdk.Kernel.IKernel)session.Services.GetService(typeof(DumpScope.Sdk.Kernel.IKernel))!;
+        kernel.Symbols.TryGetAddress("init_task", out var initTask).Should().BeTrue();
+        var result = session.Run($"kmem {initTask:x}");
+        result.Failed.Should().BeFalse(result.Error);
+        Fields(result)["SLAB"].Should().Be(false);
+    }
+
+    private static Dictionary<string, object?> Fields(CommandResult result)
+    {
+        result.Failed.Should().BeFalse(result.Error);
+        return result.Blocks.OfType<RecordBlock>().Single().Fields.ToDictionary(f => f.Name, f => f.Value.Value);
+    }
+
+    private static List<string> CrashKmemS(string[] lines)
+    {
+        var rows = new List<string>();
+        bool inTable = false;
+        foreach (var line in lines)
+        {
+            if (line.StartsWith("CACHE             OBJSIZE", StringComparison.Ordinal)) { inTable = true; continue; }
+            if (!inTable) continue;
+            if (!line.StartsWith("ffff", StringComparison.Ordinal)) break;
+            rows.Add(string.Join(' ', line.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
+        }
+        return rows;
+    }
+}
