@@ -8,5 +8,14 @@ namespace DumpScope.Plugins.Tasks;
 public sealed record MemoryUsage(ulong? VszKiB, ulong? RssKiB, double? PercentOfRam, string? Problem)
 {
     /// <summary>A kernel thread's usage: nothing.</summary>
-    public static readonly MemoryUsage None = new(0, 0, 0, null);
+    public static readonly MemoryUsage None = new(0, 0, 0, null) { FileKiB = 0, AnonKiB = 0, ShmemKiB = 0 };
+
+    /// <summary>MM_FILEPAGES in KiB (with the tasks' unsynchronised deltas), when read.</summary>
+    public ulong? FileKiB { get; init; }
+
+    /// <summary>MM_ANONPAGES in KiB, when read.</summary>
+    public ulong? AnonKiB { get; init; }
+
+    /// <summary>MM_SHMEMPAGES in KiB (0 on kernels before 4.5, which count shmem as file pages), when read.</summary>
+    public ulong? ShmemKiB { get; init; }
 }

@@ -55,25 +55,29 @@ internal sealed class MemoryUsageReader
         else problem = $"total_vm unreadable: {why}";
 
         ulong? rss = null;
+        var parts = new Dictionary<int, ulong>();
         if (_mm.Kind == RssCounterKind.None) problem ??= "mm_struct rss_stat counters not recognised";
         else
         {
-            long pages = 0;
             foreach (int index in _mm.RssIndices)
             {
                 var counter = ReadCounter(bytes, mm, index, out var why);
                 if (counter is null)
                 {
                     problem ??= why;
-                    pages = -1;
                     break;
                 }
-                pages += Math.Max(0, counter.Value);
+                parts[index] = (ulong)Math.Max(0, counter.Value) * kibPerPage;
             }
-            if (pages >= 0) rss = (ulong)pages * kibPerPage;
+            if (parts.Count == _mm.RssIndices.Count) rss = parts.Values.Aggregate(0UL, (a, b) => a + b);
         }
         double? percent = rss is { } r && _totalRamPages is { } total and > 0 ? r / (double)kibPerPage * 100.0 / total : null;
-        return new MemoryUsage(vsz, rss, percent, problem);
+        return new MemoryUsage(vsz, rss, percent, problem)
+        {
+            FileKiB = parts.TryGetValue(MmLayout.FilePages, out var file) ? file : null,
+            AnonKiB = parts.TryGetValue(MmLayout.AnonPages, out var anon) ? anon : null,
+            ShmemKiB = parts.TryGetValue(MmLayout.ShmemPages, out var shmem) ? shmem : _mm.Counters > MmLayout.ShmemPages ? null : 0,
+        };
     }
 
     private long? ReadCounter(ObjectBytes bytes, ulong mm, int index, out string? why)

@@ -72,6 +72,8 @@ public sealed class TaskCommand(TaskAnalyzer analyzer) : ICommand
         var usage = analyzer.MemoryOf(task);
         record.Add("vsz (KiB)", usage.VszKiB is { } vsz ? Cell.UInt(vsz) : Cell.Unreadable(usage.Problem ?? "unknown", CellKind.Integer));
         record.Add("rss (KiB)", usage.RssKiB is { } rss ? Cell.UInt(rss) : Cell.Unreadable(usage.Problem ?? "unknown", CellKind.Integer));
+        if (usage.RssKiB is not null && task.Mm is > 0)
+            record.Add("rss file/anon/shmem (KiB)", Cell.Text($"{usage.FileKiB}/{usage.AnonKiB}/{usage.ShmemKiB}"));
 
         NavigationTarget? parentTarget = null;
         var parent = table.Parent(task);

@@ -80,7 +80,7 @@ public static class XArrayWalker
             if (!Walkers.IsKernelAddress(node)) { Problem(WalkEnd.CorruptLink, $"node pointer {node:x} is not a kernel address"); continue; }
             if (!visited.Add(node)) { Problem(WalkEnd.Cycle, $"node {node:x} reached twice (a cycle)"); continue; }
             if (visited.Count > MaxNodes) { Problem(WalkEnd.BoundReached, $"stopped after {MaxNodes} nodes"); break; }
-            var bytes = ObjectBytes.Read(kernel.Memory, node, nodeLength, nodeType.DisplayName.Replace("struct ", ""));
+            var bytes = ObjectBytes.Read(kernel.Memory, node, nodeLength, nodeType.DisplayName.Replace("struct ", ""), kernel.PageSize);
             if (!bytes.TryUnsigned(shiftField, out var shiftValue, out var why)) { Problem(WalkEnd.Fault, $"node {node:x}: {why}"); continue; }
             int shift = (int)shiftValue;
             if (shift % chunkShift != 0 || shift >= 64 || expected >= 0 && shift != expected)
