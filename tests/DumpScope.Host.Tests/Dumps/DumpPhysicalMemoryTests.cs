@@ -92,4 +92,25 @@ public class DumpPhysicalMemoryTests : IDisposable
             }
         });
     }
+
+    [Fact]
+    public void A_working_set_as_large_as_the_cache_stays_resident()
+    {
+        var w = new DumpWriter();
+        for (ulong p = 0; p < 600; p++) w.AddPage(p * 3, w.PatternPage(p)); // strided frames, uneven low bits
+        using var file = new TempDumpFile(w.WriteKdump().Bytes);
+        using var dump = DumpOpener.Open(file.Path);
+        var memory = new DumpPhysicalMemory(dump, cachePages: 512);
+        var buffer = new byte[16];
+        var set = w.Pages.Keys.Take(480).ToArray();
+        foreach (var pfn in set) memory.ReadPhysical(pfn * 4096, buffer);
+        long misses = memory.CacheMisses;
+        misses.Should().Be(set.Length);
+        for (int round = 0; round < 3; round++)
+            foreach (var pfn in set) memory.ReadPhysical(pfn * 4096 + 8, buffer).IsComplete.Should().BeTrue();
+        memory.CacheMisses.Should().Be(misses, "every page of the working set is still cached");
+        memory.ClearCache();
+        memory.ReadPhysical(set[0] * 4096, buffer);
+        memory.CacheMisses.Should().Be(misses + 1);
+    }
 }

@@ -33,9 +33,9 @@ public sealed class DumpInfoCommand : ICommand
         record.Add("format", Cell.Text(dump.FormatName));
         record.Add("file", Cell.Text(dump.FilePath));
         record.Add("compression", Fact("compression") is { } compression ? Cell.Enum(compression) : Cell.NotAvailable("the reader does not say"));
-        record.Add("dump level", Fact("dump level") is { } level && int.TryParse(level, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l)
-            ? Cell.Int(l)
-            : Cell.NotAvailable(dump is ElfDumpSource ? "ELF cores do not record the dump level" : "not recorded in this file"));
+        record.Add("dump level", dump is IKdumpHeaderInfo header
+            ? header.DumpLevel is { } level ? Cell.Int(level) : Cell.NotAvailable("the header predates dump levels", CellKind.Integer)
+            : Cell.NotAvailable("ELF cores do not record the dump level", CellKind.Integer));
         record.Add("page size", Cell.Size((ulong)dump.PageSize));
         record.Add("max pfn", Cell.Hex(dump.MaxPfn));
 
