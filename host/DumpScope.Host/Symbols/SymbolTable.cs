@@ -31,22 +31,19 @@ public sealed class SymbolTable : ISymbolTable
     /// <param name="source">Where the symbols came from, for messages.</param>
     /// <param name="symbols">The symbols; sorted here by address (stable, so equal addresses keep their order).</param>
     public SymbolTable(string source, IEnumerable<KernelSymbol> symbols)
+        : this(source, symbols.ToArray())
+    {
+    }
+
+    // Takes ownership of the array (sorted in place of a copy only when out of order). Runs once per source
+    // over ~10^5 symbols: compiled optimized at once rather than in tier-0 code.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private SymbolTable(string source, KernelSymbol[] array)
     {
         Source = source;
-        var array = symbols.ToArray();
         var keys = new ulong[array.Length];
         for (int i = 0; i < array.Length; i++) keys[i] = array[i].Address;
-        if (!IsSorted(keys))
-        {
-            // A stable sort keyed on (address, original index): Array.Sort alone is not stable.
-            var order = new int[array.Length];
-            for (int i = 0; i < order.Length; i++) order[i] = i;
-            Array.Sort(order, (a, b) => array[a].Address != array[b].Address ? array[a].Address.CompareTo(array[b].Address) : a.CompareTo(b));
-            var sorted = new KernelSymbol[array.Length];
-            for (int i = 0; i < order.Length; i++) sorted[i] = array[order[i]];
-            array = sorted;
-            for (int i = 0; i < array.Length; i++) keys[i] = array[i].Address;
-        }
+        if (!IsSorted(keys)) array = StableSort(array, keys);
         _symbols = array;
         _addresses = keys;
         _byName = new Dictionary<string, int>(array.Length, StringComparer.Ordinal);
@@ -57,6 +54,9 @@ public sealed class SymbolTable : ISymbolTable
                 _byName[symbol.Name] = i;
         }
     }
+
+    /// <summary>A table over <paramref name="symbols"/> without copying it; the caller must not touch the array afterwards.</summary>
+    internal static SymbolTable FromOwnedArray(string source, KernelSymbol[] symbols) => new(source, symbols);
 
     /// <inheritdoc/>
     public string Source { get; }
@@ -122,6 +122,25 @@ public sealed class SymbolTable : ISymbolTable
     public override string ToString() => Source;
 
     private static bool IsGlobal(char type) => char.IsAsciiLetterUpper(type);
+
+    // Sorts keys (in place) and returns the symbols in the same order; equal keys keep their input order.
+    private static KernelSymbol[] StableSort(KernelSymbol[] array, ulong[] keys)
+    {
+        var order = new int[array.Length];
+        for (int i = 0; i < order.Length; i++) order[i] = i;
+        Array.Sort(keys, order);
+        // Array.Sort is not stable: put each run of equal addresses back in input order.
+        for (int start = 0; start < keys.Length;)
+        {
+            int end = start + 1;
+            while (end < keys.Length && keys[end] == keys[start]) end++;
+            if (end - start > 1) Array.Sort(order, start, end - start);
+            start = end;
+        }
+        var sorted = new KernelSymbol[array.Length];
+        for (int i = 0; i < order.Length; i++) sorted[i] = array[order[i]];
+        return sorted;
+    }
 
     private static bool IsSorted(ulong[] keys)
     {
