@@ -41,7 +41,8 @@ internal sealed class BtfNameIndex
     {
         _table = table;
         var comparer = new BtfStringComparer(table);
-        _names = new Dictionary<uint, Slots>(table.Count / 2, comparer);
+        // Most records are named and names rarely repeat: sizing for all of them avoids rehashing.
+        _names = new Dictionary<uint, Slots>(table.Count, comparer);
         _lookup = _names.GetAlternateLookup<ReadOnlySpan<byte>>();
         for (int id = 1; id < table.Count; id++)
         {
