@@ -175,6 +175,17 @@ internal sealed class StructValueWriter
         TableRow? row;
         switch (resolved.Kind)
         {
+            case TypeKind.Integer when bitSize == 0 && resolved.Size > 8:
+                {
+                    // __int128 and friends: shown whole in hex rather than cut to 64 bits.
+                    row = Row(path, type, offset, Read(() =>
+                    {
+                        var bytes = At(path).ReadBytes((int)resolved.Size);
+                        System.Array.Reverse(bytes);
+                        return Cell.Text("0x" + Convert.ToHexString(bytes).ToLowerInvariant());
+                    }), null);
+                    break;
+                }
             case TypeKind.Integer or TypeKind.Enum:
                 {
                     if (!TryRead(path, out var obj, out ulong raw, out var fault))
