@@ -211,6 +211,8 @@ public class StructCommandTests
         kernel.FakeSymbols.Add("kmem_cache_boot", at);
         var result = Run(kernel, "kmem_cache.list", "kmem_cache_boot");
         ResultText.Table(result).Rows.Select(r => ResultText.Show(r.Cells[0])).Should().Equal("list.next", "list.prev");
+        result = Run(kernel, "\"struct kmem_cache\".list", $"{at:x}");
+        ResultText.Table(result).Rows.Should().HaveCount(2, "quotes around the type are tolerated");
         result = Run(kernel, "kmem_cache.node[0]", $"{at:x}");
         ResultText.Table(result).Rows.Select(r => ResultText.Show(r.Cells[0])).Should().Equal("node[0]");
     }

@@ -21,7 +21,7 @@ public sealed class WhatisCommand : ICommand
     {
         var kernel = context.Kernel;
         var types = kernel.Types;
-        var name = Name.Trim();
+        var name = Name.Replace("\"", "", StringComparison.Ordinal).Replace("'", "", StringComparison.Ordinal).Trim();
         if (name.Length == 0) throw new UsageException("whatis needs a name");
 
         int dot = name.IndexOf('.');
