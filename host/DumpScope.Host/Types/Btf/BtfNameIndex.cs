@@ -37,6 +37,7 @@ internal sealed class BtfNameIndex
     private readonly Dictionary<(Space, uint), List<int>> _duplicates = [];
     private readonly Dictionary<string, int> _canonicalIntegers = new(StringComparer.Ordinal);
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public BtfNameIndex(BtfTypeTable table)
     {
         _table = table;
