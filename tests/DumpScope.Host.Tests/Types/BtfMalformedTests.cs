@@ -225,6 +225,15 @@ public class BtfMalformedTests
         Invalid(data).Message.Should().Contain("must end with a NUL");
     }
 
+    [SkippableFact]
+    public void A_file_that_is_not_btf_is_named_in_the_error()
+    {
+        var path = Fixtures.SystemMap;
+        var act = () => BtfTypeCatalog.FromFile(path);
+        act.Should().Throw<InvalidDataException>()
+            .WithMessage($"{path}: BTF offset 0 (0x0): expected the BTF magic 0xeb9f, found 0x3030");
+    }
+
     [Fact]
     public void A_missing_file_is_a_plain_file_error()
     {
