@@ -19,20 +19,18 @@ internal sealed class StructValueWriter
     private readonly KernelObject _root;
     private readonly StructPrintOptions _options;
     private readonly TableBlock _table;
-    private readonly CommandResult _result;
     private readonly CancellationToken _cancellation;
     private readonly ulong _limit;
     private readonly string? _cutReason;
     private bool _rowsCut;
 
-    private StructValueWriter(IKernel kernel, KernelObject root, StructPrintOptions options, TableBlock table, CommandResult result,
+    private StructValueWriter(IKernel kernel, KernelObject root, StructPrintOptions options, TableBlock table,
         ulong limit, string? cutReason, CancellationToken cancellation)
     {
         _kernel = kernel;
         _root = root;
         _options = options;
         _table = table;
-        _result = result;
         _limit = limit;
         _cutReason = cutReason;
         _cancellation = cancellation;
@@ -70,7 +68,7 @@ internal sealed class StructValueWriter
         var table = result.Add(new TableBlock([.. columns]) { Title = $"{type.DisplayName} at 0x{address:x}" });
 
         var root = new KernelObject(kernel, type, address).Load();
-        var writer = new StructValueWriter(kernel, root, options, table, result, limit, cutReason, cancellation);
+        var writer = new StructValueWriter(kernel, root, options, table, limit, cutReason, cancellation);
         writer.Emit(type, "", 0, 0, 0);
         if (writer._rowsCut)
             result.Warnings.Add($"output cut after {options.MaxRows} rows");
@@ -175,6 +173,17 @@ internal sealed class StructValueWriter
         TableRow? row;
         switch (resolved.Kind)
         {
+            case TypeKind.Integer when bitSize == 0 && resolved.Size > 8:
+                {
+                    // __int128 and friends: shown whole in hex rather than cut to 64 bits.
+                    row = Row(path, type, offset, Read(() =>
+                    {
+                        var bytes = At(path).ReadBytes((int)resolved.Size);
+                        System.Array.Reverse(bytes);
+                        return Cell.Text("0x" + Convert.ToHexString(bytes).ToLowerInvariant());
+                    }), null);
+                    break;
+                }
             case TypeKind.Integer or TypeKind.Enum:
                 {
                     if (!TryRead(path, out var obj, out ulong raw, out var fault))

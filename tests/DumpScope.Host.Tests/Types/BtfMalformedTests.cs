@@ -203,11 +203,35 @@ public class BtfMalformedTests
     }
 
     [Fact]
+    public void A_longer_header_is_accepted_and_its_extra_fields_skipped()
+    {
+        var b = new BtfBuilder();
+        b.Int("int", 4, signed: true);
+        var plain = b.Build();
+        // Insert 8 bytes of unknown header fields (non-zero) and grow hdr_len to 32; offsets stay relative.
+        var longer = new byte[plain.Length + 8];
+        plain.AsSpan(0, 24).CopyTo(longer);
+        BinaryPrimitives.WriteUInt32LittleEndian(longer.AsSpan(4), 32);
+        longer[24] = 0x55;
+        plain.AsSpan(24).CopyTo(longer.AsSpan(32));
+        Load(longer).FindType("int")!.Size.Should().Be(4);
+    }
+
+    [Fact]
     public void A_string_section_without_a_final_nul_is_refused()
     {
         var data = Minimal();
         data[^1] = (byte)'x';
         Invalid(data).Message.Should().Contain("must end with a NUL");
+    }
+
+    [SkippableFact]
+    public void A_file_that_is_not_btf_is_named_in_the_error()
+    {
+        var path = Fixtures.SystemMap;
+        var act = () => BtfTypeCatalog.FromFile(path);
+        act.Should().Throw<InvalidDataException>()
+            .WithMessage($"{path}: BTF offset 0 (0x0): expected the BTF magic 0xeb9f, found 0x3030");
     }
 
     [Fact]

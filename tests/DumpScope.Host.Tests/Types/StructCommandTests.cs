@@ -211,6 +211,8 @@ public class StructCommandTests
         kernel.FakeSymbols.Add("kmem_cache_boot", at);
         var result = Run(kernel, "kmem_cache.list", "kmem_cache_boot");
         ResultText.Table(result).Rows.Select(r => ResultText.Show(r.Cells[0])).Should().Equal("list.next", "list.prev");
+        result = Run(kernel, "\"struct kmem_cache\".list", $"{at:x}");
+        ResultText.Table(result).Rows.Should().HaveCount(2, "quotes around the type are tolerated");
         result = Run(kernel, "kmem_cache.node[0]", $"{at:x}");
         ResultText.Table(result).Rows.Select(r => ResultText.Show(r.Cells[0])).Should().Equal("node[0]");
     }
@@ -225,6 +227,36 @@ public class StructCommandTests
         var names = ResultText.Table(result).Rows.Select(r => ResultText.Show(r.Cells[0])).ToList();
         names.Should().Equal("bits[0]", "bits[1]", "bits[2]", "bits[3..127]");
         ResultText.Show(ResultText.Cell(result, ResultText.Row(result, "NAME", "bits[3..127]"), "DETAIL")).Should().Be("125 more elements (-n to show more)");
+    }
+
+    [Fact]
+    public void Wide_integers_floats_bools_and_byte_arrays_on_synthetic_types()
+    {
+        var b = new BtfBuilder();
+        int u128 = b.Int("__int128 unsigned", 16);
+        int dbl = b.Float("double", 8);
+        int boolean = b.Int("_Bool", 1, isBool: true);
+        int u8 = b.Int("unsigned char", 1);
+        int bytes = b.Array(u8, u8, 4);
+        int neg = b.Int("int", 4, signed: true);
+        b.Struct("wide", 40, ("v", u128, 0, 0), ("d", dbl, 128, 0), ("ok", boolean, 192, 0), ("raw", bytes, 200, 0), ("n", neg, 256, 0));
+        var kernel = new FakeKernel(Host.Types.Btf.BtfTypeCatalog.FromBytes(b.Build(), "synthetic"));
+        ulong at = Page + 0x40;
+        var data = new byte[40];
+        data[0] = 0x01;
+        data[15] = 0x80;
+        BitConverter.GetBytes(2.5).CopyTo(data, 16);
+        data[24] = 1;
+        new byte[] { 0xde, 0xad, 0xbe, 0xef }.CopyTo(data, 25);
+        BitConverter.GetBytes(-7).CopyTo(data, 32);
+        kernel.FakeMemory.Write(at, data);
+
+        var result = Run(kernel, "wide", $"{at:x}");
+        ResultText.Cell(result, ResultText.Row(result, "NAME", "v"), "VALUE").Should().Be(Cell.Text("0x80000000000000000000000000000001"));
+        ResultText.Cell(result, ResultText.Row(result, "NAME", "d"), "VALUE").Should().Be(Cell.Text("2.5"));
+        ResultText.Cell(result, ResultText.Row(result, "NAME", "ok"), "VALUE").Should().Be(Cell.Bool(true));
+        ResultText.Cell(result, ResultText.Row(result, "NAME", "raw"), "VALUE").Should().Be(Cell.Text("deadbeef"));
+        ResultText.Cell(result, ResultText.Row(result, "NAME", "n"), "VALUE").Should().Be(Cell.Int(-7));
     }
 
     [SkippableFact]

@@ -46,7 +46,8 @@ public sealed class StructCommand : ICommand
     /// <summary>A type and an optional member path from "struct page.lru.next" or "kmem_cache".</summary>
     internal static (KernelType Type, string? Member) ParseType(ITypeCatalog types, string text)
     {
-        var trimmed = text.Trim();
+        // Quotes keep "struct page" one argument; a front end that passes them through must not break the name.
+        var trimmed = text.Replace("\"", "", StringComparison.Ordinal).Replace("'", "", StringComparison.Ordinal).Trim();
         if (trimmed is "struct" or "union" or "enum")
             throw new UsageException($"give the type as one argument: \"{trimmed} NAME\" in quotes, or just NAME");
         string? member = null;

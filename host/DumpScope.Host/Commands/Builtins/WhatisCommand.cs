@@ -21,7 +21,7 @@ public sealed class WhatisCommand : ICommand
     {
         var kernel = context.Kernel;
         var types = kernel.Types;
-        var name = Name.Trim();
+        var name = Name.Replace("\"", "", StringComparison.Ordinal).Replace("'", "", StringComparison.Ordinal).Trim();
         if (name.Length == 0) throw new UsageException("whatis needs a name");
 
         int dot = name.IndexOf('.');
@@ -77,7 +77,8 @@ public sealed class WhatisCommand : ICommand
             lines.InsertRange(0, CDeclarationWriter.Definition(body).SkipLast(1));
         result.Add(new TextBlock(lines) { Title = "definition" });
 
-        if (types is BtfTypeCatalog btf && btf.FindTypes(name).Count is > 1 and var count)
+        // Only rivals of the same kind count: a typedef and a struct may share a name legitimately.
+        if (types is BtfTypeCatalog btf && btf.FindTypes(name).Count(t => t.Kind == type.Kind) is > 1 and var count)
             result.Warnings.Add($"{count} types are named '{name}' in {types.Source}; this is the first complete definition");
         return result;
     }

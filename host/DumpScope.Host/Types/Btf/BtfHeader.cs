@@ -65,9 +65,8 @@ internal readonly record struct BtfHeader(byte Version, byte Flags, uint HeaderL
         ulong length = (ulong)data.Length;
         if (HeaderLength < MinimumLength || HeaderLength > length)
             throw BtfError.At(source, 4, $"hdr_len {HeaderLength} must be at least {MinimumLength} and within the {length} bytes of data");
-        // A longer header than ours carries fields we do not know; the kernel accepts that only when they are zero.
-        if (data[MinimumLength..(int)HeaderLength].ContainsAnyExcept((byte)0))
-            throw new NotSupportedException($"{source}: BTF header is {HeaderLength} bytes with non-zero fields this reader does not know");
+        // A longer header than ours describes sections added after version 1 was fixed; the type and string
+        // sections keep their meaning, so the extra fields are skipped rather than refused.
         ulong available = length - HeaderLength;
         if ((ulong)TypeOffset + TypeLength > available)
             throw BtfError.At(source, 8, $"type section (type_off {TypeOffset}, type_len {TypeLength}) ends past the {available} bytes after the header");

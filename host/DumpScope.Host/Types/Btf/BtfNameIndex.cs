@@ -37,11 +37,13 @@ internal sealed class BtfNameIndex
     private readonly Dictionary<(Space, uint), List<int>> _duplicates = [];
     private readonly Dictionary<string, int> _canonicalIntegers = new(StringComparer.Ordinal);
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public BtfNameIndex(BtfTypeTable table)
     {
         _table = table;
         var comparer = new BtfStringComparer(table);
-        _names = new Dictionary<uint, Slots>(table.Count / 2, comparer);
+        // Most records are named and names rarely repeat: sizing for all of them avoids rehashing.
+        _names = new Dictionary<uint, Slots>(table.Count, comparer);
         _lookup = _names.GetAlternateLookup<ReadOnlySpan<byte>>();
         for (int id = 1; id < table.Count; id++)
         {

@@ -46,7 +46,10 @@ internal sealed class BtfTypeTable
     /// <summary>Total bytes of BTF data.</summary>
     public int Length => _data.Length;
 
-    /// <summary>Parses and checks the data.</summary>
+    /// <summary>
+    /// Parses and checks the data. The passes over every record run once per session, so they are compiled
+    /// optimised straight away (AggressiveOptimization) instead of starting in the slow first JIT tier.
+    /// </summary>
     public static BtfTypeTable Parse(byte[] data, string source)
     {
         var header = BtfHeader.Parse(data, source);
@@ -107,6 +110,7 @@ internal sealed class BtfTypeTable
         _ => -1,
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int[] Index(byte[] data, string source, BtfHeader header, out int count)
     {
         if (!BitConverter.IsLittleEndian)
@@ -213,6 +217,7 @@ internal sealed class BtfTypeTable
     /// Pointer, array, typedef and qualifier links must end at some other kind: a loop among them (typedef A
     /// → typedef B → typedef A) has no meaning and would send every size or name computation round forever.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CheckChains()
     {
         var state = new byte[Count];
@@ -241,6 +246,7 @@ internal sealed class BtfTypeTable
     /// A struct or union cannot contain itself by value (directly, through arrays or typedefs): such a loop
     /// would give an infinite size and send member walks round forever.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CheckContainment()
     {
         var state = new byte[Count];
