@@ -29,6 +29,7 @@ public sealed class SlabAnalyzer
         _layout = new Lazy<SlabLayout>(() =>
         {
             var layout = SlabLayout.Probe(Kernel);
+            // Register before any cache is read, so that KernelObject.Load never reads the declared size.
             Kernel.RuntimeSizes.Register(new RuntimeSize("struct kmem_cache", layout.CacheSize.Size, layout.CacheSize.Source));
             return layout;
         });

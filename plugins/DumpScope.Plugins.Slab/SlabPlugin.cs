@@ -16,5 +16,9 @@ public sealed class SlabPlugin : IDumpScopePlugin
     public string Description => "slab caches (SLUB and SLAB): kmem -s, kmem -S, kmem ADDR";
 
     /// <inheritdoc/>
-    public void ConfigureServices(IServiceCollection services) => services.AddSingleton<SlabAnalyzer>();
+    public void ConfigureServices(IServiceCollection services)
+    {
+        services.AddSingleton<SlabAnalyzer>();
+        services.AddSingleton<Sdk.Kernel.IKernelInitializer, SlabKernelInitializer>();
+    }
 }

@@ -54,6 +54,19 @@ public class RealDumpSlabTests
         kernel.Types.Require("struct kmem_cache").Size.Should().Be(8408, "node[1024] as declared");
     }
 
+    [SkippableFact]
+    public void Struct_kmem_cache_shows_only_the_live_part_even_as_the_first_command()
+    {
+        using var session = Open(Fixtures.Kd1Zlib);
+        var result = session.Run("struct kmem_cache ffff89ab011be000");
+        result.Failed.Should().BeFalse(result.Error);
+        var rows = result.Blocks.OfType<TableBlock>().SelectMany(t => t.Rows).ToList();
+        rows.Should().Contain(r => (r.Cells[0].Value as string) == "node[0]" && r.Cells[2].HasValue);
+        var beyond = rows.Single(r => (r.Cells[0].Value as string) == "node[1..1023]");
+        beyond.Cells[2].Absence.Should().Be(Absence.NotAvailable);
+        beyond.Cells[2].Reason.Should().Contain("not part of the live object (runtime size 224 of declared 8408)");
+    }
+
     [SkippableTheory]
     [InlineData("dentry", "kmem-S-dentry.txt")]
     [InlineData("kmalloc-64", "kmem-S-kmalloc-64.txt")]

@@ -160,6 +160,18 @@ public sealed class DumpScopeSession : ICommandRunner, ICommandInvoker, IDisposa
         services.AddSingleton<ICommandRunner>(_ => session!);
         services.AddSingleton<ICommandInvoker>(_ => session!);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        if (provider.GetService<IKernel>() is { } kernel)
+            foreach (var initializer in provider.GetServices<IKernelInitializer>())
+            {
+                try
+                {
+                    initializer.Initialize(kernel);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    notes.Add($"{initializer.GetType().Name} failed to initialise: {e.Message}");
+                }
+            }
         session = new DumpScopeSession(provider, registry, configured, available, failures, manifest,
             options.Plugins is null ? options.Profile ?? manifest.Default : null, options, notes, owned) { KernelProblem = kernelProblem };
         return session;

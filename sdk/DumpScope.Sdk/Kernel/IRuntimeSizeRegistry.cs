@@ -16,6 +16,12 @@ public interface IRuntimeSizeRegistry
     /// <summary>Registers (or replaces) the live size of a type.</summary>
     void Register(RuntimeSize size);
 
+    /// <summary>
+    /// Registers a computation of a type's live size, run on the first <see cref="TryGet"/> for the type (so that
+    /// opening a dump stays cheap); a null result or an exception means "no runtime size known".
+    /// </summary>
+    void RegisterLazy(string typeName, Func<RuntimeSize?> compute);
+
     /// <summary>The registered live size of a type, if any.</summary>
     bool TryGet(string typeName, out RuntimeSize size);
 
@@ -31,8 +37,34 @@ public sealed class RuntimeSizeRegistry : IRuntimeSizeRegistry
     /// <inheritdoc/>
     public void Register(RuntimeSize size) => _sizes[size.TypeName] = size;
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<RuntimeSize?>> _pending = new(StringComparer.Ordinal);
+
     /// <inheritdoc/>
-    public bool TryGet(string typeName, out RuntimeSize size) => _sizes.TryGetValue(typeName, out size!);
+    public void RegisterLazy(string typeName, Func<RuntimeSize?> compute) =>
+        _pending[typeName] = new Lazy<RuntimeSize?>(() =>
+        {
+            try
+            {
+                return compute();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                return null;
+            }
+        });
+
+    /// <inheritdoc/>
+    public bool TryGet(string typeName, out RuntimeSize size)
+    {
+        if (_sizes.TryGetValue(typeName, out size!)) return true;
+        if (_pending.TryRemove(typeName, out var lazy) && lazy.Value is { } computed)
+        {
+            _sizes.TryAdd(typeName, computed);
+            size = _sizes[typeName];
+            return true;
+        }
+        return false;
+    }
 
     /// <inheritdoc/>
     public IReadOnlyCollection<RuntimeSize> All => _sizes.Values.ToArray();
