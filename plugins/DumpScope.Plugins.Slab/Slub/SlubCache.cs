@@ -123,9 +123,12 @@ public sealed class SlubCache
                 return new WalkResult<ulong>(walk.Items.Take(i).ToArray(), WalkEnd.CorruptLink,
                     $"freelist of slab {slab.Descriptor:x} ({slab.Where}) leads to {obj:x}, outside its objects {start:x}-{end:x}");
         }
-        if (walk.End == WalkEnd.BoundReached)
-            return new WalkResult<ulong>(walk.Items, WalkEnd.Cycle, $"freelist of slab {slab.Descriptor:x} ({slab.Where}) is longer than its {slab.Objects} objects (a cycle)");
-        return walk;
+        return walk.End switch
+        {
+            WalkEnd.Completed => walk,
+            WalkEnd.BoundReached => new WalkResult<ulong>(walk.Items, WalkEnd.Cycle, $"freelist of slab {slab.Descriptor:x} ({slab.Where}) is longer than its {slab.Objects} objects (a cycle)"),
+            _ => new WalkResult<ulong>(walk.Items, walk.End, $"freelist of slab {slab.Descriptor:x} ({slab.Where}): {walk.Problem}"),
+        };
     }
 
     /// <summary>Slab descriptors on a node's partial list.</summary>

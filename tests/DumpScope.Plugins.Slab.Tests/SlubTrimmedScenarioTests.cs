@@ -1,0 +1,159 @@
+using System.Buffers.Binary;
+using System.Text;
+using DumpScope.Host.Tests.Types;
+using DumpScope.Host.Types.Btf;
+using DumpScope.Plugins.Slab.Commands;
+using DumpScope.Sdk.Commands;
+using DumpScope.Sdk.Kernel;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DumpScope.Plugins.Slab.Tests;
+
+/// <summary>
+/// SLUB's form of the seed: struct kmem_cache declared with node[1024] (8248 bytes here), allocated with
+/// nr_node_ids = 1 pointers (64 bytes), ending just before an excluded page; hardened freelists in the
+/// byte-swapped encoding.
+/// </summary>
+public class SlubTrimmedScenarioTests
+{
+    private const ulong Vmemmap = 0xffffea0000000000UL, DirectMap = 0xffff888000000000UL;
+    private const ulong Head = DirectMap + 0x1000, Boot = DirectMap + 0x2000, Name = DirectMap + 0x3000, Node = DirectMap + 0x4000;
+    private const ulong VmemmapVar = DirectMap + 0x5000, PageOffsetVar = DirectMap + 0x5008, BootPtr = DirectMap + 0x5010;
+    private const ulong PerCpu = 0x1000;
+    private const ulong Page = DirectMap + 0x20000;
+    private const ulong Cache = Page + 0x1000 - 64 - 16;
+    private const ulong Random = 0x1234567890abcdefUL;
+    private const ulong ObjectSize = 0x40, FreeOffset = 0x20;
+    private const ulong CpuSlabPfn = 0x200, PartialPfn = 0x201;
+
+    private static ulong Desc(ulong pfn) => Vmemmap + pfn * 64;
+    private static ulong Mem(ulong pfn) => DirectMap + pfn * 4096;
+
+    private static (FakeKernel Kernel, ServiceProvider Services) Build(Action<FakeKernelMemory>? corrupt = null)
+    {
+        var b = new BtfBuilder();
+        int u32 = b.Int("unsigned int", 4);
+        int u64 = b.Int("long unsigned int", 8);
+        int ch = b.Int("char", 1, signed: true, isChar: true);
+        int charp = b.Ptr(ch);
+        int voidp = b.Ptr(0);
+        int listPtr = b.Ptr(b.NextId + 1);
+        int list = b.Struct("list_head", 16, ("next", listPtr, 0, 0), ("prev", listPtr, 64, 0));
+        int slab = b.Struct("slab", 64, ("__page_flags", u64, 0, 0), ("slab_list", list, 64, 0), ("slab_cache", voidp, 192, 0),
+            ("freelist", voidp, 256, 0), ("inuse", u32, 320, 16), ("objects", u32, 336, 15), ("frozen", u32, 351, 1));
+        int slabPtr = b.Ptr(slab);
+        int cpu = b.Struct("kmem_cache_cpu", 32, ("freelist", voidp, 0, 0), ("tid", u64, 64, 0), ("slab", slabPtr, 128, 0), ("partial", slabPtr, 192, 0));
+        int node = b.Struct("kmem_cache_node", 64, ("list_lock", u32, 0, 0), ("nr_partial", u64, 64, 0), ("partial", list, 128, 0),
+            ("nr_slabs", u64, 256, 0), ("total_objects", u64, 320, 0), ("full", list, 384, 0));
+        int oo = b.Struct("kmem_cache_order_objects", 4, ("x", u32, 0, 0));
+        int nodes = b.Array(b.Ptr(node), u32, 1024);
+        b.Struct("kmem_cache", 56 + 8192, ("cpu_slab", b.Ptr(cpu), 0, 0), ("size", u32, 64, 0), ("object_size", u32, 96, 0), ("offset", u32, 128, 0),
+            ("oo", oo, 160, 0), ("random", u64, 192, 0), ("name", charp, 256, 0), ("list", list, 320, 0), ("node", nodes, 448, 0));
+        b.Struct("page", 64, ("flags", u64, 0, 0));
+        var kernel = new FakeKernel(BtfTypeCatalog.FromBytes(b.Build(), "slub types"), nrCpuIds: 2, nrNodeIds: 1);
+        var m = kernel.FakeMemory;
+
+        kernel.FakeSymbols.Add("slab_caches", Head);
+        kernel.FakeSymbols.Add("kmem_cache", BootPtr);
+        kernel.FakeSymbols.Add("vmemmap_base", VmemmapVar);
+        kernel.FakeSymbols.Add("page_offset_base", PageOffsetVar);
+        m.WriteU64(VmemmapVar, Vmemmap);
+        m.WriteU64(PageOffsetVar, DirectMap);
+        m.WriteU64(BootPtr, Boot);
+        m.WriteU32(Boot + 12, 64);                       // boot cache object_size: offsetof(node) + 1 pointer
+        m.Write(Name, Encoding.ASCII.GetBytes("slub-cache\0"));
+
+        m.WriteU64(Cache + 0, PerCpu);
+        m.WriteU32(Cache + 8, (uint)ObjectSize);         // size
+        m.WriteU32(Cache + 12, 48);                      // object_size
+        m.WriteU32(Cache + 16, (uint)FreeOffset);
+        m.WriteU32(Cache + 20, 16);                      // oo: order 0, 16 objects
+        m.WriteU64(Cache + 24, Random);
+        m.WriteU64(Cache + 32, Name);
+        Link(m, Head, [Cache + 40]);
+        m.WriteU64(Cache + 56, Node);                    // node[0]; node[1] would be on the excluded page
+        m.Exclude(Page + 0x1000);
+
+        // CPU 0: a frozen slab, all objects taken by the CPU, 3 on its lockless freelist; CPU 1: nothing.
+        ulong cpu0 = PerCpu + kernel.PerCpuOffset(0), cpu1 = PerCpu + kernel.PerCpuOffset(1);
+        m.Write(cpu1, new byte[32]);
+        ulong[] free = [Mem(CpuSlabPfn) + 0 * ObjectSize, Mem(CpuSlabPfn) + 3 * ObjectSize, Mem(CpuSlabPfn) + 7 * ObjectSize];
+        m.WriteU64(cpu0, free[0]);
+        m.WriteU64(cpu0 + 16, Desc(CpuSlabPfn));
+        m.WriteU64(cpu0 + 24, 0);
+        for (int i = 0; i < free.Length; i++)
+        {
+            ulong at = free[i] + FreeOffset, next = i + 1 < free.Length ? free[i + 1] : 0;
+            m.WriteU64(at, next ^ Random ^ BinaryPrimitives.ReverseEndianness(at));
+        }
+        m.Write(Mem(CpuSlabPfn), new byte[0]);
+        WriteSlab(m, Desc(CpuSlabPfn), inuse: 16, objects: 16, frozen: true);
+        WriteSlab(m, Desc(PartialPfn), inuse: 10, objects: 16, frozen: false);
+        m.WriteU64(Node + 32, 3);                        // nr_slabs
+        m.WriteU64(Node + 40, 48);                       // total_objects
+        Link(m, Node + 16, [Desc(PartialPfn) + 8]);
+        Link(m, Node + 48, []);
+        corrupt?.Invoke(m);
+
+        var services = new ServiceCollection().AddSingleton<IKernel>(kernel).AddSingleton<SlabAnalyzer>().BuildServiceProvider();
+        return (kernel, services);
+    }
+
+    private static void WriteSlab(FakeKernelMemory m, ulong desc, uint inuse, uint objects, bool frozen)
+    {
+        m.Write(desc, new byte[64]);
+        m.WriteU32(desc + 40, inuse | objects << 16 | (frozen ? 1u << 31 : 0));
+    }
+
+    private static void Link(FakeKernelMemory m, ulong head, ulong[] nodes)
+    {
+        var all = nodes.Prepend(head).ToArray();
+        for (int i = 0; i < all.Length; i++)
+        {
+            m.WriteU64(all[i], all[(i + 1) % all.Length]);
+            m.WriteU64(all[i] + 8, all[(i + all.Length - 1) % all.Length]);
+        }
+    }
+
+    private static TableRow KmemS(ServiceProvider services) =>
+        new KmemSlabSummaryCommand(services.GetRequiredService<SlabAnalyzer>())
+            .Execute(new CommandContext(services, "kmem -s", CancellationToken.None)).Blocks.OfType<TableBlock>().Single().Rows.Single();
+
+    [Fact]
+    public void Counts_like_crash_through_the_trimmed_cache_and_the_swab_encoded_freelist()
+    {
+        var (kernel, services) = Build();
+        var row = KmemS(services);
+        row.Problem.Should().BeNull();
+        // free = cpu slab (16 - 16) + 3 on the cpu freelist + partial (16 - 10) = 9 of 48.
+        row.Cells.Select(c => c.Value).Should().Equal(Cache, 48UL, 39L, 48L, 3L, 4096UL, "slub-cache");
+        var analyzer = services.GetRequiredService<SlabAnalyzer>();
+        analyzer.Encoding.Should().Be(FreelistEncoding.XorSwab);
+        analyzer.Layout.CacheSize.Size.Should().Be(64);
+        analyzer.Layout.CacheSize.DeclaredSize.Should().Be(8248);
+        kernel.FakeMemory.Reads.Where(r => r.Address == Cache).Should().OnlyContain(r => r.Length <= 64);
+    }
+
+    [Fact]
+    public void A_freelist_cycle_marks_the_row_and_the_command_ends()
+    {
+        // The last free object points back at the first.
+        var (_, services) = Build(m =>
+        {
+            ulong last = Mem(CpuSlabPfn) + 7 * ObjectSize + FreeOffset;
+            m.WriteU64(last, Mem(CpuSlabPfn) ^ Random ^ BinaryPrimitives.ReverseEndianness(last));
+        });
+        var row = KmemS(services);
+        row.Problem.Should().Contain("freelist").And.Contain("cycle");
+        row.Cells[6].Value.Should().Be("slub-cache");
+    }
+
+    [Fact]
+    public void A_partial_list_pointing_to_garbage_marks_the_row()
+    {
+        var (_, services) = Build(m => m.WriteU64(Desc(PartialPfn) + 8, 0x4141414141414141));
+        var row = KmemS(services);
+        row.Problem.Should().Contain("node 0 partial list").And.Contain("not a kernel address");
+        row.Cells[3].Value.Should().Be(48L, "the node's own counters are still read");
+    }
+}
