@@ -59,7 +59,7 @@ public class SeedScenarioTests
         m.WriteU32(Cache + 20, 30);       // num
         m.WriteU32(Cache + 24, 0);        // gfporder
         m.WriteU64(Cache + 32, Name);
-        Link(m, Head, [Cache + 40]);
+        FakeLists.Link(m, Head, [Cache + 40]);
         m.WriteU64(Cache + 56, Cache + 80);   // nodelists points just past array[nr_cpu_ids - 1]
         m.WriteU64(Cache + 64, Ac0);          // array[0]
         m.WriteU64(Cache + 72, Ac1);          // array[1]
@@ -71,9 +71,9 @@ public class SeedScenarioTests
         m.WriteU32(Shared, 4); m.WriteU32(Shared + 4, 200);
 
         ulong Slab(int i) => Slabs + (ulong)i * 0x40;
-        Link(m, List3 + 0, [Slab(2)]);               // partial
-        Link(m, List3 + 16, [Slab(0), Slab(1)]);     // full
-        Link(m, List3 + 32, [Slab(3)]);              // free
+        FakeLists.Link(m, List3 + 0, [Slab(2)]);               // partial
+        FakeLists.Link(m, List3 + 16, [Slab(0), Slab(1)]);     // full
+        FakeLists.Link(m, List3 + 32, [Slab(3)]);              // free
         m.WriteU64(List3 + 56, Shared);
         m.WriteU32(Slab(0) + 32, 30);
         m.WriteU32(Slab(1) + 32, 30);
@@ -83,16 +83,6 @@ public class SeedScenarioTests
 
         var services = new ServiceCollection().AddSingleton<IKernel>(kernel).AddSingleton<SlabAnalyzer>().BuildServiceProvider();
         return (kernel, services);
-    }
-
-    private static void Link(FakeKernelMemory m, ulong head, ulong[] nodes)
-    {
-        var all = nodes.Prepend(head).ToArray();
-        for (int i = 0; i < all.Length; i++)
-        {
-            m.WriteU64(all[i], all[(i + 1) % all.Length]);
-            m.WriteU64(all[i] + 8, all[(i + all.Length - 1) % all.Length]);
-        }
     }
 
     private static CommandResult KmemS(ServiceProvider services) =>

@@ -70,7 +70,7 @@ public class SlubTrimmedScenarioTests
         m.WriteU32(Cache + 20, 16);                      // oo: order 0, 16 objects
         m.WriteU64(Cache + 24, Random);
         m.WriteU64(Cache + 32, Name);
-        Link(m, Head, [Cache + 40]);
+        FakeLists.Link(m, Head, [Cache + 40]);
         m.WriteU64(Cache + 56, Node);                    // node[0]; node[1] would be on the excluded page
         m.Exclude(Page + 0x1000);
 
@@ -86,13 +86,12 @@ public class SlubTrimmedScenarioTests
             ulong at = free[i] + FreeOffset, next = i + 1 < free.Length ? free[i + 1] : 0;
             m.WriteU64(at, next ^ Random ^ BinaryPrimitives.ReverseEndianness(at));
         }
-        m.Write(Mem(CpuSlabPfn), new byte[0]);
         WriteSlab(m, Desc(CpuSlabPfn), inuse: 16, objects: 16, frozen: true);
         WriteSlab(m, Desc(PartialPfn), inuse: 10, objects: 16, frozen: false);
         m.WriteU64(Node + 32, 3);                        // nr_slabs
         m.WriteU64(Node + 40, 48);                       // total_objects
-        Link(m, Node + 16, [Desc(PartialPfn) + 8]);
-        Link(m, Node + 48, []);
+        FakeLists.Link(m, Node + 16, [Desc(PartialPfn) + 8]);
+        FakeLists.Link(m, Node + 48, []);
         corrupt?.Invoke(m);
 
         var services = new ServiceCollection().AddSingleton<IKernel>(kernel).AddSingleton<SlabAnalyzer>().BuildServiceProvider();
@@ -103,16 +102,6 @@ public class SlubTrimmedScenarioTests
     {
         m.Write(desc, new byte[64]);
         m.WriteU32(desc + 40, inuse | objects << 16 | (frozen ? 1u << 31 : 0));
-    }
-
-    private static void Link(FakeKernelMemory m, ulong head, ulong[] nodes)
-    {
-        var all = nodes.Prepend(head).ToArray();
-        for (int i = 0; i < all.Length; i++)
-        {
-            m.WriteU64(all[i], all[(i + 1) % all.Length]);
-            m.WriteU64(all[i] + 8, all[(i + all.Length - 1) % all.Length]);
-        }
     }
 
     private static TableRow KmemS(ServiceProvider services) =>
