@@ -21,6 +21,12 @@ public sealed class DumpOpenOptions
     /// <summary>Most bytes of one kdump bitmap kept in memory (1 GiB covers 32 TiB of 4 KiB pages).</summary>
     public long MaxBitmapBytes { get; init; } = 1L << 30;
 
+    /// <summary>
+    /// Map the file read-only instead of issuing one pread per read (much faster where system calls are
+    /// expensive). Off: positional reads through one handle. A mapped file must not shrink while open.
+    /// </summary>
+    public bool UseMemoryMapping { get; init; } = true;
+
     /// <summary>Most records indexed in a flattened (makedumpfile -F) file.</summary>
     public int MaxFlattenedRecords { get; init; } = 1 << 24;
 }

@@ -22,7 +22,7 @@ public static class DumpOpener
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= DumpOpenOptions.Default;
-        DumpFileView file = new RandomAccessFileView(path);
+        DumpFileView file = (options.UseMemoryMapping ? MemoryMappedFileView.TryOpen(path) : null) ?? (DumpFileView)new RandomAccessFileView(path);
         try
         {
             var head = new byte[SniffLength];

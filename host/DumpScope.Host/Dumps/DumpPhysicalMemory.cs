@@ -20,11 +20,12 @@ public sealed class DumpPhysicalMemory : IPhysicalMemory
     private readonly int _pageSize;
     private readonly int _pageShift;
     private readonly ulong _pageMask;
+    private long _cacheMisses;
 
     /// <summary>Creates the view over <paramref name="source"/> (not owned: dispose the source separately).</summary>
     /// <param name="source">The dump.</param>
     /// <param name="zeroFillExcluded">Read excluded pages as zeros instead of failing.</param>
-    /// <param name="cachePages">How many decompressed pages to keep.</param>
+    /// <param name="cachePages">About how many decompressed pages to keep (the sharded cache keeps up to a quarter more).</param>
     public DumpPhysicalMemory(IDumpSource source, bool zeroFillExcluded = false, int cachePages = DefaultCachePages)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -62,6 +63,7 @@ public sealed class DumpPhysicalMemory : IPhysicalMemory
                 var part = destination.Slice(done, chunk);
                 if (!_cache.TryCopy(pfn, inPage, part))
                 {
+                    Interlocked.Increment(ref _cacheMisses);
                     scratch ??= ArrayPool<byte>.Shared.Rent(_pageSize);
                     var page = scratch.AsSpan(0, _pageSize);
                     var read = _source.ReadPage(pfn, page);
@@ -88,6 +90,9 @@ public sealed class DumpPhysicalMemory : IPhysicalMemory
             if (scratch is not null) ArrayPool<byte>.Shared.Return(scratch);
         }
     }
+
+    /// <summary>Reads that had to go to the dump (page not cached); for tests and tuning.</summary>
+    public long CacheMisses => Interlocked.Read(ref _cacheMisses);
 
     /// <summary>Drops every cached page.</summary>
     public void ClearCache() => _cache.Clear();

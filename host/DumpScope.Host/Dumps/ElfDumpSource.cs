@@ -29,10 +29,12 @@ internal sealed class ElfDumpSource : IDumpSource, IDumpPageStatistics
     private readonly bool _isQemu;
     private readonly bool _hasExcluded;
     private readonly Lazy<DumpPageCounts> _counts;
+    private readonly long _dataEnd;
 
     private ElfDumpSource(DumpFileView file, long[] starts, long[] ends, long[] fileOffsets, int pageSize,
-        ulong maxPfn, int loadCount, DumpNotes notes, VmcoreInfo? info)
+        ulong maxPfn, int loadCount, DumpNotes notes, VmcoreInfo? info, long dataEnd)
     {
+        _dataEnd = dataEnd;
         _file = file;
         _starts = starts;
         _ends = ends;
@@ -104,7 +106,7 @@ internal sealed class ElfDumpSource : IDumpSource, IDumpPageStatistics
         var notes = new DumpNotes();
         var intervals = new List<IntervalResolver.Interval>();
         var loadFileOffsets = new List<long>();
-        long noteBytes = 0;
+        long noteBytes = 0, dataEnd = 0;
         int loads = 0;
         for (int i = 0; i < phnum; i++)
         {
@@ -137,6 +139,7 @@ internal sealed class ElfDumpSource : IDumpSource, IDumpPageStatistics
                 // Data: wins over any range of another header that says the same frames are excluded.
                 if (data > 0)
                 {
+                    dataEnd = Math.Max(dataEnd, offset > long.MaxValue - data ? long.MaxValue : offset + data);
                     intervals.Add(new IntervalResolver.Interval(start, start + data, 2L * phnum - i, loadFileOffsets.Count));
                     loadFileOffsets.Add(offset);
                 }
@@ -168,7 +171,7 @@ internal sealed class ElfDumpSource : IDumpSource, IDumpPageStatistics
             maxEnd = Math.Max(maxEnd, p.End);
         }
         ulong maxPfn = ((ulong)maxEnd + (ulong)pageSize - 1) / (ulong)pageSize;
-        return new ElfDumpSource(file, starts, ends, offsets, pageSize, maxPfn, loads, notes, info);
+        return new ElfDumpSource(file, starts, ends, offsets, pageSize, maxPfn, loads, notes, info, dataEnd);
     }
 
     /// <summary>
@@ -316,7 +319,10 @@ internal sealed class ElfDumpSource : IDumpSource, IDumpPageStatistics
             new("max pfn", $"0x{MaxPfn:x}"),
             new("cpu notes", $"{_notes.PrStatusCount} PRSTATUS" + (_notes.QemuCpuStateCount > 0 ? $", {_notes.QemuCpuStateCount} QEMU CPU state" : "")),
         };
-        if (_file is FlattenedFileView flat) list.Add(new("flattened records", flat.RecordCount.ToString(CultureInfo.InvariantCulture)));
+        if (_file is FlattenedFileView flat)
+            list.Add(new("flattened records", flat.RecordCount.ToString(CultureInfo.InvariantCulture) + (flat.IsTruncated ? " (file truncated)" : "")));
+        if (_dataEnd > _file.Length)
+            list.Add(new("truncated", $"PT_LOAD data extends to 0x{_dataEnd:x}, the file ends at 0x{_file.Length:x}"));
         return list;
     }
 

@@ -14,7 +14,7 @@ namespace DumpScope.Host.Dumps;
 /// data. Also the QEMU variant (nothing excluded, zero pages share one page_desc target) and, through
 /// <see cref="FlattenedFileView"/>, flattened files. Open reads headers and bitmaps only.
 /// </summary>
-internal sealed class KdumpDumpSource : IDumpSource, IDumpPageStatistics
+internal sealed class KdumpDumpSource : IDumpSource, IDumpPageStatistics, IKdumpHeaderInfo
 {
     private const int PageDescSize = 24;
     private const int DescsPerBlock = 128;
@@ -101,6 +101,18 @@ internal sealed class KdumpDumpSource : IDumpSource, IDumpPageStatistics
     public ulong MaxPfn { get; }
 
     public VmcoreInfo? VmcoreInfo { get; }
+
+    public int HeaderVersion => _header.HeaderVersion;
+
+    public int? DumpLevel => _sub is { DumpLevel: >= 0 } ? _sub.DumpLevel : null;
+
+    public long? PhysBase => _sub?.PhysBase;
+
+    public int NrCpus => _header.NrCpus;
+
+    public int CurrentCpu => (int)_header.CurrentCpu;
+
+    public string UtsRelease => _header.Release;
 
     public IReadOnlyList<DumpCpuState> Cpus { get; }
 
@@ -321,7 +333,7 @@ internal sealed class KdumpDumpSource : IDumpSource, IDumpPageStatistics
             new("header version", _header.HeaderVersion.ToString(inv)),
             new("header layout", _header.Is64Bit ? "64-bit" : "32-bit"),
             new("compression", CodecName(Compression)),
-            new("dump level", _sub is null || _sub.DumpLevel < 0 ? "unknown" : _sub.DumpLevel.ToString(inv)),
+            new("dump level", DumpLevel is { } level ? level.ToString(inv) : "unknown"),
             new("page size", PageSize.ToString(inv)),
             new("max pfn", $"0x{MaxPfn:x}"),
             new("bitmap blocks", _header.BitmapBlocks.ToString(inv)),

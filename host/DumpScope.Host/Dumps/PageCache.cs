@@ -12,7 +12,10 @@ internal sealed class PageCache
 
     public PageCache(int pageSize, int capacityPages)
     {
-        int perShard = Math.Max(1, (capacityPages + ShardCount - 1) / ShardCount);
+        // Frames spread unevenly over shards; a quarter of slack keeps a working set of about
+        // capacityPages frames resident instead of thrashing the fuller shards.
+        int even = (capacityPages + ShardCount - 1) / ShardCount;
+        int perShard = Math.Max(1, even + even / 4);
         _shards = new Shard[ShardCount];
         for (int i = 0; i < ShardCount; i++) _shards[i] = new Shard(pageSize, perShard);
     }
@@ -26,7 +29,8 @@ internal sealed class PageCache
         foreach (var s in _shards) s.Clear();
     }
 
-    private Shard ShardOf(ulong pfn) => _shards[(int)(pfn & (ShardCount - 1))];
+    /// <summary>Fibonacci hashing: neighbouring and strided frames land in different shards.</summary>
+    private Shard ShardOf(ulong pfn) => _shards[(int)((pfn * 0x9E3779B97F4A7C15UL) >> 60)];
 
     private sealed class Shard
     {

@@ -59,8 +59,10 @@ internal static class PageCodecs
                 _ => $"unknown codec {codec}",
             };
         }
-        catch (Exception e) when (e is InvalidDataException or InvalidOperationException or ArgumentException or IndexOutOfRangeException or ZstdException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // Hostile page data must become a Corrupt page, and the third-party decoders do not document
+            // every exception they throw on bad input (zlib: InvalidDataException, zstd: ZstdException, …).
             return $"{codec} data is damaged: {e.Message}";
         }
     }

@@ -352,4 +352,17 @@ public class BadInputTests
         (opened + refused).Should().Be(300);
         opened.Should().BeGreaterThan(0);
     }
+
+    [Fact]
+    public void Truncated_elf_opens_says_so_and_reports_cut_pages_as_truncated()
+    {
+        var w = SyntheticDumps.Standard();
+        var elf = w.WriteElf();
+        using var file = new TempDumpFile(elf[..(elf.Length - 4096 - 100)]);
+        using var dump = DumpOpener.Open(file.Path);
+        dump.Describe().Should().Contain(kv => kv.Key == "truncated");
+        dump.ReadPage(100, new byte[4096]).State.Should().Be(PageState.Truncated, "the last PT_LOAD's data was cut");
+        dump.ReadPage(59, new byte[4096]).State.Should().Be(PageState.Truncated, "its last 100 bytes are missing");
+        dump.ReadPage(58, new byte[4096]).State.Should().Be(PageState.Present);
+    }
 }

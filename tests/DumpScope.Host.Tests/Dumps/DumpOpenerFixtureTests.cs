@@ -34,6 +34,13 @@ public class DumpOpenerFixtureTests
         // max_mapnr covers the 512 MB guest.
         dump.MaxPfn.Should().BeGreaterThan(0x1f000UL).And.BeLessThan(0x30000UL);
         AssertUtsName(dump);
+        var header = (IKdumpHeaderInfo)dump;
+        header.HeaderVersion.Should().Be(6);
+        header.DumpLevel.Should().Be(31);
+        header.NrCpus.Should().Be(2);
+        header.UtsRelease.Should().Be("6.1.0-56-cloud-amd64");
+        dump.VmcoreInfo.TryGetNumber("phys_base", out var physBase).Should().BeTrue();
+        header.PhysBase.Should().Be(physBase, "the sub-header and VMCOREINFO agree on phys_base");
     }
 
     [SkippableTheory]

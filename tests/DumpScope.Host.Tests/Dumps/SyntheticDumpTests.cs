@@ -188,4 +188,17 @@ public class SyntheticDumpTests
         dump.PageSize.Should().Be(16384);
         SyntheticDumps.AssertMatches(dump, w);
     }
+
+    [Fact]
+    public void Positional_reads_without_memory_mapping_read_the_same()
+    {
+        var w = SyntheticDumps.Standard();
+        var options = new DumpOpenOptions { UseMemoryMapping = false };
+        foreach (var bytes in new[] { w.WriteKdump().Bytes, w.WriteElf(), FlattenedWriter.Flatten(w.WriteKdump(new KdumpWriterOptions { Codec = TestPageCodec.Lzo }).Bytes, 2000) })
+        {
+            using var file = new TempDumpFile(bytes);
+            using var dump = DumpOpener.Open(file.Path, options);
+            SyntheticDumps.AssertMatches(dump, w);
+        }
+    }
 }

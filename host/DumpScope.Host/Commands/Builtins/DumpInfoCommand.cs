@@ -1,0 +1,119 @@
+using System.Globalization;
+using DumpScope.Host.Dumps;
+using DumpScope.Sdk.Commands;
+using DumpScope.Sdk.Dumps;
+
+namespace DumpScope.Host.Commands.Builtins;
+
+/// <summary>
+/// <c>dumpinfo</c>: what the open dump file is — format, compression, dump level, page counts by state
+/// (from the bitmaps or program headers, without reading page data), CPUs in the notes and a VMCOREINFO
+/// summary — followed by the format reader's own facts.
+/// </summary>
+[Command("dumpinfo", Help = "Show the dump file's format, compression, dump level, page counts, CPUs and VMCOREINFO summary", NeedsDump = true)]
+public sealed class DumpInfoCommand : ICommand
+{
+    /// <summary>Above this many frames a source without a page index is not counted frame by frame.</summary>
+    private const ulong MaxFramesToScan = 1UL << 28;
+
+    /// <inheritdoc/>
+    public CommandResult Execute(CommandContext context)
+    {
+        var dump = context.Services.GetService(typeof(IDumpSource)) as IDumpSource ?? throw new NoDumpException();
+        var facts = dump.Describe();
+        string? Fact(string key)
+        {
+            foreach (var kv in facts)
+                if (kv.Key == key) return kv.Value;
+            return null;
+        }
+
+        var result = new CommandResult();
+        var record = result.Add(new RecordBlock { Title = "DUMP" });
+        record.Add("format", Cell.Text(dump.FormatName));
+        record.Add("file", Cell.Text(dump.FilePath));
+        record.Add("compression", Fact("compression") is { } compression ? Cell.Enum(compression) : Cell.NotAvailable("the reader does not say"));
+        record.Add("dump level", dump is IKdumpHeaderInfo header
+            ? header.DumpLevel is { } level ? Cell.Int(level) : Cell.NotAvailable("the header predates dump levels", CellKind.Integer)
+            : Cell.NotAvailable("ELF cores do not record the dump level", CellKind.Integer));
+        record.Add("page size", Cell.Size((ulong)dump.PageSize));
+        record.Add("max pfn", Cell.Hex(dump.MaxPfn));
+
+        if (CountPages(dump, context) is { } counts)
+        {
+            record.Add("pages present", Cell.UInt(counts.Present));
+            record.Add("pages excluded", Cell.UInt(counts.Excluded));
+            record.Add("pages not in dump", Cell.UInt(counts.NotInDump));
+        }
+        else
+        {
+            var why = $"{dump.MaxPfn} frames and no page index to count them from";
+            record.Add("pages present", Cell.NotAvailable(why, CellKind.Integer));
+            record.Add("pages excluded", Cell.NotAvailable(why, CellKind.Integer));
+            record.Add("pages not in dump", Cell.NotAvailable(why, CellKind.Integer));
+        }
+        record.Add("cpus", Cell.Int(dump.Cpus.Count));
+
+        var info = dump.VmcoreInfo;
+        const string NoNote = "the dump has no VMCOREINFO note";
+        record.Add("OSRELEASE", info?.OsRelease is { } release ? Cell.Text(release) : Cell.NotAvailable(info is null ? NoNote : "no OSRELEASE entry"));
+        record.Add("BUILD-ID", info?.BuildId is { } buildId ? Cell.Text(buildId) : Cell.NotAvailable(info is null ? NoNote : "no BUILD-ID entry"));
+        record.Add("KERNELOFFSET", info is { HasKernelOffset: true } ? Cell.Hex(info.KernelOffset) : Cell.NotAvailable(info is null ? NoNote : "no KERNELOFFSET entry (KASLR off or old kernel)", CellKind.Hex));
+        record.Add("CRASHTIME", CrashTime(info));
+
+        if (dump.Cpus.Count > 0)
+        {
+            var cpus = result.Add(new TableBlock(new Column("CPU", CellKind.Integer), new Column("PID", CellKind.Integer),
+                new Column("RIP", CellKind.Address), new Column("RSP", CellKind.Address), new Column("CR3", CellKind.Hex)) { Title = "CPU NOTES" });
+            foreach (var cpu in dump.Cpus)
+            {
+                cpus.AddRow(Cell.Int(cpu.Cpu), Cell.Int(cpu.Pid), Register(cpu, "rip", CellKind.Address), Register(cpu, "rsp", CellKind.Address),
+                    Register(cpu, "cr3", CellKind.Hex));
+            }
+        }
+
+        var details = result.Add(new RecordBlock { Title = "FILE" });
+        foreach (var (key, value) in facts)
+            details.Add(key, Cell.Text(value));
+        return result;
+    }
+
+    private static Cell Register(DumpCpuState cpu, string name, CellKind kind) =>
+        cpu.Registers.TryGetValue(name, out var value)
+            ? kind == CellKind.Address ? Cell.Address(value) : Cell.Hex(value)
+            : Cell.NotAvailable($"no {name} in this dump's notes", kind);
+
+    private static Cell CrashTime(VmcoreInfo? info)
+    {
+        if (info is null) return Cell.NotAvailable("the dump has no VMCOREINFO note");
+        var text = info["CRASHTIME"];
+        if (text is null) return Cell.NotAvailable("no CRASHTIME entry");
+        if (!long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds)
+            || seconds < 0 || seconds > DateTimeOffset.MaxValue.ToUnixTimeSeconds())
+            return Cell.Corrupt($"CRASHTIME is not a time: \"{text}\"");
+        var utc = DateTimeOffset.FromUnixTimeSeconds(seconds).ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+        return Cell.Text($"{seconds} ({utc})");
+    }
+
+    /// <summary>From the reader's index when it has one; otherwise frame by frame, cancellable, when not huge.</summary>
+    private static DumpPageCounts? CountPages(IDumpSource dump, CommandContext context)
+    {
+        if (dump is IDumpPageStatistics stats) return stats.CountPages();
+        if (dump.MaxPfn > MaxFramesToScan) return null;
+        ulong present = 0, excluded = 0;
+        for (ulong pfn = 0; pfn < dump.MaxPfn; pfn++)
+        {
+            if ((pfn & 0xffff) == 0)
+            {
+                context.Cancellation.ThrowIfCancellationRequested();
+                context.Report((long)pfn, (long)dump.MaxPfn, "counting pages");
+            }
+            switch (dump.GetPageState(pfn))
+            {
+                case PageState.Present: present++; break;
+                case PageState.Excluded: excluded++; break;
+            }
+        }
+        return new DumpPageCounts(present, excluded, dump.MaxPfn - present - excluded);
+    }
+}
