@@ -43,7 +43,10 @@ public static class KernelLoader
         SymbolTable? kallsyms = null;
         if (info is not null)
         {
-            space = X86_64AddressSpace.FromVmcoreInfo(physical, info, maxPhysical, dump.FilePath);
+            long? headerPhysBase = (dump as IKdumpHeaderInfo)?.PhysBase;
+            if (!info.TryGetNumber("phys_base", out _) && headerPhysBase is { } fromHeader)
+                notes.Add($"phys_base: VMCOREINFO has no NUMBER(phys_base); {fromHeader} taken from the kdump sub-header");
+            space = X86_64AddressSpace.FromVmcoreInfo(physical, info, maxPhysical, dump.FilePath, headerPhysBase);
             kaslr = KaslrFromVmcoreInfo(info, options, notes);
             kallsyms = KallsymsReader.TryRead(space, info, out var problem);
             if (kallsyms is null) notes.Add($"kallsyms: not decoded from the dump: {problem}");

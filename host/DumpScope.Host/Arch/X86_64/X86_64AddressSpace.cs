@@ -60,17 +60,18 @@ public sealed class X86_64AddressSpace : IKernelMemory
     /// <param name="vmcoreInfo">The dump's VMCOREINFO.</param>
     /// <param name="maxPhysicalAddress">One past the highest physical address of the dump (0: unknown).</param>
     /// <param name="dumpName">The dump's file name, for messages.</param>
+    /// <param name="physBaseFallback">phys_base from elsewhere (the kdump sub-header) for notes without NUMBER(phys_base).</param>
     /// <exception cref="NotSupportedException">VMCOREINFO lacks what the translation needs.</exception>
-    public static X86_64AddressSpace FromVmcoreInfo(IPhysicalMemory physical, VmcoreInfo vmcoreInfo, ulong maxPhysicalAddress, string dumpName) =>
-        new(physical, OptionsFromVmcoreInfo(vmcoreInfo, maxPhysicalAddress, dumpName));
+    public static X86_64AddressSpace FromVmcoreInfo(IPhysicalMemory physical, VmcoreInfo vmcoreInfo, ulong maxPhysicalAddress, string dumpName, long? physBaseFallback = null) =>
+        new(physical, OptionsFromVmcoreInfo(vmcoreInfo, maxPhysicalAddress, dumpName, physBaseFallback));
 
     /// <summary>The options <see cref="FromVmcoreInfo"/> uses; see there.</summary>
-    public static X86_64AddressSpaceOptions OptionsFromVmcoreInfo(VmcoreInfo vmcoreInfo, ulong maxPhysicalAddress, string dumpName)
+    public static X86_64AddressSpaceOptions OptionsFromVmcoreInfo(VmcoreInfo vmcoreInfo, ulong maxPhysicalAddress, string dumpName, long? physBaseFallback = null)
     {
         if (!vmcoreInfo.TryGetSymbol("init_top_pgt", out var rootVirtual) && !vmcoreInfo.TryGetSymbol("swapper_pg_dir", out rootVirtual))
             throw new NotSupportedException($"{dumpName}: VMCOREINFO has neither SYMBOL(init_top_pgt) nor SYMBOL(swapper_pg_dir); the kernel page tables cannot be found");
         if (!vmcoreInfo.TryGetNumber("phys_base", out var physBase))
-            throw new NotSupportedException($"{dumpName}: VMCOREINFO has no NUMBER(phys_base); kernel-image addresses cannot be translated");
+            physBase = physBaseFallback ?? throw new NotSupportedException($"{dumpName}: VMCOREINFO has no NUMBER(phys_base); kernel-image addresses cannot be translated");
         if (rootVirtual < X86_64AddressSpaceOptions.StartKernelMap)
             throw new NotSupportedException($"{dumpName}: VMCOREINFO's page-table root {rootVirtual:x} is not a kernel-image address (x86-64 expected)");
         ulong imageSize = vmcoreInfo.TryGetNumber("KERNEL_IMAGE_SIZE", out var size) && size > 0 && (ulong)size <= 2UL << 30
