@@ -12,8 +12,10 @@ namespace DumpScope.Host.Arch.X86_64;
 /// </summary>
 /// <remarks>
 /// The fast paths are what the kernel's own __pa() does; like crash they do not consult the page tables,
-/// so a direct-map page the kernel unmapped (debug_pagealloc, secretmem) still reads through them.
-/// <see cref="Walk"/> always walks.
+/// so a direct-map page the kernel unmapped (debug_pagealloc, secretmem) still reads through them, and
+/// <see cref="Translate"/> reports their <see cref="Translation.MappingSize"/> as 4 KiB (the granule the rule
+/// is known to hold for), whatever page size the tables use. <see cref="Walk"/> always walks and tells the
+/// real page size.
 /// </remarks>
 public sealed class X86_64AddressSpace : IKernelMemory
 {
@@ -74,6 +76,8 @@ public sealed class X86_64AddressSpace : IKernelMemory
             physBase = physBaseFallback ?? throw new NotSupportedException($"{dumpName}: VMCOREINFO has no NUMBER(phys_base); kernel-image addresses cannot be translated");
         if (rootVirtual < X86_64AddressSpaceOptions.StartKernelMap)
             throw new NotSupportedException($"{dumpName}: VMCOREINFO's page-table root {rootVirtual:x} is not a kernel-image address (x86-64 expected)");
+        if ((rootVirtual & (SmallPage - 1)) != 0 || (physBase & (long)(SmallPage - 1)) != 0)
+            throw new InvalidDataException($"{dumpName}: VMCOREINFO's page-table root {rootVirtual:x} with phys_base {physBase} is not page-aligned");
         ulong imageSize = vmcoreInfo.TryGetNumber("KERNEL_IMAGE_SIZE", out var size) && size > 0 && (ulong)size <= 2UL << 30
             ? (ulong)size
             : X86_64AddressSpaceOptions.DefaultKernelImageSize;
