@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using DumpScope.Host.Dumps;
 using DumpScope.Sdk.Dumps;
 using DumpScope.Sdk.Kernel;
 using DumpScope.Sdk.Memory;
@@ -23,7 +24,7 @@ internal static class KernelFactsReader
     public static KernelFacts Read(IDumpSource dump, IKernelMemory memory, ISymbolTable symbols, ulong kaslrOffset, List<string> notes)
     {
         var info = dump.VmcoreInfo;
-        string release = ReadRelease(info, memory, symbols, notes);
+        string release = ReadRelease(dump, info, memory, symbols, notes);
         int pageSize = info?.PageSize ?? dump.PageSize;
 
         uint nrCpuIds = ReadCount(memory, symbols, "nr_cpu_ids", MaxCpuIds, notes) ?? FallbackCpuCount(dump, notes);
@@ -56,9 +57,14 @@ internal static class KernelFactsReader
         return new KernelFacts(release, pageSize, kaslrOffset, nrCpuIds, nrNodeIds, possible, online, perCpu, perCpuFault, notes);
     }
 
-    private static string ReadRelease(VmcoreInfo? info, IKernelMemory memory, ISymbolTable symbols, List<string> notes)
+    private static string ReadRelease(IDumpSource dump, VmcoreInfo? info, IKernelMemory memory, ISymbolTable symbols, List<string> notes)
     {
         if (info?.OsRelease is { Length: > 0 } release) return release;
+        if (dump is IKdumpHeaderInfo { UtsRelease: { Length: > 0 } headerRelease })
+        {
+            notes.Add("release: no VMCOREINFO OSRELEASE; taken from the kdump header's utsname");
+            return headerRelease;
+        }
         // "Linux version 6.1.0-56-cloud-amd64 (debian-kernel@…) …": the third word is the release.
         if (symbols.TryGetAddress("linux_banner", out var banner))
         {
@@ -112,7 +118,12 @@ internal static class KernelFactsReader
             notes.Add($"nr_cpu_ids: taken as {dump.Cpus.Count}, the number of CPU notes (PRSTATUS) in the dump");
             return (uint)dump.Cpus.Count;
         }
-        notes.Add("nr_cpu_ids: the dump has no CPU notes either; assumed 1");
+        if (dump is IKdumpHeaderInfo { NrCpus: > 0 } header && (uint)header.NrCpus <= MaxCpuIds)
+        {
+            notes.Add($"nr_cpu_ids: taken as {header.NrCpus}, the kdump header's nr_cpus (the dump has no CPU notes)");
+            return (uint)header.NrCpus;
+        }
+        notes.Add("nr_cpu_ids: the dump has no CPU notes or header CPU count either; assumed 1");
         return 1;
     }
 

@@ -26,8 +26,10 @@ public static class KernelLoader
 
     /// <summary>Opens the kernel in <paramref name="dump"/>.</summary>
     /// <exception cref="NotSupportedException">The dump lacks what translation needs (no VMCOREINFO and no user-supplied offset, …).</exception>
-    /// <exception cref="SymbolMismatchException">A System.map or vmlinux does not match the dump and <see cref="KernelOpenOptions.Force"/> is off.</exception>
-    /// <exception cref="UsageException">The options contradict the dump (a KASLR offset other than VMCOREINFO's).</exception>
+    /// <exception cref="UsageException">
+    /// A System.map or vmlinux does not match the dump and <see cref="KernelOpenOptions.Force"/> is off (the message
+    /// lists what differs), or the options contradict the dump (a KASLR offset other than VMCOREINFO's).
+    /// </exception>
     /// <exception cref="InvalidDataException">A symbol file is malformed.</exception>
     public static DumpKernel Open(IDumpSource dump, KernelOpenOptions options)
     {
@@ -43,7 +45,10 @@ public static class KernelLoader
         SymbolTable? kallsyms = null;
         if (info is not null)
         {
-            space = X86_64AddressSpace.FromVmcoreInfo(physical, info, maxPhysical, dump.FilePath);
+            long? headerPhysBase = (dump as IKdumpHeaderInfo)?.PhysBase;
+            if (!info.TryGetNumber("phys_base", out _) && headerPhysBase is { } fromHeader)
+                notes.Add($"phys_base: VMCOREINFO has no NUMBER(phys_base); {fromHeader} taken from the kdump sub-header");
+            space = X86_64AddressSpace.FromVmcoreInfo(physical, info, maxPhysical, dump.FilePath, headerPhysBase);
             kaslr = KaslrFromVmcoreInfo(info, options, notes);
             kallsyms = KallsymsReader.TryRead(space, info, out var problem);
             if (kallsyms is null) notes.Add($"kallsyms: not decoded from the dump: {problem}");
@@ -126,7 +131,9 @@ public static class KernelLoader
     private static void Accept(string path, List<string> differences, KernelOpenOptions options, List<string> notes)
     {
         if (differences.Count == 0) return;
-        if (!options.Force) throw new SymbolMismatchException(path, differences);
+        // A file of another kernel is the user's mistake: a usage error, printed without a stack trace.
+        if (!options.Force)
+            throw new UsageException($"{path} does not match the dump: {string.Join("; ", differences)}. Use --force to load it anyway.");
         notes.Add($"{path} does not match the dump but was forced: {string.Join("; ", differences)}");
     }
 

@@ -293,6 +293,10 @@ public class X86_64AddressSpaceTests
             .Should().Throw<NotSupportedException>().WithMessage("my.vmcore: VMCOREINFO has neither SYMBOL(init_top_pgt) nor SYMBOL(swapper_pg_dir)*");
         FluentActions.Invoking(() => X86_64AddressSpace.OptionsFromVmcoreInfo(VmcoreInfo.Parse("SYMBOL(init_top_pgt)=ffffffff9e410000\n"), 0, "my.vmcore"))
             .Should().Throw<NotSupportedException>().WithMessage("*NUMBER(phys_base)*");
+        FluentActions.Invoking(() => X86_64AddressSpace.OptionsFromVmcoreInfo(VmcoreInfo.Parse("SYMBOL(init_top_pgt)=ffffffff9e410010\nNUMBER(phys_base)=0\n"), 0, "my.vmcore"))
+            .Should().Throw<InvalidDataException>().WithMessage("my.vmcore: VMCOREINFO's page-table root ffffffff9e410010 with phys_base 0 is not page-aligned");
+        X86_64AddressSpace.OptionsFromVmcoreInfo(VmcoreInfo.Parse("SYMBOL(init_top_pgt)=ffffffff9e410000\n"), 0, "my.vmcore", physBaseFallback: 0x1000000)
+            .PageTableRoot.Should().Be(0x1f41_0000UL, "phys_base from the kdump sub-header when the note lacks it");
     }
 
     [Fact]

@@ -100,7 +100,7 @@ public sealed class ElfSymbolReaderTests : IDisposable
         var binary = CompileTinyProgram();
         using var dump = DumpScope.Host.Dumps.DumpOpener.Open(DumpScope.Testing.Fixtures.Kd1Zlib);
         FluentActions.Invoking(() => DumpScope.Host.Kernel.KernelLoader.Open(dump, new DumpScope.Host.Kernel.KernelOpenOptions { VmlinuxPath = binary }))
-            .Should().Throw<SymbolMismatchException>()
+            .Should().Throw<DumpScope.Sdk.Commands.UsageException>()
             .WithMessage($"{binary} does not match the dump: its build-id is * but VMCOREINFO says {dump.VmcoreInfo!.BuildId}; it has no _stext;*");
     }
 

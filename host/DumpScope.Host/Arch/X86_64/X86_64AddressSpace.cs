@@ -12,8 +12,10 @@ namespace DumpScope.Host.Arch.X86_64;
 /// </summary>
 /// <remarks>
 /// The fast paths are what the kernel's own __pa() does; like crash they do not consult the page tables,
-/// so a direct-map page the kernel unmapped (debug_pagealloc, secretmem) still reads through them.
-/// <see cref="Walk"/> always walks.
+/// so a direct-map page the kernel unmapped (debug_pagealloc, secretmem) still reads through them, and
+/// <see cref="Translate"/> reports their <see cref="Translation.MappingSize"/> as 4 KiB (the granule the rule
+/// is known to hold for), whatever page size the tables use. <see cref="Walk"/> always walks and tells the
+/// real page size.
 /// </remarks>
 public sealed class X86_64AddressSpace : IKernelMemory
 {
@@ -60,19 +62,22 @@ public sealed class X86_64AddressSpace : IKernelMemory
     /// <param name="vmcoreInfo">The dump's VMCOREINFO.</param>
     /// <param name="maxPhysicalAddress">One past the highest physical address of the dump (0: unknown).</param>
     /// <param name="dumpName">The dump's file name, for messages.</param>
+    /// <param name="physBaseFallback">phys_base from elsewhere (the kdump sub-header) for notes without NUMBER(phys_base).</param>
     /// <exception cref="NotSupportedException">VMCOREINFO lacks what the translation needs.</exception>
-    public static X86_64AddressSpace FromVmcoreInfo(IPhysicalMemory physical, VmcoreInfo vmcoreInfo, ulong maxPhysicalAddress, string dumpName) =>
-        new(physical, OptionsFromVmcoreInfo(vmcoreInfo, maxPhysicalAddress, dumpName));
+    public static X86_64AddressSpace FromVmcoreInfo(IPhysicalMemory physical, VmcoreInfo vmcoreInfo, ulong maxPhysicalAddress, string dumpName, long? physBaseFallback = null) =>
+        new(physical, OptionsFromVmcoreInfo(vmcoreInfo, maxPhysicalAddress, dumpName, physBaseFallback));
 
     /// <summary>The options <see cref="FromVmcoreInfo"/> uses; see there.</summary>
-    public static X86_64AddressSpaceOptions OptionsFromVmcoreInfo(VmcoreInfo vmcoreInfo, ulong maxPhysicalAddress, string dumpName)
+    public static X86_64AddressSpaceOptions OptionsFromVmcoreInfo(VmcoreInfo vmcoreInfo, ulong maxPhysicalAddress, string dumpName, long? physBaseFallback = null)
     {
         if (!vmcoreInfo.TryGetSymbol("init_top_pgt", out var rootVirtual) && !vmcoreInfo.TryGetSymbol("swapper_pg_dir", out rootVirtual))
             throw new NotSupportedException($"{dumpName}: VMCOREINFO has neither SYMBOL(init_top_pgt) nor SYMBOL(swapper_pg_dir); the kernel page tables cannot be found");
         if (!vmcoreInfo.TryGetNumber("phys_base", out var physBase))
-            throw new NotSupportedException($"{dumpName}: VMCOREINFO has no NUMBER(phys_base); kernel-image addresses cannot be translated");
+            physBase = physBaseFallback ?? throw new NotSupportedException($"{dumpName}: VMCOREINFO has no NUMBER(phys_base); kernel-image addresses cannot be translated");
         if (rootVirtual < X86_64AddressSpaceOptions.StartKernelMap)
             throw new NotSupportedException($"{dumpName}: VMCOREINFO's page-table root {rootVirtual:x} is not a kernel-image address (x86-64 expected)");
+        if ((rootVirtual & (SmallPage - 1)) != 0 || (physBase & (long)(SmallPage - 1)) != 0)
+            throw new InvalidDataException($"{dumpName}: VMCOREINFO's page-table root {rootVirtual:x} with phys_base {physBase} is not page-aligned");
         ulong imageSize = vmcoreInfo.TryGetNumber("KERNEL_IMAGE_SIZE", out var size) && size > 0 && (ulong)size <= 2UL << 30
             ? (ulong)size
             : X86_64AddressSpaceOptions.DefaultKernelImageSize;
