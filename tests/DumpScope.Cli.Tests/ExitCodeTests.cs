@@ -110,3 +110,15 @@ public class SampleDumpTests
         CliRun.Run("/some/dump", "--sample", "-c", "plugins").Exit.Should().Be(Program.Usage);
     }
 }
+
+public class BuiltinCommandTests
+{
+    [Fact]
+    public void Numeric_looking_options_bind_when_the_command_declares_them()
+    {
+        var (exit, output, error) = CliRun.Run("--sample", "--plugins", "slab", "-c", "rd -32 linux_banner 4");
+        exit.Should().Be(0, error);
+        output.Should().Contain("Linux version 6.");
+        output.Should().MatchRegex(@"\+0\s+\+4\s+\+8\s+\+c");
+    }
+}

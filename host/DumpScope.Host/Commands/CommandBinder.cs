@@ -18,7 +18,8 @@ public static class CommandBinder
         for (int i = 0; i < words.Count; i++)
         {
             var word = words[i];
-            if (optionsEnded || word.Length < 2 || word[0] != '-' || IsNegativeNumber(word))
+            // "-8" is an option when the command declares it (rd -8), else a negative number.
+            if (optionsEnded || word.Length < 2 || word[0] != '-' || IsNegativeNumber(word) && Find(command, word) is null)
             {
                 positional.Add(word);
                 continue;
