@@ -19,6 +19,7 @@ internal sealed class KdumpDumpSource : IDumpSource, IDumpPageStatistics, IKdump
     private const int PageDescSize = 24;
     private const int DescsPerBlock = 128;
     private const int DescCacheSlots = 256;
+    private static readonly long MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
 
     private readonly DumpFileView _file;
     private readonly DiskDumpHeader _header;
@@ -344,7 +345,12 @@ internal sealed class KdumpDumpSource : IDumpSource, IDumpPageStatistics, IKdump
         if (_header.Release.Length > 0) list.Add(new("release", _header.Release));
         if (_header.Machine.Length > 0) list.Add(new("machine", _header.Machine));
         if (_header.TimestampSeconds > 0)
-            list.Add(new("timestamp", DateTimeOffset.FromUnixTimeSeconds(_header.TimestampSeconds).ToString("yyyy-MM-dd HH:mm:ss 'UTC'", inv)));
+        {
+            // The header's timestamp is file data: one past year 9999 is shown as a number, not thrown on.
+            list.Add(new("timestamp", _header.TimestampSeconds <= MaxUnixSeconds
+                ? DateTimeOffset.FromUnixTimeSeconds(_header.TimestampSeconds).ToString("yyyy-MM-dd HH:mm:ss 'UTC'", inv)
+                : $"{_header.TimestampSeconds} s after 1970 (not a valid date)"));
+        }
         if (_sub is not null) list.Add(new("phys_base", $"0x{_sub.PhysBase:x}"));
         if (_sub is { Split: true }) list.Add(new("split", $"pfn 0x{_splitStart:x}-0x{_splitEnd:x}"));
         if ((_header.Status & PageCodecs.FlagIncomplete) != 0) list.Add(new("incomplete", "yes (makedumpfile did not finish writing)"));
