@@ -23,10 +23,16 @@ public static class SmokeRunner
         var selector = new Random((int)(seed & 0x7fffffff));
         bool hung = false;
 
+        var slowest = TimeSpan.Zero;
+        byte[]? slowestInput = null;
         bool Execute(byte[] input)
         {
             executions++;
-            if (!worker.TryRun(input, options.InputTimeout, out var error))
+            long started = Stopwatch.GetTimestamp();
+            bool finished = worker.TryRun(input, options.InputTimeout, out var error);
+            var took = Stopwatch.GetElapsedTime(started);
+            if (took > slowest) (slowest, slowestInput) = (took, input);
+            if (!finished)
             {
                 findings.Add(new SmokeFinding(harness.Name, $"hang: no result after {options.InputTimeout.TotalSeconds:0} s", Save(harness, input, options)));
                 return false;
@@ -44,7 +50,8 @@ public static class SmokeRunner
             if (!Execute(input)) hung = true;
         }
         if (!hung) worker.Dispose();
-        return new SmokeReport(harness.Name, corpus.Count, executions, clock.Elapsed, findings);
+        if (slowestInput is not null && slowest > options.InputTimeout / 4) Save(harness, slowestInput, options, "slow");
+        return new SmokeReport(harness.Name, corpus.Count, executions, clock.Elapsed, findings) { Slowest = slowest };
     }
 
     private static string Describe(Exception e)
@@ -53,13 +60,13 @@ public static class SmokeRunner
         return $"{e.GetType().FullName}: {e.Message} | {string.Join(" | ", frames)}";
     }
 
-    private static string? Save(FuzzHarness harness, byte[] input, SmokeOptions options)
+    private static string? Save(FuzzHarness harness, byte[] input, SmokeOptions options, string kind = "crash")
     {
         try
         {
             var dir = options.FindingsDirectory ?? Path.Combine(Path.GetTempPath(), "dumpscope-fuzz-findings");
             Directory.CreateDirectory(dir);
-            var path = Path.Combine(dir, $"crash-{harness.Name}-{Convert.ToHexString(SHA1.HashData(input)).ToLowerInvariant()}");
+            var path = Path.Combine(dir, $"{kind}-{harness.Name}-{Convert.ToHexString(SHA1.HashData(input)).ToLowerInvariant()}");
             File.WriteAllBytes(path, input);
             return path;
         }
