@@ -37,6 +37,17 @@ public static class DumpOpener
         }
     }
 
+    /// <summary>
+    /// Opens a dump image held in memory, exactly as <see cref="Open(string, DumpOpenOptions?)"/> opens a file;
+    /// <paramref name="name"/> stands for the path in messages. For fuzzing and tests.
+    /// </summary>
+    internal static IDumpSource OpenImage(byte[] image, string name, DumpOpenOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var file = new ByteArrayFileView(image, name);
+        return OpenView(file, image.AsSpan(0, Math.Min(SniffLength, image.Length)), options ?? DumpOpenOptions.Default, allowFlattened: true);
+    }
+
     private static IDumpSource OpenView(DumpFileView file, ReadOnlySpan<byte> head, DumpOpenOptions options, bool allowFlattened)
     {
         if (head.Length >= 4 && head[0] == 0x7f && head[1] == (byte)'E' && head[2] == (byte)'L' && head[3] == (byte)'F')

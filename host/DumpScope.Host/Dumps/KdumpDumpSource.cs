@@ -19,6 +19,7 @@ internal sealed class KdumpDumpSource : IDumpSource, IDumpPageStatistics, IKdump
     private const int PageDescSize = 24;
     private const int DescsPerBlock = 128;
     private const int DescCacheSlots = 256;
+    private static readonly long MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
 
     private readonly DumpFileView _file;
     private readonly DiskDumpHeader _header;
@@ -27,6 +28,8 @@ internal sealed class KdumpDumpSource : IDumpSource, IDumpPageStatistics, IKdump
     private readonly PageBitmap _dumped;
     private readonly long _descTableOffset;
     private readonly long _descCount;
+    private readonly long _descCapacity;
+    private readonly long _dataStart;
     private readonly long _rankBase;
     private readonly ulong _splitStart;
     private readonly ulong _splitEnd;
@@ -73,6 +76,7 @@ internal sealed class KdumpDumpSource : IDumpSource, IDumpPageStatistics, IKdump
         }
         _rankBase = dumped.Rank(_splitStart);
         _descCount = dumped.Rank(_splitEnd) - _rankBase;
+        _descCapacity = DescCapacity(file, descTableOffset, _descCount, out _dataStart);
         Compression = PageCodecs.FromHeaderStatus(header.Status);
         _counts = new Lazy<DumpPageCounts>(Count);
     }
@@ -211,6 +215,22 @@ internal sealed class KdumpDumpSource : IDumpSource, IDumpPageStatistics, IKdump
         return _ram.IsSet(pfn) ? PageState.Excluded : PageState.NotInDump;
     }
 
+    /// <summary>
+    /// How many page_descs fit before the page data: writers put the data right after the table, and the first
+    /// descriptor points at or after its start. A 2nd bitmap claiming more frames than that (damage) would
+    /// make the extra descriptors be read out of compressed page data and decode to some other page.
+    /// </summary>
+    private static long DescCapacity(DumpFileView file, long descTableOffset, long descCount, out long dataStart)
+    {
+        dataStart = -1;
+        Span<byte> first = stackalloc byte[PageDescSize];
+        if (descCount == 0 || file.Read(descTableOffset, first) != PageDescSize) return descCount;
+        long offset = BinaryPrimitives.ReadInt64LittleEndian(first);
+        if (offset <= descTableOffset || offset >= descTableOffset + descCount * PageDescSize) return descCount;
+        dataStart = offset;
+        return (offset - descTableOffset) / PageDescSize;
+    }
+
     public PageRead ReadPage(ulong pfn, Span<byte> destination)
     {
         if (destination.Length < PageSize)
@@ -228,6 +248,9 @@ internal sealed class KdumpDumpSource : IDumpSource, IDumpPageStatistics, IKdump
 
         long index = _dumped.Rank(pfn) - _rankBase;
         long descAt = _descTableOffset + index * PageDescSize;
+        if (index >= _descCapacity)
+            return new PageRead(PageState.Corrupt,
+                $"pfn 0x{pfn:x}: the 2nd bitmap marks {_descCount} frames dumped, but the page_desc table at 0x{_descTableOffset:x} holds {_descCapacity} (page data starts at 0x{_dataStart:x}); this frame's page_desc would lie in page data");
         if (!TryGetDesc(index, out long offset, out uint size, out uint flags))
             return new PageRead(PageState.Truncated, $"page_desc of pfn 0x{pfn:x} at file offset 0x{descAt:x}: the file ends at 0x{_file.Length:x}");
 
@@ -344,7 +367,12 @@ internal sealed class KdumpDumpSource : IDumpSource, IDumpPageStatistics, IKdump
         if (_header.Release.Length > 0) list.Add(new("release", _header.Release));
         if (_header.Machine.Length > 0) list.Add(new("machine", _header.Machine));
         if (_header.TimestampSeconds > 0)
-            list.Add(new("timestamp", DateTimeOffset.FromUnixTimeSeconds(_header.TimestampSeconds).ToString("yyyy-MM-dd HH:mm:ss 'UTC'", inv)));
+        {
+            // The header's timestamp is file data: one past year 9999 is shown as a number, not thrown on.
+            list.Add(new("timestamp", _header.TimestampSeconds <= MaxUnixSeconds
+                ? DateTimeOffset.FromUnixTimeSeconds(_header.TimestampSeconds).ToString("yyyy-MM-dd HH:mm:ss 'UTC'", inv)
+                : $"{_header.TimestampSeconds} s after 1970 (not a valid date)"));
+        }
         if (_sub is not null) list.Add(new("phys_base", $"0x{_sub.PhysBase:x}"));
         if (_sub is { Split: true }) list.Add(new("split", $"pfn 0x{_splitStart:x}-0x{_splitEnd:x}"));
         if ((_header.Status & PageCodecs.FlagIncomplete) != 0) list.Add(new("incomplete", "yes (makedumpfile did not finish writing)"));
@@ -352,6 +380,8 @@ internal sealed class KdumpDumpSource : IDumpSource, IDumpPageStatistics, IKdump
         if (_file is FlattenedFileView flat)
             list.Add(new("flattened records", flat.RecordCount.ToString(inv) + (flat.IsTruncated ? " (file truncated)" : "")));
         if (_pageSizeWarning is not null) list.Add(new("warning", _pageSizeWarning));
+        if (_descCapacity < _descCount)
+            list.Add(new("warning", $"the 2nd bitmap marks {_descCount} frames dumped but the page_desc table holds {_descCapacity}: the bitmap is damaged"));
         return list;
     }
 

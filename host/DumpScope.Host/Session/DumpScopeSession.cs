@@ -15,6 +15,8 @@ namespace DumpScope.Host.Session;
 /// </summary>
 public sealed class DumpScopeSession : ICommandRunner, ICommandInvoker, IDisposable
 {
+    private int _disposed;
+
     private readonly ServiceProvider _provider;
     private readonly List<IDisposable> _owned;
 
@@ -224,6 +226,9 @@ public sealed class DumpScopeSession : ICommandRunner, ICommandInvoker, IDisposa
     /// <inheritdoc/>
     public void Dispose()
     {
+        // The provider hands the session out through factories (ICommandRunner, ICommandInvoker), so disposing
+        // the provider disposes the session again: only the first call may release the dump.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _provider.Dispose();
         foreach (var d in _owned) d.Dispose();
     }

@@ -1,0 +1,24 @@
+namespace DumpScope.Fuzz;
+
+/// <summary>Every harness, by name.</summary>
+public static class Harnesses
+{
+    /// <summary>All harnesses in a stable order.</summary>
+    public static IReadOnlyList<FuzzHarness> All { get; } =
+    [
+        new("elf", "ELF vmcore: ELF header, program headers, notes, page reads (DumpOpener over bytes)", DumpHarness.Run),
+        new("kdump", "kdump-compressed: disk_dump_header, sub-header, bitmaps, page_desc table, page reads", DumpHarness.Run),
+        new("flat", "flattened (makedumpfile -F) record indexer and the image it describes", DumpHarness.RunFlattened),
+        new("lzo", "LZO1X decompressor (Lzo1xDecompressor.Decompress into one 4 KiB page)", CodecHarness.Lzo),
+        new("zlib", "zlib page codec (PageCodecs.Decompress)", CodecHarness.Zlib),
+        new("snappy", "snappy page codec (PageCodecs.Decompress)", CodecHarness.Snappy),
+        new("zstd", "zstd page codec (PageCodecs.Decompress)", CodecHarness.Zstd),
+        new("vmcoreinfo", "VMCOREINFO text parser (VmcoreInfo.Parse) and its typed getters", VmcoreInfoHarness.Run),
+        new("kallsyms", "kallsyms decoder (KallsymsReader.TryRead) over an image mapped as kernel memory", KallsymsHarness.Run),
+        new("btf", "BTF parser (BtfTypeCatalog.FromBytes) plus type look-ups and formatting", BtfHarness.Run),
+    ];
+
+    /// <summary>The harness called <paramref name="name"/>, or null.</summary>
+    public static FuzzHarness? Find(string name) =>
+        All.FirstOrDefault(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase));
+}
