@@ -49,9 +49,16 @@ public static class CDeclarationWriter
         {
             ulong bits = baseBits + m.BitOffset;
             var memberType = m.Type.Resolve();
-            string comment = m.IsBitfield
-                ? $"/* {bits / 8,6}:{bits % 8,2} {m.Type.Size,5} */"
-                : $"/* {bits / 8,6} {m.Type.Size,5} */";
+            string comment;
+            if (m.IsBitfield)
+            {
+                var (unitOffset, unitBit) = BitfieldUnit.Of(bits, memberType.Size);
+                comment = $"/* {unitOffset,6}:{unitBit,2} {m.Type.Size,5} */";
+            }
+            else
+            {
+                comment = $"/* {bits / 8,6} {m.Type.Size,5} */";
+            }
             if (m.Name.Length == 0 && memberType.Kind is TypeKind.Struct or TypeKind.Union && depth < maxDepth)
             {
                 Aggregate(memberType, indent + "\t", bits, depth + 1, lines, maxDepth);

@@ -53,11 +53,9 @@ internal sealed class StructLayoutWriter
                 Cell offset, bit;
                 if (m.IsBitfield)
                 {
-                    // Report the storage unit (as pahole does): "unsigned int objects:15" at 40 bit 16.
-                    ulong unit = Math.Max(memberType.Size, 1);
-                    ulong unitOffset = bits / 8 / unit * unit;
+                    var (unitOffset, unitBit) = BitfieldUnit.Of(bits, memberType.Size);
                     offset = Cell.UInt(unitOffset);
-                    bit = Cell.UInt(bits - unitOffset * 8);
+                    bit = Cell.UInt(unitBit);
                 }
                 else
                 {

@@ -66,6 +66,9 @@ public abstract class KernelType
     /// <summary>Parameter types of a function type.</summary>
     public virtual IReadOnlyList<KernelType> Parameters => [];
 
+    /// <summary>For a <see cref="TypeKind.Forward"/> declaration: what it declares (struct, union or enum).</summary>
+    public virtual TypeKind DeclaredKind => TypeKind.Struct;
+
     /// <summary>This type without typedefs and qualifiers (bounded: a cycle stops at the depth limit).</summary>
     public KernelType Resolve()
     {

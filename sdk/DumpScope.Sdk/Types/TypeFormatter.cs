@@ -18,7 +18,7 @@ public static class TypeFormatter
             case TypeKind.Struct: return Join(type.Name.Length > 0 ? $"struct {type.Name}" : "struct {...}");
             case TypeKind.Union: return Join(type.Name.Length > 0 ? $"union {type.Name}" : "union {...}");
             case TypeKind.Enum: return Join(type.Name.Length > 0 ? $"enum {type.Name}" : "enum {...}");
-            case TypeKind.Forward: return Join(type.Name);
+            case TypeKind.Forward: return Join($"{type.DeclaredKind.ToString().ToLowerInvariant()} {type.Name}");
             case TypeKind.Pointer:
                 {
                     var inner = type.Target is { Kind: TypeKind.Array or TypeKind.Function } ? $"(*{declarator})" : $"*{declarator}";

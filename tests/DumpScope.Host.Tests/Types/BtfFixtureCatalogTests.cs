@@ -150,6 +150,8 @@ public class BtfFixtureCatalogTests
         fwd.Kind.Should().Be(TypeKind.Forward);
         fwd.Size.Should().Be(0);
         fwd.Name.Should().Be("assoc_array_ptr");
+        fwd.DisplayName.Should().Be("struct assoc_array_ptr");
+        new PointerType(fwd).DisplayName.Should().Be("struct assoc_array_ptr *");
     }
 
     [SkippableFact]

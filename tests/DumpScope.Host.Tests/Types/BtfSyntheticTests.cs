@@ -93,6 +93,7 @@ public class BtfSyntheticTests
         catalog.FindType("struct earlier")!.Kind.Should().Be(TypeKind.Struct);
         catalog.FindType("enum e")!.Enumerators.Should().ContainSingle();
         catalog.FindType("union u")!.Kind.Should().Be(TypeKind.Forward);
+        catalog.FindType("union u")!.DisplayName.Should().Be("union u");
         catalog.FindType("struct u").Should().BeNull("a union declaration is not a struct");
         catalog.FindTypes("struct later").Should().HaveCount(2);
     }

@@ -13,4 +13,7 @@ internal sealed class BtfForwardType(BtfTypeCatalog catalog, int id) : BtfNamedT
 
     /// <summary>True when the declaration is of a union (kind_flag), false for a struct.</summary>
     public bool IsUnion { get; } = catalog.Table.KindFlag(id);
+
+    /// <inheritdoc/>
+    public override TypeKind DeclaredKind => IsUnion ? TypeKind.Union : TypeKind.Struct;
 }
