@@ -193,6 +193,43 @@ public sealed class DwarfSyntheticTests : IDisposable
         ((DwarfType)catalog.FindType("u32")!).DieOffset.Should().Be(((DwarfType)reference.FindType("u32")!).DieOffset);
     }
 
+    [Theory]
+    [InlineData((int)DwarfForm.Data1, 0xffUL, 256UL)]
+    [InlineData((int)DwarfForm.Data2, 0xffffUL, 65536UL)]
+    [InlineData((int)DwarfForm.Data8, ulong.MaxValue, 0UL)]
+    [InlineData((int)DwarfForm.Sdata, ulong.MaxValue, 0UL)]
+    [InlineData((int)DwarfForm.Data1, 0UL, 1UL)]
+    public void Array_bounds_are_unsigned_except_the_old_minus_one_for_zero_length(int formCode, ulong upper, ulong expected)
+    {
+        var form = (DwarfForm)formCode;
+        var b = new DwarfBuilder();
+        int cu = b.Abbrev(DwarfTag.CompileUnit, true, (DwarfAttribute.Name, DwarfForm.String));
+        int baseType = b.Abbrev(DwarfTag.BaseType, false, (DwarfAttribute.Name, DwarfForm.String), (DwarfAttribute.ByteSize, DwarfForm.Data1), (DwarfAttribute.Encoding, DwarfForm.Data1));
+        int array = b.Abbrev(DwarfTag.ArrayType, true, (DwarfAttribute.Type, DwarfForm.Ref4));
+        int subrange = b.Abbrev(DwarfTag.SubrangeType, false, (DwarfAttribute.UpperBound, form));
+        int typedef = b.Abbrev(DwarfTag.Typedef, false, (DwarfAttribute.Name, DwarfForm.String), (DwarfAttribute.Type, DwarfForm.Ref4));
+        b.BeginUnit();
+        b.Die(cu).CString("bounds.c");
+        b.Die(baseType, "char").CString("char").U8(1).U8(DwarfBaseType.AteSignedChar);
+        b.Die(array, "array").Ref4("char");
+        b.Die(subrange);
+        switch (form)
+        {
+            case DwarfForm.Data1: b.U8((byte)upper); break;
+            case DwarfForm.Data2: b.U16((ushort)upper); break;
+            case DwarfForm.Data8: b.U64(upper); break;
+            default: b.Sleb((long)upper); break;
+        }
+        b.End();
+        b.Die(typedef).CString("buffer_t").Ref4("array");
+        b.End();
+        b.EndUnit();
+        var path = Path.Combine(_directory, "bounds.elf");
+        File.WriteAllBytes(path, b.Elf());
+        using var catalog = DwarfTypeCatalog.Open(path, new DwarfOpenOptions { UseCache = false });
+        catalog.FindType("buffer_t")!.Resolve().ArrayLength.Should().Be(expected);
+    }
+
     [Fact]
     public void Types_are_made_once_and_survive_disposal_of_the_catalog()
     {

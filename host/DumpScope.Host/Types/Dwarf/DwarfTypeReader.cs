@@ -174,14 +174,9 @@ internal sealed class DwarfTypeReader
             return count.IsConstant ? count.Value : 0; // a run-time count (a variable-length array)
         if (!subrange.TryGet(DwarfAttribute.UpperBound, out var upper) || !upper.IsConstant) return 0;
         long lower = subrange.TryGet(DwarfAttribute.LowerBound, out var l) && l.IsConstant ? (long)l.Value : 0;
-        // Zero-length arrays ("x[0]") come out as upper bound -1, written as sdata or as all ones in dataN.
-        bool minusOne = upper.IsSignedConstant ? (long)upper.Value == -1 : upper.Form switch
-        {
-            DwarfForm.Data1 => upper.Value == 0xff,
-            DwarfForm.Data2 => upper.Value == 0xffff,
-            DwarfForm.Data4 => upper.Value == 0xffff_ffff,
-            _ => upper.Value == ulong.MaxValue,
-        };
+        // Old compilers wrote zero-length arrays ("x[0]") as upper bound -1: sdata, or all ones in 8 bytes.
+        // Smaller data forms hold small unsigned bounds (255 is data1 0xff), never -1.
+        bool minusOne = upper.IsSignedConstant ? (long)upper.Value == -1 : upper.Value == ulong.MaxValue;
         if (minusOne) return 0;
         long length = (long)upper.Value - lower + 1;
         return length > 0 ? (ulong)length : 0;
