@@ -16,6 +16,7 @@ internal sealed class CliOptions
     public Option<string?> Vmlinux { get; } = new("--vmlinux") { Description = "a vmlinux with symbols (and DWARF)" };
     public Option<string?> SystemMap { get; } = new("--system-map") { Description = "a System.map for the dumped kernel" };
     public Option<string?> Btf { get; } = new("--btf") { Description = "a raw BTF file (e.g. a copy of /sys/kernel/btf/vmlinux)" };
+    public Option<string?> Types { get; } = new Option<string?>("--types") { Description = "type source: btf or dwarf (default: DWARF of a --vmlinux with debug info, else BTF)" }.AcceptOnlyFromAmong("btf", "dwarf");
     public Option<bool> Force { get; } = new("--force") { Description = "accept symbol files that disagree with the dump" };
     public Option<bool> ZeroExcluded { get; } = new("--zero-excluded") { Description = "read pages excluded from the dump as zeros" };
     public Option<string?> Kaslr { get; } = new("--kaslr") { Description = "KASLR offset (hex) for dumps without VMCOREINFO" };
@@ -28,7 +29,7 @@ internal sealed class CliOptions
         var root = new RootCommand("DumpScope: a plugin-based Linux kernel crash-dump analyzer.\n" +
                                    "With -c/-i runs commands in order; otherwise the terminal UI (or --repl) on a terminal, or commands from standard input.")
         {
-            Dump, Commands, Input, Json, Profile, Plugins, PluginDirs, Manifest, Vmlinux, SystemMap, Btf, Force, ZeroExcluded, Kaslr, Tui, Repl, Sample,
+            Dump, Commands, Input, Json, Profile, Plugins, PluginDirs, Manifest, Vmlinux, SystemMap, Btf, Types, Force, ZeroExcluded, Kaslr, Tui, Repl, Sample,
         };
         return root;
     }

@@ -69,6 +69,7 @@ public static class Program
             VmlinuxPath = parse.GetValue(cli.Vmlinux),
             SystemMapPath = parse.GetValue(cli.SystemMap),
             BtfPath = parse.GetValue(cli.Btf),
+            Types = parse.GetValue(cli.Types) switch { "btf" => TypeSourceKind.Btf, "dwarf" => TypeSourceKind.Dwarf, _ => TypeSourceKind.Auto },
             Force = parse.GetValue(cli.Force),
             ZeroExcluded = parse.GetValue(cli.ZeroExcluded),
             KaslrOffset = kaslr,
@@ -150,7 +151,7 @@ public static class Program
                 {
                     var next = DumpScopeSession.Create(new SessionOptions
                     {
-                        DumpPath = options.DumpPath, VmlinuxPath = options.VmlinuxPath, SystemMapPath = options.SystemMapPath, BtfPath = options.BtfPath,
+                        DumpPath = options.DumpPath, VmlinuxPath = options.VmlinuxPath, SystemMapPath = options.SystemMapPath, BtfPath = options.BtfPath, Types = options.Types,
                         Force = options.Force, ZeroExcluded = options.ZeroExcluded, KaslrOffset = options.KaslrOffset,
                         Profile = profile, PluginDirectories = options.PluginDirectories, ManifestPath = options.ManifestPath,
                     });

@@ -50,6 +50,52 @@ public static class Fixtures
     /// <summary>The kernel's raw BTF.</summary>
     public static string Btf => Require("kernel-6.1.0-56-cloud-amd64/vmlinux.btf");
 
+    /// <summary>
+    /// The fixtures' kernel as a vmlinux with DWARF (Debian's -dbg package, 590 MB): shared/tools/fetch-debian-vmlinux.sh
+    /// downloads it once into ~/.cache/dumpscope and prints its path; the script runs once per test run
+    /// (<c>DUMPSCOPE_VMLINUX</c> names a copy instead). When it fails the test skips with the reason (fails under CI).
+    /// </summary>
+    public static string Vmlinux
+    {
+        get
+        {
+            var (path, problem) = VmlinuxLazy.Value;
+            if (path is null) Missing(problem!);
+            return path!;
+        }
+    }
+
+    private static readonly Lazy<(string? Path, string? Problem)> VmlinuxLazy = new(FetchVmlinux);
+
+    private static (string? Path, string? Problem) FetchVmlinux()
+    {
+        var env = Environment.GetEnvironmentVariable("DUMPSCOPE_VMLINUX");
+        if (!string.IsNullOrEmpty(env)) return File.Exists(env) ? (Path.GetFullPath(env), null) : (null, $"DUMPSCOPE_VMLINUX={env} does not exist");
+        if (Root is not { } root) return (null, "no fixtures folder, so no shared/tools/fetch-debian-vmlinux.sh");
+        var script = Path.Combine(Path.GetDirectoryName(root.TrimEnd(Path.DirectorySeparatorChar))!, "tools", "fetch-debian-vmlinux.sh");
+        if (!File.Exists(script)) return (null, $"{script} not found");
+        try
+        {
+            var start = new System.Diagnostics.ProcessStartInfo("bash", [script]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            using var process = System.Diagnostics.Process.Start(start)!;
+            var error = process.StandardError.ReadToEndAsync();
+            var output = process.StandardOutput.ReadToEnd();
+            if (!process.WaitForExit(TimeSpan.FromMinutes(20)))
+            {
+                process.Kill(entireProcessTree: true);
+                return (null, $"{script} did not finish within 20 minutes");
+            }
+            var path = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
+            if (process.ExitCode != 0 || path is null || !File.Exists(path))
+                return (null, $"{script} failed (exit {process.ExitCode}): {error.Result.Trim()}");
+            return (path, null);
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException)
+        {
+            return (null, $"cannot run {script}: {e.Message}");
+        }
+    }
+
     private static void Missing(string reason)
     {
         if (UnderCi) throw new InvalidOperationException($"CI=true but {reason}");

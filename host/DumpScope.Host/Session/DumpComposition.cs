@@ -1,6 +1,7 @@
 using DumpScope.Host.Dumps;
 using DumpScope.Host.Kernel;
 using DumpScope.Host.Types.Btf;
+using DumpScope.Host.Types.Dwarf;
 using DumpScope.Sdk.Commands;
 using DumpScope.Sdk.Dumps;
 using DumpScope.Sdk.Kernel;
@@ -28,6 +29,7 @@ internal static class DumpComposition
         services.AddSingleton(dump);
         foreach (var name in new[] { options.SystemMapPath, options.VmlinuxPath, options.BtfPath })
             if (name is not null && !File.Exists(name)) throw new UsageException($"file not found: {name}");
+        bool dwarf = WantsDwarf(options);
 
         DumpKernel kernel;
         try
@@ -39,7 +41,7 @@ internal static class DumpComposition
                 Force = options.Force,
                 KaslrOffset = options.KaslrOffset,
                 ZeroFillExcluded = options.ZeroExcluded,
-                TypeCatalogFactory = (memory, symbols) => LoadTypes(options, memory, symbols, notes),
+                TypeCatalogFactory = (memory, symbols) => dwarf ? LoadDwarf(options, memory, symbols, notes, owned) : LoadTypes(options, memory, symbols, notes),
             });
         }
         catch (Exception e) when (e is NotSupportedException or InvalidDataException or MemoryFaultException or TypeNotFoundException)
@@ -52,6 +54,50 @@ internal static class DumpComposition
         services.AddSingleton<IKernel>(kernel);
         services.AddSingleton(kernel.RuntimeSizes);
         return null;
+    }
+
+    /// <summary>
+    /// DWARF is used when asked for (--types dwarf: the vmlinux must have .debug_info) or, by default, when the
+    /// vmlinux has it and no --btf file was named. Decided before the kernel is opened, so a usage error
+    /// comes first; the index itself is built after the vmlinux passed the build-id and symbol checks.
+    /// </summary>
+    private static bool WantsDwarf(SessionOptions options)
+    {
+        if (options.Types == TypeSourceKind.Btf || (options.Types == TypeSourceKind.Auto && options.BtfPath is not null)) return false;
+        if (options.VmlinuxPath is not { } vmlinux)
+            return options.Types == TypeSourceKind.Dwarf ? throw new UsageException("--types dwarf needs --vmlinux FILE (a vmlinux with DWARF debug information)") : false;
+        bool hasDwarf;
+        try
+        {
+            hasDwarf = DwarfTypeCatalog.HasDebugInfo(vmlinux);
+        }
+        catch (Exception e) when (e is InvalidDataException or NotSupportedException)
+        {
+            throw new UsageException($"--vmlinux {vmlinux}: {e.Message}");
+        }
+        if (!hasDwarf && options.Types == TypeSourceKind.Dwarf)
+            throw new UsageException($"--types dwarf: {vmlinux} has no DWARF debug information (.debug_info); use a vmlinux from the kernel's debug package");
+        return hasDwarf;
+    }
+
+    /// <summary>
+    /// DWARF types of the vmlinux (closed with the session). When DWARF was only the default and cannot be
+    /// read, the BTF sources are tried instead, with a note.
+    /// </summary>
+    private static ITypeCatalog? LoadDwarf(SessionOptions options, IKernelMemory memory, ISymbolTable symbols, List<string> notes, List<IDisposable> owned)
+    {
+        try
+        {
+            var catalog = DwarfTypeCatalog.Open(options.VmlinuxPath!);
+            owned.Add(catalog);
+            notes.Add($"types: {catalog.Source}; index {catalog.IndexOrigin}");
+            return catalog;
+        }
+        catch (Exception e) when (options.Types == TypeSourceKind.Auto && e is InvalidDataException or NotSupportedException)
+        {
+            notes.Add($"types: the DWARF of {options.VmlinuxPath} could not be read ({e.Message}); using BTF");
+            return LoadTypes(options, memory, symbols, notes);
+        }
     }
 
     /// <summary>

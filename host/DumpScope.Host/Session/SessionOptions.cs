@@ -17,6 +17,9 @@ public sealed class SessionOptions
     /// <summary>A raw BTF file (e.g. a copy of /sys/kernel/btf/vmlinux).</summary>
     public string? BtfPath { get; init; }
 
+    /// <summary>Which type source to use (<c>--types btf|dwarf</c>); see <see cref="TypeSourceKind"/>.</summary>
+    public TypeSourceKind Types { get; init; }
+
     /// <summary>Accept a System.map/vmlinux that disagrees with the dump.</summary>
     public bool Force { get; init; }
 

@@ -53,7 +53,9 @@ public sealed class WhatisCommand : ICommand
         }
         else
         {
-            record.Add("TYPE", Cell.NotAvailable($"{types.Source} has no type for this symbol (BTF describes only per-cpu variables and functions); state the type with struct TYPE {name}"));
+            record.Add("TYPE", Cell.NotAvailable(types is BtfTypeCatalog
+                ? $"{types.Source} has no type for this symbol (BTF describes only per-cpu variables and functions; --vmlinux with DWARF describes every global); state the type with struct TYPE {name}"
+                : $"{types.Source} has no type for this symbol (not a variable it declares); state the type with struct TYPE {name}"));
         }
         return result;
     }

@@ -1,0 +1,37 @@
+namespace DumpScope.Host.Types.Dwarf;
+
+/// <summary>The DIE tags this reader interprets (DWARF 5 §7.5.3); other values pass through as numbers.</summary>
+internal enum DwarfTag : ushort
+{
+    ArrayType = 0x01,
+    ClassType = 0x02,
+    EnumerationType = 0x04,
+    FormalParameter = 0x05,
+    Member = 0x0d,
+    PointerType = 0x0f,
+    ReferenceType = 0x10,
+    CompileUnit = 0x11,
+    StructureType = 0x13,
+    SubroutineType = 0x15,
+    Typedef = 0x16,
+    UnionType = 0x17,
+    UnspecifiedParameters = 0x18,
+    Inheritance = 0x1c,
+    PtrToMemberType = 0x1f,
+    SubrangeType = 0x21,
+    BaseType = 0x24,
+    ConstType = 0x26,
+    Enumerator = 0x28,
+    Subprogram = 0x2e,
+    Variable = 0x34,
+    VolatileType = 0x35,
+    RestrictType = 0x37,
+    TypeUnit = 0x41,
+    RvalueReferenceType = 0x42,
+    SharedType = 0x40,
+    AtomicType = 0x47,
+    ImmutableType = 0x4b,
+    UnspecifiedType = 0x3b,
+    PartialUnit = 0x3c,
+    SkeletonUnit = 0x4a,
+}
