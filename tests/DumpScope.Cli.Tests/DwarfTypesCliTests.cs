@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using DumpScope.Testing;
 
 namespace DumpScope.Cli.Tests;
@@ -42,5 +43,41 @@ public class DwarfTypesCliTests
         var (exit, _, error) = CliRun.Run(Fixtures.Kd1Zlib, "--types", "dwarf", "-c", "sys");
         exit.Should().Be(Program.Usage);
         error.Should().Contain("--types dwarf needs --vmlinux");
+    }
+
+    [SkippableFact]
+    public void A_vmlinux_of_another_build_is_refused_unless_forced()
+    {
+        var directory = Directory.CreateTempSubdirectory("dumpscope-cli-dwarf-").FullName;
+        try
+        {
+            // Any ELF file with symbols, DWARF and a build-id will do as "the wrong vmlinux".
+            var source = Path.Combine(directory, "other.c");
+            var binary = Path.Combine(directory, "vmlinux-other");
+            File.WriteAllText(source, "struct other_kernel_type { int a; long b; };\nstruct other_kernel_type other_global;\nint main(void) { return other_global.a; }\n");
+            int code;
+            try
+            {
+                using var gcc = Process.Start(new ProcessStartInfo("gcc", $"-g -O0 -no-pie -Wl,--build-id=sha1 -o {binary} {source}") { RedirectStandardError = true })!;
+                gcc.StandardError.ReadToEnd();
+                gcc.WaitForExit();
+                code = gcc.ExitCode;
+            }
+            catch (System.ComponentModel.Win32Exception) { code = -1; }
+            Skip.If(code != 0, "gcc is not available to build an ELF file");
+
+            var (refused, _, why) = CliRun.Run(Fixtures.Kd1Zlib, "--vmlinux", binary, "--types", "dwarf", "-c", "whatis other_kernel_type");
+            refused.Should().Be(Program.Failed);
+            why.Should().Contain("does not match the dump").And.Contain("build-id").And.Contain("--force");
+
+            var (forced, output, notes) = CliRun.Run(Fixtures.Kd1Zlib, "--vmlinux", binary, "--types", "dwarf", "--force", "-c", "whatis other_kernel_type");
+            forced.Should().Be(0, notes);
+            notes.Should().Contain("does not match the dump but was forced").And.Contain("types: DWARF in vmlinux-other");
+            output.Should().Contain("struct other_kernel_type {");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 }
