@@ -7,17 +7,18 @@ namespace DumpScope.Cli.Tests;
 public class DwarfTypesCliTests
 {
     [SkippableFact]
-    public void Kmem_s_with_dwarf_types_prints_what_it_prints_with_btf()
+    public void Kmem_s_ps_and_log_with_dwarf_types_print_what_they_print_with_btf()
     {
         var dump = Fixtures.Kd1Zlib;
         var vmlinux = Fixtures.Vmlinux;
-        var (btfExit, btfOut, btfErr) = CliRun.Run(dump, "--types", "btf", "--vmlinux", vmlinux, "-c", "kmem -s");
+        string[] commands = ["-c", "kmem -s", "-c", "ps", "-c", "log", "-c", "kmem -i", "-c", "kmem -S dentry"];
+        var (btfExit, btfOut, btfErr) = CliRun.Run([dump, "--types", "btf", "--vmlinux", vmlinux, .. commands]);
         btfExit.Should().Be(0, btfErr);
         btfErr.Should().NotContain("types: DWARF");
-        var (dwarfExit, dwarfOut, dwarfErr) = CliRun.Run(dump, "--vmlinux", vmlinux, "--types", "dwarf", "-c", "kmem -s");
+        var (dwarfExit, dwarfOut, dwarfErr) = CliRun.Run([dump, "--vmlinux", vmlinux, "--types", "dwarf", .. commands]);
         dwarfExit.Should().Be(0, dwarfErr);
         dwarfErr.Should().Contain("note: types: DWARF in vmlinux-6.1.0-56-cloud-amd64");
-        dwarfOut.Split('\n').Length.Should().BeGreaterThan(100, "every slab cache has a line");
+        dwarfOut.Split('\n').Length.Should().BeGreaterThan(500, "every slab cache, task and log line is printed");
         dwarfOut.Should().Be(btfOut);
     }
 
