@@ -89,7 +89,8 @@ public static class Program
             stderr.WriteLine($"dumpscope: {e.Message}");
             return Usage;
         }
-        catch (Exception e) when (e is InvalidDataException or NotSupportedException or IOException or UnauthorizedAccessException or Sdk.Memory.MemoryFaultException or Sdk.Types.TypeNotFoundException)
+        catch (Exception e) when (e is InvalidDataException or NotSupportedException or IOException or UnauthorizedAccessException or Sdk.Memory.MemoryFaultException or Sdk.Types.TypeNotFoundException
+            or Host.Symbols.SymbolMismatchException)
         {
             stderr.WriteLine($"dumpscope: {e.Message}");
             return Failed;

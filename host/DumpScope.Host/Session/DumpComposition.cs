@@ -73,6 +73,8 @@ internal static class DumpComposition
         }
         catch (Exception e) when (e is InvalidDataException or NotSupportedException)
         {
+            // By default a vmlinux that is not a usable ELF file is the symbol loader's to report, as before.
+            if (options.Types != TypeSourceKind.Dwarf) return false;
             throw new UsageException($"--vmlinux {vmlinux}: {e.Message}");
         }
         if (!hasDwarf && options.Types == TypeSourceKind.Dwarf)

@@ -143,6 +143,14 @@ internal sealed class DwarfBuilder
     public DwarfBuilder Strp(string s) => U32((uint)Str(s));
     /// <summary>A DW_FORM_ref4 to a label (unit-relative).</summary>
     public DwarfBuilder Ref4(string label) { _fixups.Add((_info.Count, label, _unitStart, 4)); return U32(0); }
+    /// <summary>A DW_FORM_ref1 to a label (unit-relative).</summary>
+    public DwarfBuilder Ref1(string label) { _fixups.Add((_info.Count, label, _unitStart, 1)); return U8(0); }
+    /// <summary>A DW_FORM_ref2 to a label (unit-relative).</summary>
+    public DwarfBuilder Ref2(string label) { _fixups.Add((_info.Count, label, _unitStart, 2)); return U16(0); }
+    /// <summary>A DW_FORM_ref8 to a label (unit-relative).</summary>
+    public DwarfBuilder Ref8(string label) { _fixups.Add((_info.Count, label, _unitStart, 8)); return U64(0); }
+    /// <summary>A DW_FORM_ref_udata to a label (unit-relative), written as a 5-byte LEB128 so it can be patched.</summary>
+    public DwarfBuilder RefUdata(string label) { _fixups.Add((_info.Count, label, _unitStart, -5)); return Bytes(0x80, 0x80, 0x80, 0x80, 0x00); }
     /// <summary>A DW_FORM_ref_addr to a label (section offset, 32-bit DWARF).</summary>
     public DwarfBuilder RefAddr(string label) { _fixups.Add((_info.Count, label, 0, 4)); return U32(0); }
     /// <summary>A DW_FORM_exprloc holding DW_OP_addr ADDRESS.</summary>
@@ -156,8 +164,16 @@ internal sealed class DwarfBuilder
         {
             if (!_labels.TryGetValue(label, out long target)) throw new InvalidOperationException($"label '{label}' is not defined");
             long value = target - unitStart;
-            if (size == 4) BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(at), (uint)value);
-            else BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(at), (ulong)value);
+            switch (size)
+            {
+                case 1: bytes[at] = checked((byte)value); break;
+                case 2: BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(at), checked((ushort)value)); break;
+                case 4: BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(at), (uint)value); break;
+                case 8: BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(at), (ulong)value); break;
+                default:
+                    for (int i = 0; i < 5; i++) bytes[at + i] = (byte)((byte)((value >> (7 * i)) & 0x7f) | (i < 4 ? 0x80 : 0));
+                    break;
+            }
         }
         return bytes;
     }

@@ -99,6 +99,37 @@ public sealed class DwarfSyntheticTests : IDisposable
     [Theory]
     [InlineData(4)]
     [InlineData(5)]
+    public void Every_reference_width_and_block_member_locations_decode(int version)
+    {
+        var refs = Open(version).FindType("struct refs")!;
+        Layout(refs).Should().Equal(("r1", 0UL, 0U, "int"), ("r2", 32UL, 0U, "int"), ("r8", 64UL, 0U, "int"), ("ru", 96UL, 0U, "int"), ("rb", 128UL, 0U, "int"));
+    }
+
+    [Fact]
+    public void Strx_and_addrx_of_every_width_and_location_lists_are_read_or_stepped_over()
+    {
+        var catalog = Open(5);
+        foreach (var name in new[] { "s_strx", "s_strx2", "s_strx3", "s_strx4" })
+            catalog.FindType(name)!.Resolve().DisplayName.Should().Be("int", name);
+        catalog.FindVariableType("optimized_var")!.DisplayName.Should().Be("int", "a variable kept in a location list still has its type");
+        catalog.TryGetVariable("optimized_var", out _).Should().BeFalse("it has no static address");
+    }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void A_struct_declared_but_defined_nowhere_is_a_forward_declaration(int version)
+    {
+        var declared = Open(version).FindType("struct only_declared")!;
+        declared.Kind.Should().Be(TypeKind.Forward);
+        declared.DeclaredKind.Should().Be(TypeKind.Struct);
+        declared.DisplayName.Should().Be("struct only_declared");
+        declared.Size.Should().Be(0);
+    }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(5)]
     public void A_declaration_resolves_to_the_definition_in_another_unit(int version)
     {
         var catalog = Open(version);
@@ -142,7 +173,7 @@ public sealed class DwarfSyntheticTests : IDisposable
         catalog.FindType("enum color").Should().NotBeNull();
         catalog.FindType("color")!.Kind.Should().Be(TypeKind.Enum);
         catalog.FindType("nothing_like_this").Should().BeNull();
-        catalog.TypeNames.Should().Contain(["u32", "struct sample", "struct list_head", "enum color", "handler_t", "int"]);
+        catalog.TypeNames.Should().Contain(["u32", "struct sample", "struct list_head", "enum color", "handler_t", "int", "struct refs"]);
         catalog.TypeNames.Should().NotContain("struct inner_local");
         catalog.Require("struct list_head *").Size.Should().Be(8);
     }

@@ -77,10 +77,21 @@ internal static class SyntheticDwarf
         int definingVariable = b.Abbrev(Tag.Variable, false, (Attr.Specification, Form.Ref4), (Attr.Location, Form.Exprloc));
         int subprogram = b.Abbrev(Tag.Subprogram, true, (Attr.Name, Form.String), (LowPc, Form.Addr), (HighPc, Form.Data8));
         int local = b.Abbrev(Tag.Variable, false, (Attr.Name, Form.String), (Attr.Type, Form.Ref4));
+        int memberRef1 = b.Abbrev(Tag.Member, false, (Attr.Name, Form.String), (Attr.Type, Form.Ref1), (Attr.DataMemberLocation, Form.Data1));
+        int memberRef2 = b.Abbrev(Tag.Member, false, (Attr.Name, Form.String), (Attr.Type, Form.Ref2), (Attr.DataMemberLocation, Form.Data1));
+        int memberRef8 = b.Abbrev(Tag.Member, false, (Attr.Name, Form.String), (Attr.Type, Form.Ref8), (Attr.DataMemberLocation, Form.Data1));
+        int memberRefUdata = b.Abbrev(Tag.Member, false, (Attr.Name, Form.String), (Attr.Type, Form.RefUdata), (Attr.DataMemberLocation, Form.Data1));
+        int memberBlock1 = b.Abbrev(Tag.Member, false, (Attr.Name, Form.String), (Attr.Type, Form.Ref4), (Attr.DataMemberLocation, Form.Block1));
+        int flaggedDecl = b.Abbrev(Tag.StructureType, false, (Attr.Name, Form.String), (Attr.Declaration, Form.Flag));
+        // DWARF 5 only: every strx and addrx width, and a location list index, on DIEs the index must step over.
+        var strxForms = new[] { Form.Strx, Form.Strx2, Form.Strx3, Form.Strx4 };
+        var addrxForms = new[] { Form.Addrx, Form.Addrx2, Form.Addrx3, Form.Addrx4 };
+        var typedefStrxN = v5 ? strxForms.Select((f, i) => b.Abbrev(Tag.Typedef, false, (Attr.Name, f), (Attr.Type, Form.Ref4), (LowPc, addrxForms[i]))).ToArray() : [];
+        int locationList = v5 ? b.Abbrev(Tag.Variable, false, (Attr.Name, Form.String), (Attr.Type, Form.Ref4), (Attr.External, Form.FlagPresent), (Attr.Location, Form.Loclistx), (Vendor, Form.Rnglistx)) : 0;
 
         if (v5)
         {
-            b.ExtraSections[".debug_str_offsets"] = StrOffsets(b.Str("u32"));
+            b.ExtraSections[".debug_str_offsets"] = StrOffsets(b.Str("u32"), b.Str("s_strx"), b.Str("s_strx2"), b.Str("s_strx3"), b.Str("s_strx4"));
             b.ExtraSections[".debug_addr"] = Addresses(SpecVarAddress);
             b.ExtraSections[".debug_line_str"] = "/build/comp-dir\0"u8.ToArray();
         }
@@ -157,6 +168,23 @@ internal static class SyntheticDwarf
         b.Die(enumData4).CString("ALL").U32(0xffffffff);
         b.End();
 
+        b.Die(structPlain, "refs").CString("refs").U16(20);
+        b.Die(memberRef1).CString("r1").Ref1("int").U8(0);
+        b.Die(memberRef2).CString("r2").Ref2("int").U8(4);
+        b.Die(memberRef8).CString("r8").Ref8("int").U8(8);
+        b.Die(memberRefUdata).CString("ru").RefUdata("int").U8(12);
+        b.Die(memberBlock1).CString("rb").Ref4("int").U8(2).Bytes(0x23, 16); // block1 holding DW_OP_plus_uconst 16
+        b.End();
+        b.Die(flaggedDecl).CString("only_declared").U8(1);
+        if (v5)
+        {
+            ulong[] addrxValues = [0, 0, 0, 0];
+            b.Die(typedefStrxN[0]).Uleb(1).Ref4("int").Uleb(addrxValues[0]);
+            b.Die(typedefStrxN[1]).U16(2).Ref4("int").U16(0);
+            b.Die(typedefStrxN[2]).Bytes(3, 0, 0).Ref4("int").Bytes(0, 0, 0);
+            b.Die(typedefStrxN[3]).U32(4).Ref4("int").U32(0);
+            b.Die(locationList).CString("optimized_var").Ref4("int").Uleb(0).Uleb(0);
+        }
         b.Die(subprogram).CString("some_function").U64(0xffffffff81001000).U64(0x40);
         b.Die(local).CString("inner_local").Ref4("int");
         b.End();
