@@ -89,8 +89,7 @@ public static class Program
             stderr.WriteLine($"dumpscope: {e.Message}");
             return Usage;
         }
-        catch (Exception e) when (e is InvalidDataException or NotSupportedException or IOException or UnauthorizedAccessException or Sdk.Memory.MemoryFaultException or Sdk.Types.TypeNotFoundException
-            or Host.Symbols.SymbolMismatchException)
+        catch (Exception e) when (e is InvalidDataException or NotSupportedException or IOException or UnauthorizedAccessException or Sdk.Memory.MemoryFaultException or Sdk.Types.TypeNotFoundException)
         {
             stderr.WriteLine($"dumpscope: {e.Message}");
             return Failed;
