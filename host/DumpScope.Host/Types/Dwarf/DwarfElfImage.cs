@@ -55,9 +55,6 @@ internal sealed unsafe class DwarfElfImage : IDisposable
     /// <summary>The NT_GNU_BUILD_ID in lower-case hex, or null.</summary>
     public string? BuildId { get; private set; }
 
-    /// <summary>Names of the sections, in header order.</summary>
-    public IEnumerable<string> SectionNames => _sections.Values.OrderBy(s => s.Index).Select(s => s.Name);
-
     /// <summary>Maps the file and reads its section headers.</summary>
     /// <exception cref="InvalidDataException">Not an ELF file, or its headers point outside it.</exception>
     /// <exception cref="NotSupportedException">A 32-bit or big-endian ELF file.</exception>

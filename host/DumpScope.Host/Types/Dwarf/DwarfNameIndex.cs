@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace DumpScope.Host.Types.Dwarf;
 
 /// <summary>
@@ -66,8 +64,4 @@ internal sealed class DwarfNameIndex
 
     /// <summary>Number of names.</summary>
     public int Count => _names.Count;
-
-    /// <summary>A reference to the slots of a name for building (not thread-safe).</summary>
-    internal static ref DwarfNameSlots SlotsFor(Dictionary<string, DwarfNameSlots> names, string name) =>
-        ref CollectionsMarshal.GetValueRefOrAddDefault(names, name, out _);
 }
