@@ -1,3 +1,4 @@
+using DumpScope.Testing;
 using DumpScope.Plugins.Memory.Log;
 using DumpScope.Plugins.Memory.Tests.Fakes;
 using DumpScope.Sdk.Kernel;
@@ -42,7 +43,7 @@ public sealed class LogCorruptionTests(Kd1Session kd1) : IClassFixture<Kd1Sessio
         ulong middle = (ring.Tail + ((ring.Head - ring.Tail) & ((1UL << 62) - 1)) / 2) & (count - 1);
         middle = Math.Min(middle, count - 64);
         var memory = new CorruptingMemory(kd1.Analyzer.Kernel.Memory).Garbage(ring.Descs + middle * ring.DescSize, 64 * ring.DescSize);
-        var log = ReadBounded(new WrappedKernel(kd1.Analyzer.Kernel, memory));
+        var log = ReadBounded(new KernelWithMemory(kd1.Analyzer.Kernel, memory));
         log.Skipped.Should().BeGreaterThan(0);
         log.Records.Count.Should().BeLessThan(clean.Records.Count);
         log.Problems.Should().Contain(p => p.Contains("skipped as garbage", StringComparison.Ordinal));
@@ -57,7 +58,7 @@ public sealed class LogCorruptionTests(Kd1Session kd1) : IClassFixture<Kd1Sessio
     {
         var ring = Locate();
         var memory = new CorruptingMemory(kd1.Analyzer.Kernel.Memory).Garbage(ring.Descs, ring.DescsSize);
-        var log = ReadBounded(new WrappedKernel(kd1.Analyzer.Kernel, memory));
+        var log = ReadBounded(new KernelWithMemory(kd1.Analyzer.Kernel, memory));
         log.Records.Should().BeEmpty();
         log.Skipped.Should().BeGreaterThan(0);
     }
@@ -68,7 +69,7 @@ public sealed class LogCorruptionTests(Kd1Session kd1) : IClassFixture<Kd1Sessio
         var ring = Locate();
         // head_id and tail_id are adjacent atomic_long_t in prb_desc_ring.
         var memory = new CorruptingMemory(kd1.Analyzer.Kernel.Memory).Garbage(ring.HeadId, 16);
-        var log = ReadBounded(new WrappedKernel(kd1.Analyzer.Kernel, memory));
+        var log = ReadBounded(new KernelWithMemory(kd1.Analyzer.Kernel, memory));
         ulong descCount = ring.DescsSize / ring.DescSize;
         ((ulong)(log.Records.Count + log.Skipped + log.Incomplete)).Should().BeLessThanOrEqualTo(descCount);
     }
@@ -79,13 +80,13 @@ public sealed class LogCorruptionTests(Kd1Session kd1) : IClassFixture<Kd1Sessio
         var ring = Locate();
         var clean = kd1.Analyzer.Log;
         var excluded = new CorruptingMemory(kd1.Analyzer.Kernel.Memory).Exclude(ring.Data + 4096, 4096);
-        var log = ReadBounded(new WrappedKernel(kd1.Analyzer.Kernel, excluded));
+        var log = ReadBounded(new KernelWithMemory(kd1.Analyzer.Kernel, excluded));
         log.Skipped.Should().BeGreaterThan(0);
         log.Records.Count.Should().BeGreaterThan(clean.Records.Count / 2);
         log.Problems.Should().Contain(p => p.Contains("page excluded", StringComparison.Ordinal));
 
         var garbage = new CorruptingMemory(kd1.Analyzer.Kernel.Memory).Garbage(ring.Data, ring.DataSize);
-        var none = ReadBounded(new WrappedKernel(kd1.Analyzer.Kernel, garbage));
+        var none = ReadBounded(new KernelWithMemory(kd1.Analyzer.Kernel, garbage));
         none.Records.Should().BeEmpty("every text block's id is checked against its descriptor");
         none.Skipped.Should().Be(clean.Records.Count);
     }

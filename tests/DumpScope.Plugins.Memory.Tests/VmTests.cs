@@ -1,3 +1,4 @@
+using DumpScope.Testing;
 using DumpScope.Plugins.Memory.Tasks;
 using DumpScope.Plugins.Memory.Tests.Fakes;
 using DumpScope.Sdk.Kernel;
@@ -66,7 +67,7 @@ public sealed class VmTests(Kd1Session kd1) : IClassFixture<Kd1Session>
             new CorruptingMemory(kernel.Memory).Exclude(root, 256),
         })
         {
-            var task = Task.Run(() => VmaReader.Read(new WrappedKernel(kernel, memory), init.Mm));
+            var task = Task.Run(() => VmaReader.Read(new KernelWithMemory(kernel, memory), init.Mm));
             task.Wait(TimeSpan.FromSeconds(60)).Should().BeTrue("the maple walk must end");
             var vmas = task.Result;
             if (vmas.IsComplete) vmas.Items.Should().Contain(v => v.Problem != null, "garbage that happens to parse must still be flagged");

@@ -4,10 +4,13 @@ using DumpScope.Sdk.Memory;
 using DumpScope.Sdk.Symbols;
 using DumpScope.Sdk.Types;
 
-namespace DumpScope.Plugins.Memory.Tests.Fakes;
+namespace DumpScope.Testing;
 
-/// <summary>A real kernel seen through other memory (fault injection).</summary>
-public sealed class WrappedKernel(IKernel inner, IKernelMemory memory) : IKernel
+/// <summary>
+/// A real kernel seen through other memory, for fault injection: reads go to <paramref name="memory"/>
+/// (a wrapper that patches or excludes chosen addresses), everything else is the real kernel's.
+/// </summary>
+public sealed class KernelWithMemory(IKernel inner, IKernelMemory memory, IRuntimeSizeRegistry? runtimeSizes = null) : IKernel
 {
     /// <inheritdoc/>
     public IDumpSource Dump => inner.Dump;
@@ -18,7 +21,7 @@ public sealed class WrappedKernel(IKernel inner, IKernelMemory memory) : IKernel
     /// <inheritdoc/>
     public ITypeCatalog Types => inner.Types;
     /// <inheritdoc/>
-    public IRuntimeSizeRegistry RuntimeSizes => inner.RuntimeSizes;
+    public IRuntimeSizeRegistry RuntimeSizes => runtimeSizes ?? inner.RuntimeSizes;
     /// <inheritdoc/>
     public VmcoreInfo? VmcoreInfo => inner.VmcoreInfo;
     /// <inheritdoc/>
