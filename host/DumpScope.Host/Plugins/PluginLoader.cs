@@ -15,7 +15,7 @@ namespace DumpScope.Host.Plugins;
 /// </summary>
 public static class PluginLoader
 {
-    private static readonly Type[] SharedTypes = [typeof(IDumpScopePlugin), typeof(IServiceCollection), typeof(ServiceCollectionServiceExtensions)];
+    private static readonly Type[] SharedTypes = [typeof(IDumpScopePlugin), typeof(Sdk.Linux.LinuxHelpersInfo), typeof(IServiceCollection), typeof(ServiceCollectionServiceExtensions)];
 
     /// <summary>Plugin assembly paths under the folders: each subfolder holding a dll named like itself.</summary>
     public static IReadOnlyList<string> Discover(IEnumerable<string> directories)
@@ -66,6 +66,12 @@ public static class PluginLoader
             var context = AssemblyLoadContext.GetLoadContext(foreign.GetInterfaces().First(i => i.FullName == typeof(IDumpScopePlugin).FullName).Assembly);
             return (null, new PluginLoadFailure(source, $"it uses a private copy of DumpScope.Sdk (load context '{context?.Name}'), not the host's; reference the SDK with Private=false and ExcludeAssets=runtime"));
         }
+        // The same for the helper layer: a plugin's private DumpScope.Sdk.Linux would not share the host's types.
+        var helpers = typeof(Sdk.Linux.LinuxHelpersInfo).Assembly;
+        var helpersReference = assembly.GetReferencedAssemblies().FirstOrDefault(a => a.Name == helpers.GetName().Name);
+        if (helpersReference is not null && AssemblyLoadContext.GetLoadContext(assembly) is { } pluginContext
+            && pluginContext.LoadFromAssemblyName(helpersReference) != helpers)
+            return (null, new PluginLoadFailure(source, "it uses a private copy of DumpScope.Sdk.Linux, not the host's; reference it with Private=false and ExcludeAssets=runtime"));
         if (AssemblyLoadContext.GetLoadContext(typeof(IDumpScopePlugin).Assembly) != AssemblyLoadContext.Default)
             return (null, new PluginLoadFailure(source, "the host's own SDK is not in the default load context"));
 
