@@ -97,7 +97,9 @@ public static class KernelLoader
 
         var types = options.Types ?? options.TypeCatalogFactory?.Invoke(space, symbols) ?? EmptyTypeCatalog.Instance;
         var facts = KernelFactsReader.Read(dump, space, symbols, kaslr, notes);
-        return new DumpKernel(dump, space, symbols, types, facts);
+        // Established on first use: sizeof(struct page) needs the types, which may be parsed lazily.
+        var memoryModel = new Lazy<Sdk.Memory.IMemoryModel>(() => MemoryModelReader.Read(dump, space, symbols, types, facts.PageSize));
+        return new DumpKernel(dump, space, symbols, types, facts, memoryModel);
     }
 
     private static ulong KaslrFromVmcoreInfo(VmcoreInfo info, KernelOpenOptions options, List<string> notes)
