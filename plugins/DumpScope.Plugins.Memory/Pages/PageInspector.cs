@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Memory;
 using DumpScope.Sdk.Linux.Mm;
 using DumpScope.Sdk.Linux.Objects;
+using DumpScope.Sdk.Memory;
 using DumpScope.Sdk.Types;
 
 namespace DumpScope.Plugins.Memory.Pages;
@@ -115,7 +115,7 @@ public sealed class PageInspector
         if (page.SlabCache(headRaw) is not { } cache)
             return new SlabOwner(0, null, "none", "neither struct slab nor struct page has slab_cache");
         string source = page.SlabCacheSource;
-        if (!Walkers.IsKernelAddress(cache))
+        if (!KernelAddress.IsKernel(cache))
             return new SlabOwner(cache, null, source, $"slab_cache {cache:x} of {headPage:x} is not a kernel address");
         try
         {
