@@ -66,6 +66,17 @@ public static class Program
                 return Usage;
             }
         }
+        if (dumpPath is not null && Directory.Exists(dumpPath))
+        {
+            stderr.WriteLine($"dumpscope: {dumpPath} is a directory; give the dump file inside it (a vmcore, kdump or ELF file)");
+            return Usage;
+        }
+        foreach (var dir in parse.GetValue(cli.PluginDirs) ?? [])
+        {
+            if (Directory.Exists(dir)) continue;
+            stderr.WriteLine(File.Exists(dir) ? $"dumpscope: --plugin-dir {dir}: is a file; give the folder that holds <Name>/<Name>.dll" : $"dumpscope: --plugin-dir {dir}: no such folder");
+            return Usage;
+        }
         var options = new SessionOptions
         {
             DumpPath = dumpPath,

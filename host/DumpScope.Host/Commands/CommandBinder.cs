@@ -19,7 +19,9 @@ public static class CommandBinder
         {
             var word = words[i];
             // "-8" is an option when the command declares it (rd -8), else a negative number.
-            if (optionsEnded || word.Length < 2 || word[0] != '-' || IsNegativeNumber(word) && Find(command, word) is null)
+            // A command with no options of its own whose words are a list (help kmem -s) takes them as they are.
+            if (optionsEnded || word.Length < 2 || word[0] != '-' || IsNegativeNumber(word) && Find(command, word) is null
+                || command.Options.Count == 0 && command.Arguments.Any(a => a.Property.PropertyType == typeof(string[])))
             {
                 positional.Add(word);
                 continue;

@@ -13,6 +13,11 @@ public sealed class CommandRegistry
     private readonly Dictionary<string, List<RegisteredCommand>> _byVerb = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<RegisteredCommand> _all = [];
 
+    private readonly Dictionary<string, string> _unloaded = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>How the session chose its plugins, for messages: "profile slab-leak", "--plugins slab".</summary>
+    public string Selection { get; set; } = "this session";
+
     /// <summary>Conflicts found while registering.</summary>
     public List<string> Warnings { get; } = [];
 
@@ -37,6 +42,20 @@ public sealed class CommandRegistry
         }
     }
 
+    /// <summary>Remembers the verbs of a plugin that was found but not loaded, so asking for one says how to load it.</summary>
+    public void AddUnloaded(Type commandType, string plugin)
+    {
+        var attr = new RegisteredCommand(commandType, plugin).Attribute;
+        foreach (var verb in attr.Aliases.Prepend(attr.Name))
+            _unloaded.TryAdd(Describe(verb, attr.Selector), plugin);
+    }
+
+    private UsageException NotLoaded(string invocation, string plugin)
+    {
+        var loaded = _all.Select(c => c.Plugin).Where(p => p != "host").Distinct(StringComparer.OrdinalIgnoreCase).Append(plugin);
+        return new UsageException($"'{invocation}' is in plugin {plugin}, which {Selection} does not load; add --plugins {string.Join(',', loaded)}");
+    }
+
     /// <summary>
     /// Finds the command for a line's words: the verb, then the selector flag among the remaining words, else the
     /// verb's default (selector-less) command. Returns the command and the words to bind.
@@ -47,6 +66,9 @@ public sealed class CommandRegistry
         var verb = words[0];
         if (!_byVerb.TryGetValue(verb, out var candidates))
         {
+            if (_unloaded.TryGetValue(verb, out var plugin)) throw NotLoaded(verb, plugin);
+            if (words.Skip(1).Select(w => Describe(verb, w)).FirstOrDefault(_unloaded.ContainsKey) is { } selectorOfUnloaded)
+                throw NotLoaded(selectorOfUnloaded, _unloaded[selectorOfUnloaded]);
             var close = Suggest(verb);
             throw new UsageException(close.Count > 0
                 ? $"unknown command '{verb}'; did you mean: {string.Join(", ", close)}?"
@@ -65,6 +87,9 @@ public sealed class CommandRegistry
             return (command, rest);
         }
         var fallback = candidates.FirstOrDefault(c => c.Attribute.Selector is null);
+        if (rest.Where(w => fallback is null || !fallback.Options.Any(o => o.Attribute.Names.Contains(w)))
+                .Select(w => Describe(verb, w)).FirstOrDefault(_unloaded.ContainsKey) is { } unloaded)
+            throw NotLoaded(unloaded, _unloaded[unloaded]);
         if (fallback is null)
             throw new UsageException($"'{verb}' needs one of: {string.Join(", ", candidates.Select(c => c.Invocation + "  (" + c.Attribute.Help + ")"))}");
         return (fallback, rest);

@@ -58,7 +58,7 @@ public sealed class RegisteredCommand
             {
                 if (o.Attribute.Names.Contains(Attribute.Selector)) continue;
                 text.Append(" [").Append(string.Join('|', o.Attribute.Names));
-                if (o.Property.PropertyType != typeof(bool)) text.Append(' ').Append(o.Property.Name.ToUpperInvariant());
+                if (o.Property.PropertyType != typeof(bool)) text.Append(' ').Append(o.Attribute.ValueName ?? o.Property.Name.ToUpperInvariant());
                 text.Append(']');
             }
             foreach (var a in Arguments)
@@ -70,8 +70,9 @@ public sealed class RegisteredCommand
         }
     }
 
-    /// <summary>Full help: usage, description, options and arguments.</summary>
-    public IEnumerable<string> HelpLines()
+    /// <summary>Full help: usage, description, options, arguments, examples and related commands.</summary>
+    /// <param name="related">Other commands to name under "see also" (those sharing the verb).</param>
+    public IEnumerable<string> HelpLines(IEnumerable<string>? related = null)
     {
         yield return $"usage: {Usage}";
         if (Attribute.Help.Length > 0) yield return "  " + Attribute.Help;
@@ -80,6 +81,16 @@ public sealed class RegisteredCommand
             yield return $"  {string.Join(", ", o.Attribute.Names),-22} {o.Attribute.Help}";
         foreach (var a in Arguments)
             yield return $"  {a.Attribute.Name,-22} {a.Attribute.Help}";
+        if (Attribute.Examples.Length > 0)
+        {
+            yield return "examples:";
+            // "rd linux_banner 8  what it does": the descriptions line up after the longest command.
+            var split = Attribute.Examples.Select(e => e.Split("  ", 2, StringSplitOptions.TrimEntries)).ToArray();
+            int width = split.Max(e => e[0].Length);
+            foreach (var e in split) yield return e.Length == 2 ? $"  {e[0].PadRight(width)}  # {e[1]}" : "  " + e[0];
+        }
+        var seeAlso = Attribute.SeeAlso.Concat(related ?? []).Distinct(StringComparer.Ordinal).Where(s => s != Invocation).ToArray();
+        if (seeAlso.Length > 0) yield return $"see also: {string.Join(", ", seeAlso)}";
         yield return $"  (plugin: {Plugin})";
     }
 }

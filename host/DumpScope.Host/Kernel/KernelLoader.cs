@@ -110,6 +110,9 @@ public static class KernelLoader
     private static NotSupportedException NoSymbols(IDumpSource dump, string kallsymsOrigin)
     {
         var release = dump.VmcoreInfo?.OsRelease ?? (dump as IKdumpHeaderInfo)?.UtsRelease ?? "RELEASE";
+        // A truncated file lost the pages: symbol files would not bring them back, so no advice to give them.
+        if (dump.Truncation is { } truncation)
+            return new NotSupportedException($"{truncation.Message}; the kernel's symbol table (kallsyms) is among the missing pages");
         return new NotSupportedException(
             $"{dump.FilePath}: no kernel symbols: kallsyms {kallsymsOrigin}. Give the symbols of kernel {release}: " +
             $"--system-map System.map-{release} (the machine's /boot/System.map-{release}, or the kernel's -dbg/debuginfo package) " +
@@ -206,6 +209,11 @@ public static class KernelLoader
                 problem = $"linux_banner at {banner:x} reads \"{Printable(text)}\", not \"Linux version …\"";
             else if (info?.OsRelease is { } release && !text.Contains(release, StringComparison.Ordinal))
                 problem = $"linux_banner reads \"{Printable(text)}\", which does not name release {release}";
+        }
+        catch (MemoryFaultException e) when (e.Fault.Kind == Sdk.Memory.MemoryFaultKind.Truncated)
+        {
+            // Missing from a truncated file says nothing about whether the symbol file matches.
+            notes.Add($"{table.Source}: linux_banner at {banner:x} is in the missing part of the truncated dump, so it was not compared");
         }
         catch (MemoryFaultException e)
         {

@@ -27,6 +27,7 @@ internal static class DumpComposition
         var dump = DumpOpener.Open(path);
         owned.Add(dump);
         services.AddSingleton(dump);
+        if (dump.Truncation is { } truncation) notes.Add(truncation.Message);
         foreach (var name in new[] { options.SystemMapPath, options.VmlinuxPath, options.BtfPath })
             if (name is not null && !File.Exists(name)) throw new UsageException($"file not found: {name}");
         bool dwarf = WantsDwarf(options);
@@ -47,6 +48,8 @@ internal static class DumpComposition
         catch (Exception e) when (e is NotSupportedException or InvalidDataException or MemoryFaultException or TypeNotFoundException)
         {
             var reason = e is MemoryFaultException m ? m.Fault.Message : e.Message;
+            // The truncation note above already says why; do not say it twice.
+            if (dump.Truncation is { } t && reason.StartsWith(t.Message, StringComparison.Ordinal)) reason = "its symbol table (kallsyms) is among the missing pages";
             notes.Add($"the kernel could not be read from {path}: {reason}");
             return reason;
         }

@@ -156,6 +156,10 @@ public sealed class DumpScopeSession : ICommandRunner, ICommandInvoker, IDisposa
             configured.Add(plugin);
         }
         notes.AddRange(registry.Warnings);
+        foreach (var plugin in available.Where(p => !configured.Contains(p)))
+            foreach (var type in PluginLoader.CommandTypes(plugin.Assembly))
+                registry.AddUnloaded(type, plugin.Name);
+        registry.Selection = options.Plugins is null ? $"profile {options.Profile ?? manifest.Default}" : $"--plugins {string.Join(',', options.Plugins)}";
 
         DumpScopeSession? session = null;
         services.AddSingleton(_ => session!);

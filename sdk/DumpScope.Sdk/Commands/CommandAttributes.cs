@@ -22,6 +22,12 @@ public sealed class CommandAttribute(string name) : Attribute
 
     /// <summary>True when the command reads the dump (it fails with "no dump is open" without one).</summary>
     public bool NeedsDump { get; init; } = true;
+
+    /// <summary>Example command lines with what they do, as <c>help CMD</c> shows them: "kmem -s kmalloc-64  one cache".</summary>
+    public string[] Examples { get; init; } = [];
+
+    /// <summary>Related commands ("kmem -S", "struct"), besides the others sharing the verb.</summary>
+    public string[] SeeAlso { get; init; } = [];
 }
 
 /// <summary>

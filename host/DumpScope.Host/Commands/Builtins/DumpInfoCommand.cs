@@ -10,7 +10,8 @@ namespace DumpScope.Host.Commands.Builtins;
 /// (from the bitmaps or program headers, without reading page data), CPUs in the notes and a VMCOREINFO
 /// summary — followed by the format reader's own facts.
 /// </summary>
-[Command("dumpinfo", Help = "Show the dump file's format, compression, dump level, page counts, CPUs and VMCOREINFO summary", NeedsDump = true)]
+[Command("dumpinfo", Help = "Show the dump file's format, compression, dump level, page counts, CPUs and VMCOREINFO summary", NeedsDump = true,
+    Examples = ["dumpinfo  the file's format, page counts and whether it is truncated"], SeeAlso = ["sys"])]
 public sealed class DumpInfoCommand : ICommand
 {
     /// <summary>Above this many frames a source without a page index is not counted frame by frame.</summary>

@@ -5,7 +5,8 @@ using DumpScope.Sdk.Plugins;
 namespace DumpScope.Host.Commands.Builtins;
 
 /// <summary>Lists loaded plugins with versions and commands, the profiles, and plugins that failed to load.</summary>
-[Command("plugins", Help = "list loaded plugins, their versions and commands, profiles, and load failures", NeedsDump = false)]
+[Command("plugins", Help = "list loaded plugins, their versions and commands, profiles, and load failures", NeedsDump = false,
+    Examples = ["plugins  what is loaded and which profiles exist"], SeeAlso = ["help"])]
 public sealed class PluginsCommand(DumpScopeSession session) : ICommand
 {
     /// <inheritdoc/>

@@ -12,7 +12,8 @@ namespace DumpScope.Host.Commands.Builtins;
 /// arrays as their member values (the struct command's table). <c>VAR.member</c> prints one member. A per-cpu
 /// variable needs <c>--cpu N</c>; without it the command lists each CPU's copy.
 /// </summary>
-[Command("p", Aliases = ["print"], Help = "Print a global variable's value with its declared type (needs vmlinux DWARF, or a per-cpu variable in BTF)")]
+[Command("p", Aliases = ["print"], Help = "Print a global variable's value with its declared type (needs vmlinux DWARF, or a per-cpu variable in BTF)",
+    Examples = ["p jiffies  a global's value", "p runqueues --cpu 1  a per-cpu variable of CPU 1"], SeeAlso = ["whatis", "sym", "struct"])]
 public sealed class PrintCommand : ICommand
 {
     /// <summary>The variable, optionally followed by a member path.</summary>

@@ -4,7 +4,8 @@ using DumpScope.Sdk.Commands;
 namespace DumpScope.Host.Commands.Builtins;
 
 /// <summary>crash's <c>ptov</c>: the direct-map (kernel virtual) address of a physical address.</summary>
-[Command("ptov", Help = "the direct-map kernel virtual address of a physical address: ptov PADDR")]
+[Command("ptov", Help = "the direct-map kernel virtual address of a physical address: ptov PADDR",
+    Examples = ["ptov 1000000  the direct-map address of physical 0x1000000"], SeeAlso = ["vtop", "rd"])]
 public sealed class PtovCommand : ICommand
 {
     /// <summary>The physical address, hex.</summary>

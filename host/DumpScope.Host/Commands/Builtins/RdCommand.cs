@@ -13,7 +13,8 @@ namespace DumpScope.Host.Commands.Builtins;
 /// the following lines goes on.
 /// </summary>
 [Shows(typeof(MemoryTarget), "{Address} {Count}")]
-[Command("rd", Help = "read memory as hex words and ASCII: rd [-8|-16|-32|-64] [-s] [-p] ADDR [COUNT]")]
+[Command("rd", Help = "read memory as hex words and ASCII: rd [-8|-16|-32|-64] [-s] [-p] ADDR [COUNT]",
+    Examples = ["rd linux_banner 8  eight 64-bit words at a symbol", "rd -32 ffff888003a4c000 16  32-bit words", "rd -s init_task 64  pointers as symbol+offset", "rd -p 1000000 4  physical memory"], SeeAlso = ["struct", "vtop", "sym"])]
 public sealed class RdCommand : ICommand
 {
     /// <summary>Most words one command prints.</summary>

@@ -12,7 +12,8 @@ namespace DumpScope.Host.Commands.Builtins;
 /// registered for the type (the slab plugin registers the trimmed <c>struct kmem_cache</c>).
 /// </summary>
 [Shows(typeof(ObjectTarget), "{Type} {Address}")]
-[Command("struct", Aliases = ["union"], Help = "Show a struct/union layout, or the member values of one at an address")]
+[Command("struct", Aliases = ["union"], Help = "Show a struct/union layout, or the member values of one at an address",
+    Examples = ["struct task_struct  the layout with offsets", "struct task_struct ffff888003a4c000  member values of one task", "struct task_struct.comm init_task  one member", "struct -o kmem_cache ADDR  values with offsets"], SeeAlso = ["whatis", "rd", "p"])]
 public sealed class StructCommand : ICommand
 {
     /// <summary>The type: "kmem_cache", "struct kmem_cache", "page.flags".</summary>

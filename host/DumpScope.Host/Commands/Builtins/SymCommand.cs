@@ -6,7 +6,8 @@ namespace DumpScope.Host.Commands.Builtins;
 
 /// <summary>crash's <c>sym</c>: a symbol's address, or the symbol (plus offset) at an address.</summary>
 [Shows(typeof(SymbolTarget), "{Name}")]
-[Command("sym", Help = "a symbol's address, or the symbol and offset at an address: sym NAME|ADDR")]
+[Command("sym", Help = "a symbol's address, or the symbol and offset at an address: sym NAME|ADDR",
+    Examples = ["sym init_task  its address", "sym ffffffff9cb6475a  the symbol+offset there"], SeeAlso = ["rd", "whatis"])]
 public sealed class SymCommand : ICommand
 {
     /// <summary>A symbol name, or an address in hex (a word that is a symbol is taken as the symbol).</summary>

@@ -9,7 +9,8 @@ namespace DumpScope.Host.Commands.Builtins;
 /// read (PGD, P4D on 5-level paging, PUD, PMD, PTE), the page size and the physical address, and what the
 /// kernel-image or direct-map arithmetic gives for comparison.
 /// </summary>
-[Command("vtop", Help = "translate a kernel virtual address through the page tables, showing each level: vtop ADDR")]
+[Command("vtop", Help = "translate a kernel virtual address through the page tables, showing each level: vtop ADDR",
+    Examples = ["vtop ffff888003a4c000  each page-table level and the physical address"], SeeAlso = ["ptov", "rd"])]
 public sealed class VtopCommand : ICommand
 {
     /// <summary>The address: hex, a symbol, or symbol+offset.</summary>

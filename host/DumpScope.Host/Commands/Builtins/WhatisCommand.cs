@@ -9,12 +9,20 @@ namespace DumpScope.Host.Commands.Builtins;
 /// crash's <c>whatis</c>: the definition of a type (kind, size, C spelling, members), of a member
 /// (<c>TYPE.member</c>: its offset and type), or the type of a symbol when the type source knows it.
 /// </summary>
-[Command("whatis", Help = "Show a type's definition, a member's offset and type, or a symbol's type")]
+[Command("whatis", Help = "Show a type's definition, a member's offset and type, or a symbol's type",
+    Examples = ["whatis task_struct  the definition", "whatis struct page  the same with the keyword", "whatis task_struct.comm  a member's offset and type", "whatis jiffies  a symbol's type"], SeeAlso = ["struct", "p", "sym"])]
 public sealed class WhatisCommand : ICommand
 {
     /// <summary>A type, TYPE.member, or a symbol.</summary>
-    [Argument(0, Name = "NAME", Required = true, Help = "type (kmem_cache, \"struct page\", u64), TYPE.member, or symbol")]
-    public string Name { get; set; } = "";
+    [Argument(0, Name = "NAME", Required = true, Help = "type (kmem_cache, struct page, u64), TYPE.member, or symbol")]
+    public string[] Words { get; set; } = [];
+
+    /// <summary>The name as one string ("struct page" may come as one word or two).</summary>
+    public string Name
+    {
+        get => string.Join(' ', Words);
+        set => Words = [value];
+    }
 
     /// <inheritdoc/>
     public CommandResult Execute(CommandContext context)
