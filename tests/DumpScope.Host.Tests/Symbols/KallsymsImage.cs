@@ -6,7 +6,7 @@ namespace DumpScope.Host.Tests.Symbols;
 
 /// <summary>
 /// Writes a kallsyms table the way scripts/kallsyms lays it out (token table, token index, names with one- or
-/// two-byte lengths, 32-bit offsets against a relative base) into a <see cref="FlatKernelMemory"/>, and the
+/// two-byte lengths, 32-bit offsets against a relative base) into a <see cref="SyntheticMemory"/>, and the
 /// VMCOREINFO lines that locate it.
 /// </summary>
 internal sealed class KallsymsImage
@@ -17,13 +17,16 @@ internal sealed class KallsymsImage
     public const ulong TextBase = 0xffffffff_9ca0_0000UL;
 
     public required ulong OffsetsAddress { get; init; }
+    /// <summary>Where the image's kernel text region starts (the kallsyms tables are laid out above it).</summary>
+    public const ulong ImageBase = 0xffffffff_9d00_0000UL;
+
     public required ulong RelativeBaseAddress { get; init; }
     public required ulong NumSymsAddress { get; init; }
     public required ulong NamesAddress { get; init; }
     public required ulong TokenTableAddress { get; init; }
     public required ulong TokenIndexAddress { get; init; }
 
-    public static KallsymsImage Write(FlatKernelMemory memory, IReadOnlyList<KernelSymbol> symbols, bool absolutePercpu, ulong relativeBase)
+    public static KallsymsImage Write(SyntheticMemory memory, IReadOnlyList<KernelSymbol> symbols, bool absolutePercpu, ulong relativeBase)
     {
         var tokens = new string[256];
         for (int i = 0; i < 256; i++) tokens[i] = i is >= 0x21 and < 0x7f ? ((char)i).ToString() : $"<{i}>";
@@ -58,7 +61,7 @@ internal sealed class KallsymsImage
         }
 
         // Laid out as the linker does: offsets, relative_base, num_syms, names, (markers), token_table, token_index.
-        ulong at = memory.Base + 0x10_0000;
+        ulong at = ImageBase + 0x10_0000;
         var image = new KallsymsImage
         {
             OffsetsAddress = at,

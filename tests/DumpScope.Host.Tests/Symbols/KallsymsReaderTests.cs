@@ -21,9 +21,9 @@ public class KallsymsReaderTests
         new("nr_cpu_ids", Text + 0x1c3_9f50, 'D'),
     ];
 
-    private static (FlatKernelMemory Memory, VmcoreInfo Info) Build(bool absolutePercpu, ulong? claimedStext = null, List<KernelSymbol>? symbols = null)
+    private static (SyntheticMemory Memory, VmcoreInfo Info) Build(bool absolutePercpu, ulong? claimedStext = null, List<KernelSymbol>? symbols = null)
     {
-        var memory = new FlatKernelMemory(0xffffffff_9d00_0000UL);
+        var memory = new SyntheticMemory();
         var image = KallsymsImage.Write(memory, symbols ?? SampleSymbols(), absolutePercpu, relativeBase: absolutePercpu ? Text : 0);
         return (memory, VmcoreInfo.Parse(image.VmcoreInfoText(claimedStext ?? Text)));
     }
@@ -49,7 +49,7 @@ public class KallsymsReaderTests
         // Without --absolute-percpu the offsets are unsigned distances from relative_base (here 0: a kernel
         // whose symbols all sit in the low 4 GiB, like a 32-bit layout); per-cpu symbols are then ordinary.
         var symbols = new List<KernelSymbol> { new("_stext", 0x8100_0000, 'T'), new("init_task", 0x8200_0000, 'D'), new("x", 0x10, 'D') };
-        var memory = new FlatKernelMemory(0xffffffff_9d00_0000UL);
+        var memory = new SyntheticMemory();
         var image = KallsymsImage.Write(memory, symbols, absolutePercpu: false, relativeBase: 0);
         var table = KallsymsReader.TryRead(memory, VmcoreInfo.Parse(image.VmcoreInfoText(0x8100_0000)), out var problem, out var encoding);
         problem.Should().BeNull();
@@ -69,9 +69,9 @@ public class KallsymsReaderTests
     [Fact]
     public void Reports_missing_vmcoreinfo_entries_and_absurd_counts()
     {
-        KallsymsReader.TryRead(new FlatKernelMemory(0), null, out var noInfo).Should().BeNull();
+        KallsymsReader.TryRead(new SyntheticMemory(), null, out var noInfo).Should().BeNull();
         noInfo.Should().Be("the dump has no VMCOREINFO");
-        KallsymsReader.TryRead(new FlatKernelMemory(0), VmcoreInfo.Parse("OSRELEASE=5.10\n"), out var old).Should().BeNull();
+        KallsymsReader.TryRead(new SyntheticMemory(), VmcoreInfo.Parse("OSRELEASE=5.10\n"), out var old).Should().BeNull();
         old.Should().Contain("does not locate kallsyms");
 
         var (memory, info) = Build(absolutePercpu: true);
@@ -88,8 +88,7 @@ public class KallsymsReaderTests
         many.Insert(0, new KernelSymbol("_stext", Text, 'T'));
         var (memory, info) = Build(absolutePercpu: true, symbols: many);
         info.TryGetSymbol("kallsyms_names", out var names);
-        ulong lastPage = (names - memory.Base + 20_000) / 4096;
-        memory.Physical.Exclude(lastPage);
+        memory.Exclude(names + 20_000);
         KallsymsReader.TryRead(memory, info, out var problem).Should().BeNull();
         problem.Should().StartWith("kallsyms_names entry ").And.Contain("unreadable: page excluded");
     }
