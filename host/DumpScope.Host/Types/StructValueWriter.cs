@@ -65,7 +65,7 @@ internal sealed class StructValueWriter
         columns.Add(new Column("TYPE"));
         columns.Add(new Column("VALUE"));
         columns.Add(new Column("DETAIL"));
-        var table = result.Add(new TableBlock([.. columns]) { Title = $"{type.DisplayName} at 0x{address:x}" });
+        var table = result.Add(new TableBlock([.. columns]) { Title = $"{type.DisplayName} at 0x{address:x}", MemberPathColumn = "NAME" });
 
         var root = new KernelObject(kernel, type, address).Load();
         var writer = new StructValueWriter(kernel, root, options, table, limit, cutReason, cancellation);

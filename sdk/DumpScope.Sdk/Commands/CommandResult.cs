@@ -73,6 +73,12 @@ public sealed class TableBlock : ResultBlock
     /// <summary>The rows.</summary>
     public List<TableRow> Rows { get; } = [];
 
+    /// <summary>
+    /// The name of a text column whose cells are member paths of one object ("se.avg.load_sum", "pids[0].node"),
+    /// in depth-first order, or null. A front end may show such rows as a tree of nested structs and arrays.
+    /// </summary>
+    public string? MemberPathColumn { get; init; }
+
     /// <summary>Adds a row of cells and returns it.</summary>
     public TableRow AddRow(params Cell[] cells)
     {
