@@ -62,3 +62,22 @@ public class CliHabitTests
         error.Should().Contain("COUNT: 'init_task' is not a whole number").And.NotContainAny("int32", "Int32", "System.");
     }
 }
+
+public class PluginCommandMessageTests
+{
+    [Fact]
+    public void Log_refuses_a_negative_count()
+    {
+        var (exit, _, error) = CliRun.Run("--sample", "-c", "log -n -1");
+        exit.Should().Be(Program.Failed);
+        error.Should().Contain("log: -n: -1 is below the smallest allowed value, 0");
+    }
+
+    [Fact]
+    public void Pstree_names_itself_when_no_task_matches()
+    {
+        var (exit, _, error) = CliRun.Run("--sample", "-c", "pstree 99999");
+        exit.Should().Be(Program.Failed);
+        error.Should().Contain("pstree: no task matches 99999").And.NotContain("ps: ");
+    }
+}

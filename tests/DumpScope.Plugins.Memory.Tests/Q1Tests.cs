@@ -25,7 +25,7 @@ public sealed class Q1Tests : IDisposable
         var crash = CrashOutput.Sys(CrashOutput.Q1);
         var result = Session.Run("sys");
         result.Error.Should().BeNull();
-        var fields = result.Blocks.OfType<RecordBlock>().Single().Fields.ToDictionary(f => f.Name, f => Convert.ToString(f.Value.Value, System.Globalization.CultureInfo.InvariantCulture));
+        var fields = result.Blocks.OfType<RecordBlock>().Single().Fields.ToDictionary(f => f.Name, f => f.Value.Display ?? Convert.ToString(f.Value.Value, System.Globalization.CultureInfo.InvariantCulture));
         foreach (var name in new[] { "CPUS", "DATE", "UPTIME", "LOAD AVERAGE", "NODENAME", "RELEASE", "VERSION", "MACHINE", "MEMORY" })
             fields[name].Should().Be(crash[name], name);
         // q1's log also ends with "---[ end Kernel panic - not syncing: … ]---": the message is the line panic() started with.

@@ -16,7 +16,8 @@ public sealed class SysTests(Kd1Session kd1) : IClassFixture<Kd1Session>
     private static string Text(Cell cell)
     {
         cell.HasValue.Should().BeTrue(cell.Reason);
-        return Convert.ToString(cell.Value, System.Globalization.CultureInfo.InvariantCulture)!;
+        // What people read: crash's spelling; the value itself is typed (bytes, seconds, a count).
+        return cell.Display ?? Convert.ToString(cell.Value, System.Globalization.CultureInfo.InvariantCulture)!;
     }
 
     [SkippableFact]

@@ -42,6 +42,7 @@ public static class CellFormatter
     /// <summary>The cell's value as text (empty when it has none).</summary>
     public static string FormatValue(Cell cell)
     {
+        if (cell.Display is { } display) return display;
         if (cell.Value is null) return "";
         return cell.Kind switch
         {

@@ -19,9 +19,10 @@ public sealed class CsvRenderer : IResultRenderer
         bool first = true;
         foreach (var block in result.Blocks)
         {
-            switch (block)
+            switch (block is TextBlock { Entries: { } entries } ? entries : block)
             {
-                case TableBlock table:
+                case TableBlock whole:
+                    var table = whole.For(ColumnUse.Data);
                     Separate(ref first, output);
                     WriteLine(output, table.Columns.Select(c => c.JsonKey));
                     foreach (var row in table.Rows) WriteLine(output, row.Cells.Select(Raw));

@@ -18,9 +18,10 @@ public sealed class JsonLinesRenderer : IResultRenderer
         for (int b = 0; b < result.Blocks.Count; b++)
         {
             var block = result.Blocks[b];
-            switch (block)
+            switch (block is TextBlock { Entries: { } entries } ? entries : block)
             {
-                case TableBlock table:
+                case TableBlock whole:
+                    var table = whole.For(ColumnUse.Data);
                     foreach (var row in table.Rows)
                         output.WriteLine(Line(commandLine, b, block, w => JsonRenderer.WriteRowFields(w, table, row)));
                     break;

@@ -61,7 +61,8 @@ public sealed class JsonRenderer : IResultRenderer
         w.WriteStartObject();
         switch (block)
         {
-            case TableBlock table:
+            case TableBlock whole:
+                var table = whole.For(ColumnUse.Data);
                 w.WriteString("type", "table");
                 WriteTitle(w, block);
                 w.WriteStartArray("columns");
@@ -90,6 +91,19 @@ public sealed class JsonRenderer : IResultRenderer
                 WriteRecordFields(w, record);
                 w.WriteEndObject();
                 if (record.Targets.Count > 0) WriteTargets(w, "targets", record.Targets);
+                break;
+            case TextBlock { Entries: { } entries }:
+                w.WriteString("type", "entries");
+                WriteTitle(w, block);
+                w.WriteStartArray("entries");
+                var data = entries.For(ColumnUse.Data);
+                foreach (var row in data.Rows)
+                {
+                    w.WriteStartObject();
+                    WriteRowFields(w, data, row);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
                 break;
             case TextBlock text:
                 w.WriteString("type", "text");

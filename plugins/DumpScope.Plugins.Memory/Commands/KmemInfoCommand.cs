@@ -4,7 +4,8 @@ using DumpScope.Sdk.Commands;
 namespace DumpScope.Plugins.Memory.Commands;
 
 /// <summary>crash's <c>kmem -i</c>: memory usage as /proc/meminfo sees it, in pages, bytes and percentages.</summary>
-[Command("kmem", Selector = "-i", Help = "memory usage: TOTAL MEM, FREE, USED, SHARED, BUFFERS, CACHED, SLAB, huge pages, swap, commit (kmem -i)")]
+[Command("kmem", Selector = "-i", Help = "memory usage: TOTAL MEM, FREE, USED, SHARED, BUFFERS, CACHED, SLAB, huge pages, swap, commit (kmem -i)",
+    Examples = ["kmem -i  memory usage like free(1) and /proc/meminfo"], SeeAlso = ["kmem -s", "sys"])]
 public sealed class KmemInfoCommand(MemoryAnalyzer analyzer) : ICommand
 {
     /// <summary>Adds a SOURCE column saying where each value comes from.</summary>

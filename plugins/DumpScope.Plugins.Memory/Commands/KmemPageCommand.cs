@@ -3,7 +3,9 @@ using DumpScope.Sdk.Commands;
 namespace DumpScope.Plugins.Memory.Commands;
 
 /// <summary>crash's <c>kmem -p ADDR</c>: the struct page of a frame, its flags by name, counts, and its slab cache.</summary>
-[Command("kmem", Selector = "-p", Help = "struct page of a frame: kmem -p ADDR (struct page, kernel virtual or physical address) or kmem -p --pfn N")]
+[Shows(typeof(PageTarget), "{Page}")]
+[Command("kmem", Selector = "-p", Help = "struct page of a frame: kmem -p ADDR (struct page, kernel virtual or physical address) or kmem -p --pfn N",
+    Examples = ["kmem -p ffffea0000040000  a struct page", "kmem -p 1000000  the page of a physical address", "kmem -p --pfn 4096  by frame number"], SeeAlso = ["page", "kmem", "struct page"])]
 public sealed class KmemPageCommand(MemoryAnalyzer analyzer) : ICommand
 {
     /// <summary>The addresses (or frame numbers with --pfn).</summary>

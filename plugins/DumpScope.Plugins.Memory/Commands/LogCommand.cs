@@ -4,7 +4,8 @@ using DumpScope.Sdk.Commands;
 namespace DumpScope.Plugins.Memory.Commands;
 
 /// <summary>crash's <c>log</c>: the kernel message buffer as dmesg prints it.</summary>
-[Command("log", Aliases = ["dmesg"], Help = "kernel log: [    0.000000] text lines (log [-m] [-t] [-n N])")]
+[Command("log", Aliases = ["dmesg"], Help = "kernel log: [    0.000000] text lines (log [-m] [-t] [-n N])",
+    Examples = ["log  the whole kernel log", "log -n 20  the last 20 records", "log -m  with the level of each record", "log -t  without timestamps"], SeeAlso = ["sys"])]
 public sealed class LogCommand(MemoryAnalyzer analyzer) : ICommand
 {
     /// <summary>Show each message's level.</summary>
@@ -16,23 +17,25 @@ public sealed class LogCommand(MemoryAnalyzer analyzer) : ICommand
     public bool NoTimestamps { get; set; }
 
     /// <summary>Only the last N records.</summary>
-    [Option("-n", Help = "only the last N records")]
-    public int Tail { get; set; } = -1;
+    [Option("-n", Help = "only the last N records", Minimum = 0, ValueName = "N")]
+    public int? Tail { get; set; }
 
     /// <inheritdoc/>
     public CommandResult Execute(CommandContext context)
     {
-        if (Tail < -1) throw new UsageException("log: -n takes a count of records (0 or more)");
         var log = analyzer.Log;
-        var records = Tail >= 0 ? log.Records.Skip(Math.Max(0, log.Records.Count - Tail)) : log.Records;
+        var records = Tail is { } tail ? log.Records.Skip(Math.Max(0, log.Records.Count - tail)) : log.Records;
         var lines = new List<string>();
+        var entries = new TableBlock(new Column("SEQ", CellKind.Integer, "sequence"), new Column("TIMESTAMP", CellKind.Integer, "timestamp_ns"),
+            new Column("LEVEL", CellKind.Integer, "level"), new Column("FACILITY", CellKind.Integer, "facility"), new Column("TEXT", Key: "text"));
         foreach (var record in records)
         {
             context.Cancellation.ThrowIfCancellationRequested();
             lines.AddRange(LogText.Lines(record, !NoTimestamps, Level));
+            entries.AddRow(Cell.UInt(record.Sequence), Cell.UInt(record.TimestampNs), Cell.Int(record.Level), Cell.Int(record.Facility), Cell.Text(record.Text));
         }
         var result = new CommandResult();
-        result.Add(new TextBlock(lines));
+        result.Add(new TextBlock(lines) { Entries = entries });
         result.Warnings.AddRange(log.Problems);
         return result;
     }

@@ -3,7 +3,8 @@ using DumpScope.Sdk.Commands;
 namespace DumpScope.Plugins.Memory.Commands;
 
 /// <summary><c>page ADDR</c>: the same as <c>kmem -p ADDR</c> (a verb of its own, since an alias cannot carry a selector).</summary>
-[Command("page", Help = "struct page of a frame: page ADDR | page --pfn N (same as kmem -p)")]
+[Command("page", Help = "struct page of a frame: page ADDR | page --pfn N (same as kmem -p)",
+    Examples = ["page ffffea0000040000  a struct page", "page --pfn 4096  by frame number"], SeeAlso = ["kmem -p"])]
 public sealed class PageCommand(MemoryAnalyzer analyzer) : ICommand
 {
     /// <summary>The addresses (or frame numbers with --pfn).</summary>

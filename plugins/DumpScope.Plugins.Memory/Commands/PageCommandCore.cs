@@ -62,7 +62,7 @@ internal static class PageCommandCore
                 Cell.Address(info.PageAddress), Cell.Hex(info.PhysicalAddress), Cell.Hex(info.Pfn), Cell.Address(info.Mapping), Cell.Hex(info.Index),
                 Cell.Int(info.RefCount), info.PageType is null ? Cell.Int(info.MapCount) : Cell.NotApplicable(CellKind.Integer),
                 Cell.Hex(info.Flags), Cell.Text(names), slabCell);
-            if (info.Slab is { Name: { } cacheName }) row.WithTarget($"slab cache {cacheName}", $"kmem -s {cacheName}");
+            if (info.Slab is { Name: { } cacheName } named) row.WithTarget($"slab cache {cacheName}", new SlabCacheTarget(cacheName, named.Cache));
             if (info.Slab is { Cache: not 0 } s) row.WithTarget("struct kmem_cache", $"struct kmem_cache {s.Cache:x}");
             if (info.HeadPage is { } h) row.WithTarget("head page", $"kmem -p {h:x}");
         }

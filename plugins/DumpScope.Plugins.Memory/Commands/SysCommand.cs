@@ -4,7 +4,8 @@ using DumpScope.Sdk.Commands;
 namespace DumpScope.Plugins.Memory.Commands;
 
 /// <summary>crash's <c>sys</c>: the system's identity and state at the time of the dump.</summary>
-[Command("sys", Help = "system facts: KERNEL, DUMPFILE, CPUS, DATE, UPTIME, LOAD AVERAGE, TASKS, NODENAME, RELEASE, VERSION, MACHINE, MEMORY, PANIC")]
+[Command("sys", Help = "system facts: KERNEL, DUMPFILE, CPUS, DATE, UPTIME, LOAD AVERAGE, TASKS, NODENAME, RELEASE, VERSION, MACHINE, MEMORY, PANIC",
+    Examples = ["sys  the machine, the kernel and why it crashed"], SeeAlso = ["log", "kmem -i", "dumpinfo"])]
 public sealed class SysCommand(MemoryAnalyzer analyzer) : ICommand
 {
     /// <inheritdoc/>

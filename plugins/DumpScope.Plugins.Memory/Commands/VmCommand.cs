@@ -7,7 +7,8 @@ using DumpScope.Sdk.Memory;
 namespace DumpScope.Plugins.Memory.Commands;
 
 /// <summary>crash's <c>vm PID</c>: a process's virtual memory areas.</summary>
-[Command("vm", Help = "virtual memory areas of a task: VMA START END FLAGS FILE (vm PID)")]
+[Command("vm", Help = "virtual memory areas of a task: VMA START END FLAGS FILE (vm PID)",
+    Examples = ["vm 1  the memory areas of pid 1", "vm ffff888003a4c000  of the task at an address"], SeeAlso = ["ps", "task"])]
 public sealed class VmCommand(MemoryAnalyzer analyzer) : ICommand
 {
     /// <summary>The task's pid.</summary>

@@ -27,7 +27,7 @@ public static class SystemInfoReader
 
         var possible = kernel.ForEachPossibleCpu().ToArray();
         int offline = possible.Count(c => !kernel.OnlineCpus.Contains(c));
-        fields.Add(new("CPUS", Cell.Text(offline > 0 ? $"{possible.Length} [OFFLINE: {offline}]" : $"{possible.Length}"),
+        fields.Add(new("CPUS", Cell.Int(possible.Length).Displayed(offline > 0 ? $"{possible.Length} [OFFLINE: {offline}]" : $"{possible.Length}"),
             "cpu_possible_mask below nr_cpu_ids; offline = possible and not in cpu_online_mask"));
 
         fields.Add(Date(kernel));
@@ -85,7 +85,7 @@ public static class SystemInfoReader
                 long mono = tk["tkr_mono.base"].ReadSigned() + (long)(tk["tkr_mono.xtime_nsec"].ReadUnsigned() >> Math.Min(shift, 63));
                 long boot = tk.HasMember("offs_boot") ? tk["offs_boot"].ReadSigned() : 0;
                 if (mono + boot >= 0)
-                    return new("UPTIME", Cell.Text(CrashFormat.Uptime(TimeSpan.FromTicks((mono + boot) / 100))), "tk_core.timekeeper: tkr_mono.base + (tkr_mono.xtime_nsec >> shift) + offs_boot");
+                    return new("UPTIME", Seconds(TimeSpan.FromTicks((mono + boot) / 100)), "tk_core.timekeeper: tkr_mono.base + (tkr_mono.xtime_nsec >> shift) + offs_boot");
                 problem = $"timekeeper monotonic time {mono + boot} ns is negative";
             }
             catch (MemoryFaultException e)
@@ -100,7 +100,7 @@ public static class SystemInfoReader
             // INITIAL_JIFFIES = (unsigned long)(unsigned int)(-300 * HZ): jiffies wrap five minutes after boot.
             ulong initial = unchecked((uint)(-300 * (int)hz));
             ulong ticks = unchecked((ulong)jiffies - initial);
-            return new("UPTIME", Cell.Text(CrashFormat.Uptime(TimeSpan.FromSeconds((double)ticks / hz))), $"(jiffies_64 - INITIAL_JIFFIES) / HZ, HZ={hz} from tick_nsec");
+            return new("UPTIME", Seconds(TimeSpan.FromSeconds((double)ticks / hz)), $"(jiffies_64 - INITIAL_JIFFIES) / HZ, HZ={hz} from tick_nsec");
         }
         return new("UPTIME", Cell.NotAvailable(problem ?? jp), "timekeeper / jiffies_64");
     }
@@ -185,7 +185,7 @@ public static class SystemInfoReader
             if (!kernel.Symbols.TryGetAddress("node_data", out var nodeData))
             {
                 var contig = kernel.Global("contig_page_data", "struct pglist_data")["node_present_pages"].ReadUnsigned();
-                return new("MEMORY", Cell.Text(CrashFormat.Size(contig * (ulong)kernel.PageSize)), "contig_page_data.node_present_pages × page size");
+                return new("MEMORY", Bytes(contig * (ulong)kernel.PageSize), "contig_page_data.node_present_pages × page size");
             }
             var pglist = kernel.Types.Require("struct pglist_data");
             ulong pages = 0;
@@ -195,7 +195,7 @@ public static class SystemInfoReader
                 if (pgdat == 0) continue;
                 pages += new KernelObject(kernel, pglist, pgdat)["node_present_pages"].ReadUnsigned();
             }
-            return new("MEMORY", Cell.Text(CrashFormat.Size(pages * (ulong)kernel.PageSize)), source);
+            return new("MEMORY", Bytes(pages * (ulong)kernel.PageSize), source);
         }
         catch (MemoryFaultException e)
         {
@@ -225,4 +225,10 @@ public static class SystemInfoReader
             return new("PANIC", Cell.Unreadable($"log unreadable: {e.Fault.Message}"), source);
         }
     }
+
+    /// <summary>Whole seconds as the value (JSON), crash's days/hh:mm:ss for people.</summary>
+    private static Cell Seconds(TimeSpan span) => Cell.Int((long)span.TotalSeconds).Displayed(CrashFormat.Uptime(span));
+
+    /// <summary>Bytes as the value (JSON), crash's "511.5 MB" for people.</summary>
+    private static Cell Bytes(ulong bytes) => Cell.Size(bytes).Displayed(CrashFormat.Size(bytes));
 }

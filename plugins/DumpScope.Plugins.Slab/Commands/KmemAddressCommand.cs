@@ -3,7 +3,9 @@ using DumpScope.Sdk.Commands;
 namespace DumpScope.Plugins.Slab.Commands;
 
 /// <summary>crash's <c>kmem ADDR</c>: the slab cache, slab and object holding an address, allocated or free.</summary>
-[Command("kmem", Help = "which slab cache, slab and object hold an address, and whether it is allocated (kmem ADDR)")]
+[Shows(typeof(AddressTarget), "{Address}")]
+[Command("kmem", Help = "which slab cache, slab and object hold an address, and whether it is allocated (kmem ADDR)",
+    Examples = ["kmem ffff89ab01042500  the cache, slab and object holding an address and its state"], SeeAlso = ["kmem -S", "rd", "struct"])]
 public sealed class KmemAddressCommand(SlabAnalyzer analyzer) : ICommand
 {
     /// <summary>The address.</summary>

@@ -4,7 +4,9 @@ using DumpScope.Sdk.Commands;
 namespace DumpScope.Plugins.Slab.Commands;
 
 /// <summary>crash's <c>kmem -S NAME</c>: the slabs of a cache that the allocator tracks and every object's state.</summary>
-[Command("kmem", Selector = "-S", Help = "objects of a slab cache, per CPU and per node, allocated or free (kmem -S NAME|ADDR)")]
+[Shows(typeof(SlabCacheTarget), "{Name}")]
+[Command("kmem", Selector = "-S", Help = "objects of a slab cache, per CPU and per node, allocated or free (kmem -S NAME|ADDR)",
+    Examples = ["kmem -S kmalloc-64  every object of a cache, allocated or free", "kmem -S ffff89ab01042500  a cache by its address"], SeeAlso = ["kmem -s", "kmem"])]
 public sealed class KmemSlabObjectsCommand(SlabAnalyzer analyzer) : ICommand
 {
     /// <summary>The cache.</summary>

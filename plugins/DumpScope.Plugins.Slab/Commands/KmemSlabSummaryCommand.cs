@@ -3,7 +3,8 @@ using DumpScope.Sdk.Commands;
 namespace DumpScope.Plugins.Slab.Commands;
 
 /// <summary>crash's <c>kmem -s</c>: one line per slab cache.</summary>
-[Command("kmem", Selector = "-s", Aliases = ["slabs"], Help = "slab caches: CACHE OBJSIZE ALLOCATED TOTAL SLABS SSIZE NAME (kmem -s [NAME|ADDR]...)")]
+[Command("kmem", Selector = "-s", Aliases = ["slabs"], Help = "slab caches: CACHE OBJSIZE ALLOCATED TOTAL SLABS SSIZE NAME (kmem -s [NAME|ADDR]...)",
+    Examples = ["kmem -s  every slab cache", "kmem -s kmalloc-64 dentry  some caches"], SeeAlso = ["kmem -S", "kmem -i"])]
 public sealed class KmemSlabSummaryCommand(SlabAnalyzer analyzer) : ICommand
 {
     /// <summary>Only these caches (names or kmem_cache addresses).</summary>

@@ -3,7 +3,8 @@ using DumpScope.Sdk.Commands;
 namespace DumpScope.Plugins.Tasks.Commands;
 
 /// <summary>crash's <c>ps</c>: one line per task (threads and every CPU's idle task included).</summary>
-[Command("ps", Help = "tasks: PID PPID CPU TASK ST %MEM VSZ RSS COMM (ps [-k|-u] [-G] [-A] [-p] [--tree] [PID|TASK|COMMAND]...)")]
+[Command("ps", Help = "tasks: PID PPID CPU TASK ST %MEM VSZ RSS COMM (ps [-k|-u] [-G] [-A] [-p] [--tree] [PID|TASK|COMMAND]...)",
+    Examples = ["ps  every task", "ps -k  kernel threads", "ps -u bash  user tasks named bash", "ps -p 1234  the parents of a pid", "ps --tree  as a tree"], SeeAlso = ["pstree", "task"])]
 public sealed class PsCommand(TaskAnalyzer analyzer) : ICommand
 {
     /// <summary>Only kernel threads.</summary>
@@ -34,6 +35,9 @@ public sealed class PsCommand(TaskAnalyzer analyzer) : ICommand
     [Argument(0, Name = "PID|TASK|COMMAND", Help = "only these tasks")]
     public string[] Filter { get; set; } = [];
 
+    /// <summary>The verb named in messages (pstree runs this command too).</summary>
+    internal string Verb { get; init; } = "ps";
+
     /// <inheritdoc/>
     public CommandResult Execute(CommandContext context)
     {
@@ -49,11 +53,11 @@ public sealed class PsCommand(TaskAnalyzer analyzer) : ICommand
             foreach (var selector in Filter)
             {
                 var matches = analyzer.Select(selector);
-                if (matches.Count == 0) result.Warnings.Add($"ps: no task matches '{selector}'");
+                if (matches.Count == 0) result.Warnings.Add($"{Verb}: no task matches '{selector}'");
                 foreach (var m in matches)
                     if (!chosen.Contains(m)) chosen.Add(m);
             }
-            if (chosen.Count == 0) return CommandResult.Fail($"ps: no task matches {string.Join(", ", Filter)}");
+            if (chosen.Count == 0) return CommandResult.Fail($"{Verb}: no task matches {string.Join(", ", Filter)}");
             selected = chosen;
         }
         selected = selected.Where(t => Keep(table, t)).ToArray();

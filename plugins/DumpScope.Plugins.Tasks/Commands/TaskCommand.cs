@@ -8,7 +8,9 @@ namespace DumpScope.Plugins.Tasks.Commands;
 /// <c>task [PID|TASK]...</c>: the interesting fields of a task_struct, with the way to the raw struct, the
 /// parent and the mm. Without an argument: the panicking task (crash's current context).
 /// </summary>
-[Command("task", Help = "a task's details: pid, tgid, state, flags, cpu, prio, mm, parent, children, times (task [PID|TASK]...)")]
+[Shows(typeof(TaskTarget), "{Address}")]
+[Command("task", Help = "a task's details: pid, tgid, state, flags, cpu, prio, mm, parent, children, times (task [PID|TASK]...)",
+    Examples = ["task 1  the details of pid 1", "task ffff888003a4c000  of the task at an address"], SeeAlso = ["ps", "struct task_struct"])]
 public sealed class TaskCommand(TaskAnalyzer analyzer) : ICommand
 {
     /// <summary>PIDs or task_struct addresses.</summary>

@@ -59,6 +59,15 @@ public readonly record struct Cell
     /// <summary>The reason text for an absent value ("page excluded: kernel virtual address …").</summary>
     public string? Reason { get; }
 
+    /// <summary>
+    /// How people read the value when it differs from the plain formatting ("511.5 MB" for a size in bytes,
+    /// "00:00:12" for seconds); text outputs show it, JSON and CSV keep the typed <see cref="Value"/>.
+    /// </summary>
+    public string? Display { get; init; }
+
+    /// <summary>The same value shown to people as <paramref name="text"/>.</summary>
+    public Cell Displayed(string text) => this with { Display = text };
+
     /// <summary>True when the cell holds a value.</summary>
     public bool HasValue => Absence == Absence.None;
 

@@ -49,6 +49,12 @@ public sealed class TextBlock(IEnumerable<string> lines) : ResultBlock
 {
     /// <summary>The lines.</summary>
     public List<string> Lines { get; } = lines.ToList();
+
+    /// <summary>
+    /// The same content as typed records (a log's entries: timestamp, level, text), or null. Text output shows
+    /// <see cref="Lines"/>; JSON and CSV give these entries instead, so a script does not parse the lines.
+    /// </summary>
+    public TableBlock? Entries { get; init; }
 }
 
 /// <summary>A table column: a name and how its cells are formatted.</summary>
@@ -57,6 +63,9 @@ public sealed class TextBlock(IEnumerable<string> lines) : ResultBlock
 /// <param name="Key">Stable JSON field name; defaults to the lower-cased name.</param>
 public sealed record Column(string Name, CellKind Kind = CellKind.Text, string? Key = null)
 {
+    /// <summary>Which outputs show the column: a tree drawn for people is text only, its depth is data only.</summary>
+    public ColumnUse Use { get; init; } = ColumnUse.Everywhere;
+
     /// <summary>The JSON field name.</summary>
     public string JsonKey => Key ?? SnakeCase(Name);
 
@@ -76,6 +85,17 @@ public sealed record Column(string Name, CellKind Kind = CellKind.Text, string? 
         while (key.Length > 0 && key[^1] == '_') key.Length--;
         return key.Length == 0 ? "value" : key.ToString();
     }
+}
+
+/// <summary>Which outputs show a column.</summary>
+public enum ColumnUse
+{
+    /// <summary>Text and data outputs alike.</summary>
+    Everywhere,
+    /// <summary>Only where people read it (text, the terminal UI): ASCII tree branches, a name decorated for reading.</summary>
+    Text,
+    /// <summary>Only in data outputs (JSON, CSV): the depth and plain name behind a drawn tree.</summary>
+    Data,
 }
 
 /// <summary>A table: typed columns and rows.</summary>
@@ -169,4 +189,26 @@ public sealed record RecordField(string Name, Cell Value, NavigationTarget? Targ
 
     /// <summary>The JSON field name.</summary>
     public string JsonKey => Key ?? Column.SnakeCase(Name);
+}
+
+/// <summary>Views of tables for one kind of output.</summary>
+public static class TableBlockExtensions
+{
+    /// <summary>
+    /// The table with only the columns <paramref name="use"/> shows (<see cref="ColumnUse.Text"/> or
+    /// <see cref="ColumnUse.Data"/>), rows and their targets and problems kept; the table itself when all show.
+    /// </summary>
+    public static TableBlock For(this TableBlock table, ColumnUse use)
+    {
+        var keep = Enumerable.Range(0, table.Columns.Count).Where(i => table.Columns[i].Use == ColumnUse.Everywhere || table.Columns[i].Use == use).ToArray();
+        if (keep.Length == table.Columns.Count) return table;
+        var view = new TableBlock(keep.Select(i => table.Columns[i]).ToArray()) { Title = table.Title };
+        foreach (var row in table.Rows)
+        {
+            var copy = view.AddRow(keep.Select(i => row.Cells[i]).ToArray());
+            copy.Problem = row.Problem;
+            copy.Targets.AddRange(row.Targets);
+        }
+        return view;
+    }
 }
