@@ -81,7 +81,7 @@ public class RealDumpSlabTests
             var a = Regex.Match(line, @"^\s+\[([0-9a-f]{16})\]\s*$");
             if (a.Success) { allocated.Add(a.Groups[1].Value); continue; }
             var f = Regex.Match(line, @"^\s{3}([0-9a-f]{16})\s*(\(cpu (\d+) cache\))?\s*$");
-            if (f.Success) free[f.Groups[1].Value] = f.Groups[3].Success ? $"free (cpu {f.Groups[3].Value} cache)" : "free";
+            if (f.Success) free[f.Groups[1].Value] = f.Groups[3].Success ? $"free (cpu {f.Groups[3].Value} cache)" : "free (slab freelist)";
         }
         (allocated.Count + free.Count).Should().BeGreaterThan(0);
 

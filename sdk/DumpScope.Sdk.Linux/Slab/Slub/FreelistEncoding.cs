@@ -1,11 +1,12 @@
 using System.Buffers.Binary;
 
-namespace DumpScope.Plugins.Slab;
+namespace DumpScope.Sdk.Linux.Slab.Slub;
 
 /// <summary>
-/// How SLUB stores free pointers. With CONFIG_SLAB_FREELIST_HARDENED the stored value is
-/// ptr ^ s->random ^ (address where it is stored), byte-swapped on kernels since 5.7 (and backports);
-/// which variant a kernel uses is detected from the data, not from its version.
+/// How SLUB stores free pointers. With CONFIG_SLAB_FREELIST_HARDENED (4.14, commit 2482ddec670f) the stored value
+/// is ptr ^ s->random ^ (address where it is stored); 5.7 (commit 1ad53d9fa3f6, "slub: improve bit diffusion for
+/// freelist ptr obfuscation") byte-swaps the address, and distributions backported it unevenly: which variant a
+/// kernel uses is detected from the data, never from its version.
 /// </summary>
 public enum FreelistEncoding
 {
