@@ -10,12 +10,7 @@ namespace DumpScope.Plugins.Slab.Tests;
 /// <summary>The slab plugin on the real kd1 dumps, checked against crash 8.0.2's output for the same files.</summary>
 public class RealDumpSlabTests
 {
-    private static DumpScopeSession Open(string dump) => DumpScopeSession.Create(new SessionOptions
-    {
-        DumpPath = dump,
-        SearchDefaultPluginDirectory = false,
-        InProcessPlugins = [typeof(SlabPlugin).Assembly],
-    });
+    private static DumpScopeSession Open(string dump) => FixtureSession.Open(dump, typeof(SlabPlugin).Assembly);
 
     public static TheoryData<string, string> Formats => new()
     {
@@ -29,7 +24,7 @@ public class RealDumpSlabTests
     [MemberData(nameof(Formats))]
     public void Kmem_s_equals_crash_for_every_cache(string dump, string crashOutput)
     {
-        var expected = CrashKmemS(File.ReadAllLines(Fixtures.Require(crashOutput)));
+        var expected = CrashOutput.KmemSlabLines(crashOutput);
         expected.Should().HaveCountGreaterThan(100);
         using var session = Open(Fixtures.Require(dump));
         var result = session.Run("kmem -s");
@@ -161,19 +156,5 @@ public class RealDumpSlabTests
     {
         result.Failed.Should().BeFalse(result.Error);
         return result.Blocks.OfType<RecordBlock>().Single().Fields.ToDictionary(f => f.Name, f => f.Value.Value);
-    }
-
-    private static List<string> CrashKmemS(string[] lines)
-    {
-        var rows = new List<string>();
-        bool inTable = false;
-        foreach (var line in lines)
-        {
-            if (line.StartsWith("CACHE             OBJSIZE", StringComparison.Ordinal)) { inTable = true; continue; }
-            if (!inTable) continue;
-            if (!line.StartsWith("ffff", StringComparison.Ordinal)) break;
-            rows.Add(string.Join(' ', line.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
-        }
-        return rows;
     }
 }

@@ -1,10 +1,9 @@
 using System.Globalization;
-using DumpScope.Testing;
 
-namespace DumpScope.Plugins.Memory.Tests;
+namespace DumpScope.Testing.Crash;
 
 /// <summary>/proc/meminfo as the guest saw it shortly before the panic (groundtruth-guest.txt), in kB.</summary>
-internal static class GuestMeminfo
+public static class GuestMeminfo
 {
     public static Dictionary<string, long> Read()
     {

@@ -1,15 +1,14 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using DumpScope.Testing;
 
-namespace DumpScope.Host.Tests.Kernel;
+namespace DumpScope.Testing.Crash;
 
 /// <summary>
 /// Independent truths about the fixtures, parsed from what was recorded outside DumpScope: the guest's own
 /// /proc/kallsyms lines (groundtruth-guest.txt), crash's answers (gt-…/cpus-nodes.txt, crash-*.out) and the
 /// panic message's "Kernel Offset" (console.log).
 /// </summary>
-internal static partial class FixtureFacts
+public static partial class FixtureFacts
 {
     /// <summary>name → address from the "--- kallsyms" section of kd1's groundtruth-guest.txt.</summary>
     public static IReadOnlyDictionary<string, ulong> Kd1GuestKallsyms()

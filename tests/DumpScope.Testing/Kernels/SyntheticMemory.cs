@@ -1,20 +1,22 @@
 using DumpScope.Sdk.Memory;
 
-namespace DumpScope.Host.Tests.Types;
+namespace DumpScope.Testing.Kernels;
 
 /// <summary>
-/// Kernel virtual memory for tests: byte arrays placed at addresses, 4 KiB pages that can be made unreadable
-/// (as a makedumpfile -d 31 dump excludes pages), and a count of reads for tests that check chunking.
-/// Unplaced addresses fault as not mapped.
+/// Kernel virtual memory for synthetic kernels: bytes placed at addresses in 4 KiB pages (created zero-filled
+/// on first write), pages that can be made unreadable as a makedumpfile -d 31 dump excludes them, and a log
+/// of reads for tests that check how a reader chunks. Addresses never written fault as not mapped; a placed
+/// page translates to itself (physical = virtual), so page-level code sees it as present.
 /// </summary>
-internal sealed class FakeKernelMemory : IKernelMemory
+public sealed class SyntheticMemory : IKernelMemory
 {
+    /// <summary>The page size of this memory.</summary>
     public const int PageSize = 4096;
 
     private readonly Dictionary<ulong, byte[]> _pages = [];
     private readonly Dictionary<ulong, MemoryFaultKind> _faults = [];
 
-    /// <summary>Every ReadVirtual call: address and length.</summary>
+    /// <summary>Every <see cref="ReadVirtual"/> call: address and length.</summary>
     public List<(ulong Address, int Length)> Reads { get; } = [];
 
     /// <summary>Copies bytes into memory at an address (pages are created as needed, zero-filled).</summary>
@@ -32,16 +34,27 @@ internal sealed class FakeKernelMemory : IKernelMemory
         }
     }
 
+    /// <summary>Places a block of bytes and returns its address.</summary>
+    public ulong Map(ulong address, byte[] data)
+    {
+        Write(address, data);
+        return address;
+    }
+
     /// <summary>Writes a little-endian u64.</summary>
     public void WriteU64(ulong address, ulong value) => Write(address, BitConverter.GetBytes(value));
 
     /// <summary>Writes a little-endian u32.</summary>
     public void WriteU32(ulong address, uint value) => Write(address, BitConverter.GetBytes(value));
 
+    /// <summary>Writes one byte.</summary>
+    public void WriteU8(ulong address, byte value) => Write(address, [value]);
+
     /// <summary>Makes the page holding <paramref name="address"/> unreadable with the given fault kind.</summary>
     public void Exclude(ulong address, MemoryFaultKind kind = MemoryFaultKind.Excluded) =>
         _faults[address & ~(ulong)(PageSize - 1)] = kind;
 
+    /// <inheritdoc/>
     public ReadResult ReadVirtual(ulong address, Span<byte> destination)
     {
         lock (Reads) Reads.Add((address, destination.Length));
@@ -62,9 +75,11 @@ internal sealed class FakeKernelMemory : IKernelMemory
         return ReadResult.Complete(done);
     }
 
+    /// <inheritdoc/>
     public ReadResult ReadPhysical(ulong address, Span<byte> destination) =>
         new(0, new MemoryFault(address, MemoryFaultKind.NotInDump, true));
 
+    /// <inheritdoc/>
     public Translation Translate(ulong virtualAddress) =>
         _pages.ContainsKey(virtualAddress & ~(ulong)(PageSize - 1))
             ? new Translation(virtualAddress, PageSize, null)

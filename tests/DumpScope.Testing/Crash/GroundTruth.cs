@@ -1,14 +1,13 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using DumpScope.Testing;
 
-namespace DumpScope.Plugins.Tasks.Tests;
+namespace DumpScope.Testing.Crash;
 
 /// <summary>
 /// The kd1 fixture's independent answers: crash's walk of the kernel's task list (tasks.txt), the guest's own
 /// /proc listing taken just before the panic (groundtruth-guest.txt), and crash 8.0.2's ps (ps.txt).
 /// </summary>
-internal static partial class GroundTruth
+public static partial class GroundTruth
 {
     /// <summary>A task of crash's <c>list task_struct.tasks -h init_task</c>.</summary>
     public sealed record ListedTask(ulong Address, int Pid, string Comm);

@@ -4,7 +4,7 @@ using DumpScope.Sdk.Memory;
 using DumpScope.Sdk.Symbols;
 using DumpScope.Sdk.Types;
 
-namespace DumpScope.Testing;
+namespace DumpScope.Testing.Kernels;
 
 /// <summary>
 /// A real kernel seen through other memory, for fault injection: reads go to <paramref name="memory"/>

@@ -1,14 +1,14 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace DumpScope.Host.Tests.Types;
+namespace DumpScope.Testing.Types;
 
 /// <summary>
 /// Writes small BTF blobs byte by byte for tests, following the uapi layout: a 24-byte header, the type
 /// section (btf_type records, ids from 1 in order of writing), then the string section. Ids of types not
 /// yet written may be used (BTF allows forward references), which is how cycles are built.
 /// </summary>
-internal sealed class BtfBuilder
+public sealed class BtfBuilder
 {
     private readonly List<byte> _types = [];
     private readonly List<byte> _strings = [0];

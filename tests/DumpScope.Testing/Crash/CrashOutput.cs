@@ -1,14 +1,13 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using DumpScope.Testing;
 
-namespace DumpScope.Plugins.Memory.Tests;
+namespace DumpScope.Testing.Crash;
 
 /// <summary>
 /// Parsed pieces of crash 8.0.2's output (sys, kmem -s, ps, kmem -i, log, in that order, without prompts): kd1's
 /// crash-vmcore.kdump-zlib-d31.out by default, or another fixture's.
 /// </summary>
-internal static partial class CrashOutput
+public static partial class CrashOutput
 {
     public const string Kd1 = "kd1/crash-vmcore.kdump-zlib-d31.out";
     public const string Q1 = "q1/crash-vmcore.elf.out";
@@ -55,6 +54,21 @@ internal static partial class CrashOutput
             .Select(m => (ulong.Parse(m.Groups[1].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture),
                 long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture),
                 long.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture) * 1024, m.Groups[4].Value)).ToList();
+
+    /// <summary>crash's kmem -s table: each cache line with its runs of spaces collapsed to one.</summary>
+    public static List<string> KmemSlabLines(string file = Kd1)
+    {
+        var rows = new List<string>();
+        bool inTable = false;
+        foreach (var line in Read(file))
+        {
+            if (line.StartsWith("CACHE             OBJSIZE", StringComparison.Ordinal)) { inTable = true; continue; }
+            if (!inTable) continue;
+            if (!line.StartsWith("ffff", StringComparison.Ordinal)) break;
+            rows.Add(string.Join(' ', line.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
+        }
+        return rows;
+    }
 
     [GeneratedRegex(@"^\s*([A-Z][A-Z ]*?)\s{2,}(\d+)\s+(.+?)\s+(----|\d+% of .+)$")]
     private static partial Regex KmemInfoLine();
