@@ -339,7 +339,7 @@ public sealed class MainWindow : Window
         _summary = result;
         var width = Math.Max(Frame.Width - 4, 20);
         var maxLines = Frame.Height >= TallRows ? SummaryMaxLines : CompactSummaryLines;
-        var lines = SummaryLines.Format(result, width, maxLines, _options.SummaryPinned, _options.SummaryOrder);
+        var lines = SummaryLines.Format(result, _options.Notes, width, maxLines, _options.SummaryPinned, _options.SummaryOrder);
         if (lines.Count == 0)
         {
             _summaryText.Text = "";
