@@ -219,7 +219,7 @@ internal sealed class StructValueWriter
                     row = Row(path, type, offset, Cell.Address(pointer), detail);
                     var pointee = target.Resolve();
                     if (pointer != 0 && pointee.Kind is TypeKind.Struct or TypeKind.Union && pointee.Name.Length > 0)
-                        row?.WithTarget(pointee.DisplayName, $"struct \"{pointee.DisplayName}\" 0x{pointer:x}");
+                        row?.WithTarget(pointee.DisplayName, new ObjectTarget(pointee.DisplayName, pointer));
                     break;
                 }
             case TypeKind.Float:
