@@ -1,3 +1,4 @@
+using DumpScope.Host.Rendering;
 using DumpScope.Sdk.Commands;
 using DumpScope.Tui.Model;
 using DumpScope.Tui.Tests.Fakes;
@@ -83,7 +84,7 @@ public sealed class SmallTerminalTests
         var options = new TuiOptions { Notes = ["no kernel symbols: give a System.map"] };
         using var tui = new TuiHarness(runner, options, width: 80, height: 24);
         tui.Window.SummaryText.Split('\n').Should().Equal(
-            CellText.Shorten("truncated: dump truncated: file is 8.5 MB, the header describes 16.9 MB; pages past the end are missing", 80 - 4),
+            CellFormatter.Shorten("truncated: dump truncated: file is 8.5 MB, the header describes 16.9 MB; pages past the end are missing", 80 - 4),
             "no kernel symbols: give a System.map");
 
         var whole = new CommandResult();

@@ -1,3 +1,4 @@
+using DumpScope.Host.Rendering;
 using DumpScope.Sdk.Commands;
 
 namespace DumpScope.Tui.Model;
@@ -27,7 +28,7 @@ internal static class SummaryLines
         bool IsPinned(RecordField f) => pinned.Contains(f.Name, StringComparer.OrdinalIgnoreCase);
         var fields = result.Blocks.OfType<RecordBlock>().SelectMany(r => r.Fields).ToList();
         var first = fields.Where(IsPinned)
-            .Select(f => (f.Name, Text: CellText.Format(f.Value)))
+            .Select(f => (f.Name, Text: CellFormatter.Format(f.Value, CellFormatter.ReasonWidth)))
             .Where(f => f.Text is not ("no" or "-" or ""))
             .Select(f => $"{f.Name}: {f.Text}")
             .Concat(notes)
@@ -35,11 +36,11 @@ internal static class SummaryLines
         foreach (var line in first)
         {
             if (lines.Count < maxLines)
-                lines.Add(CellText.Shorten(line, width));
+                lines.Add(CellFormatter.Shorten(line, width));
         }
         var rest = fields.Where(f => !IsPinned(f))
             .OrderBy(f => Rank(preferred, f.Name))
-            .Select(f => $"{f.Name}: {CellText.Format(f.Value)}")
+            .Select(f => $"{f.Name}: {CellFormatter.Format(f.Value, CellFormatter.ReasonWidth)}")
             .Concat(result.Blocks.Where(b => b is not RecordBlock).SelectMany(b => ResultText.ToLines(new CommandResult { Blocks = { b } })));
         Pack(lines, rest, width, maxLines);
         return lines;
@@ -61,7 +62,7 @@ internal static class SummaryLines
         var open = new List<System.Text.StringBuilder>();
         foreach (var raw in segments)
         {
-            var segment = CellText.Shorten(raw, width);
+            var segment = CellFormatter.Shorten(raw, width);
             var line = open.FirstOrDefault(l => l.Length + Separator.Length + segment.Length <= width);
             if (line is not null)
             {
