@@ -3,6 +3,7 @@ using DumpScope.Host.Dumps;
 using DumpScope.Host.Symbols;
 using DumpScope.Sdk.Commands;
 using DumpScope.Sdk.Dumps;
+using DumpScope.Sdk.Linux.Modules;
 using DumpScope.Sdk.Memory;
 using DumpScope.Sdk.Symbols;
 
@@ -97,7 +98,10 @@ public static class KernelLoader
 
         var types = options.Types ?? options.TypeCatalogFactory?.Invoke(space, symbols) ?? EmptyTypeCatalog.Instance;
         var facts = KernelFactsReader.Read(dump, space, symbols, kaslr, notes);
-        return new DumpKernel(dump, space, symbols, types, facts);
+        var kernel = new DumpKernel(dump, space, symbols, types, facts);
+        // Module symbols come from each module's kallsyms in memory, read through the kernel's own types.
+        symbols.AttachModules(() => ModuleSymbolTable.Read(kernel));
+        return kernel;
     }
 
     private static ulong KaslrFromVmcoreInfo(VmcoreInfo info, KernelOpenOptions options, List<string> notes)
