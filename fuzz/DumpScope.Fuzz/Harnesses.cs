@@ -16,6 +16,8 @@ public static class Harnesses
         new("vmcoreinfo", "VMCOREINFO text parser (VmcoreInfo.Parse) and its typed getters", VmcoreInfoHarness.Run),
         new("kallsyms", "kallsyms decoder (KallsymsReader.TryRead) over an image mapped as kernel memory", KallsymsHarness.Run),
         new("btf", "BTF parser (BtfTypeCatalog.FromBytes) plus type look-ups and formatting", BtfHarness.Run),
+        new("orc", "ORC tables (OrcLayoutProbe, OrcTable look-ups and decoding) over an image mapped as kernel memory", OrcHarness.Run),
+        new("modkallsyms", "module kallsyms (ModuleKallsymsReader, ModuleSymbolTable) over an image mapped as module memory", ModuleKallsymsHarness.Run),
     ];
 
     /// <summary>The harness called <paramref name="name"/>, or null.</summary>
