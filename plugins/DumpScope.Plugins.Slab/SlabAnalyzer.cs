@@ -1,6 +1,8 @@
 using DumpScope.Plugins.Slab.Slub;
 using DumpScope.Sdk.Commands;
 using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux;
+using DumpScope.Sdk.Linux.Lists;
 using DumpScope.Sdk.Memory;
 using DumpScope.Sdk.Types;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,7 +54,7 @@ public sealed class SlabAnalyzer
         if (!Kernel.Symbols.TryGetAddress("slab_caches", out var head) && !Kernel.Symbols.TryGetAddress("cache_chain", out head))
             throw new Sdk.Types.TypeNotFoundException("neither slab_caches nor cache_chain is a symbol of this kernel");
         ulong linkOffset = layout.KmemCache.Resolve().FindMember(layout.CacheListMember).Offset;
-        return Walkers.ListHead(Kernel.Memory, head, MaxListLength, cancellation).Select(n => n - linkOffset);
+        return KernelLists.ListForEach(Kernel.Memory, head, MaxListLength, cancellation).Select(n => n - linkOffset);
     }
 
     /// <summary>A SLUB cache view.</summary>

@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using DumpScope.Plugins.Tasks.Layout;
 using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux.Objects;
+using DumpScope.Sdk.Linux.PerCpu;
 using DumpScope.Sdk.Memory;
 
 namespace DumpScope.Plugins.Tasks;
@@ -45,7 +47,7 @@ internal sealed class MemoryUsageReader
 
     private MemoryUsage Read(ulong mm)
     {
-        if (!Walkers.IsKernelAddress(mm)) return new MemoryUsage(null, null, null, $"mm {mm:x} is not a kernel address");
+        if (!KernelAddress.IsKernel(mm)) return new MemoryUsage(null, null, null, $"mm {mm:x} is not a kernel address");
         var bytes = ObjectBytes.Read(_kernel.Memory, mm, Math.Max(_mm.ReadLength, 8), "mm_struct", _kernel.PageSize);
         ulong kibPerPage = (ulong)_kernel.PageSize / 1024;
         ulong? vsz = null;
@@ -106,7 +108,7 @@ internal sealed class MemoryUsageReader
             return null;
         long sum = (long)count;
         Span<byte> word = stackalloc byte[4];
-        foreach (int cpu in _kernel.PossibleCpuIds())
+        foreach (int cpu in _kernel.ForEachPossibleCpu())
         {
             var result = _kernel.Memory.ReadVirtual(_kernel.PerCpuPtr(percpu, cpu), word);
             if (result.Fault is { } fault)

@@ -1,6 +1,8 @@
 using DumpScope.Plugins.Tasks.Layout;
-using DumpScope.Plugins.Tasks.Walking;
 using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux.Lists;
+using DumpScope.Sdk.Linux.Objects;
+using DumpScope.Sdk.Linux.XArray;
 using DumpScope.Sdk.Memory;
 using DumpScope.Sdk.Types;
 
@@ -32,13 +34,13 @@ internal static class PidNamespaceReader
             if (!idr["idr_base"].TryReadUnsigned(out idBase, out var fault))
                 return ([], $"init_pid_ns.idr.idr_base: {fault!.Message}");
         }
-        var walk = XArrayWalker.Walk(kernel, root.Address, root.Type, TaskReader.PidMaxLimit, cancellation);
+        var walk = XArrays.XaForEach(root, TaskReader.PidMaxLimit, cancellation);
         var pids = new List<PidEntry>(walk.Items.Count);
         foreach (var entry in walk.Items)
         {
             cancellation.ThrowIfCancellationRequested();
             ulong id = entry.Index + idBase;
-            if (!Walkers.IsKernelAddress(entry.Value) || (entry.Value & 7) != 0)
+            if (!KernelAddress.IsKernel(entry.Value) || (entry.Value & 7) != 0)
             {
                 pids.Add(new PidEntry(entry.Value, id, null, [], $"id {id}: entry {entry.Value:x} is not a struct pid pointer"));
                 continue;
@@ -57,7 +59,7 @@ internal static class PidNamespaceReader
             var found = new List<ulong>();
             if (bytes.TryU64(pidLayout.TasksOffset, out var first, out why))
             {
-                var chain = Walkers.NullTerminated(kernel.Memory, first, 0, MaxTasksPerPid, null, cancellation);
+                var chain = KernelLists.NullTerminated(kernel.Memory, first, 0, MaxTasksPerPid, null, cancellation);
                 found.AddRange(chain.Items.Select(node => node - (ulong)linkOffset));
                 if (!chain.IsComplete) problems.Add($"tasks[PIDTYPE_PID]: {chain.Problem}");
             }

@@ -2,6 +2,9 @@ using System.Globalization;
 using DumpScope.Plugins.Tasks.Layout;
 using DumpScope.Sdk.Commands;
 using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux.Lists;
+using DumpScope.Sdk.Linux.Objects;
+using DumpScope.Sdk.Linux.Sched;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DumpScope.Plugins.Tasks;
@@ -94,7 +97,7 @@ public sealed class TaskAnalyzer
         var table = Tasks();
         if (int.TryParse(selector, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
             return table.ByPid(pid).ToArray();
-        if (Arguments.TryParseAddress(selector, out var address) && Walkers.IsKernelAddress(address))
+        if (Arguments.TryParseAddress(selector, out var address) && KernelAddress.IsKernel(address))
             return [ReadTask(address)];
         return table.Tasks.Where(t => t.Comm == selector).ToArray();
     }
@@ -103,7 +106,7 @@ public sealed class TaskAnalyzer
     public (int Count, string? Problem) CountChildren(TaskInfo task, CancellationToken cancellation = default)
     {
         if (Layout.ChildrenOffset is not { } children) return (0, "struct task_struct has no children list");
-        var walk = Walkers.ListHead(Kernel.Memory, task.Address + (ulong)children, TaskEnumerator.MaxTasks, cancellation);
+        var walk = KernelLists.ListForEach(Kernel.Memory, task.Address + (ulong)children, TaskEnumerator.MaxTasks, cancellation);
         return (walk.Items.Count, walk.IsComplete ? null : $"children: {walk.Problem}");
     }
 }

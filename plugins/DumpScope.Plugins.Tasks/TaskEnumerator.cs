@@ -1,6 +1,11 @@
 using DumpScope.Plugins.Tasks.Layout;
 using DumpScope.Sdk.Dumps;
 using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux;
+using DumpScope.Sdk.Linux.Lists;
+using DumpScope.Sdk.Linux.Objects;
+using DumpScope.Sdk.Linux.PerCpu;
+using DumpScope.Sdk.Linux.Sched;
 using DumpScope.Sdk.Memory;
 using DumpScope.Sdk.Types;
 
@@ -29,7 +34,7 @@ internal sealed class TaskEnumerator(IKernel kernel, TaskLayout layout, TaskStat
         var init = kernel.Global("init_task", "struct task_struct").Address;
         Add(init, TaskSources.TaskList);
 
-        var leaders = Walkers.ListHead(kernel.Memory, init + (ulong)layout.TasksOffset, MaxTasks, cancellation);
+        var leaders = KernelLists.ListForEach(kernel.Memory, init + (ulong)layout.TasksOffset, MaxTasks, cancellation);
         if (leaders.End == WalkEnd.Cancelled) throw new OperationCanceledException(cancellation);
         if (!leaders.IsComplete) _warnings.Add($"init_task.tasks: {leaders.Problem}; other walks may still find the tasks after that point");
         foreach (var node in leaders.Items)
@@ -92,12 +97,12 @@ internal sealed class TaskEnumerator(IKernel kernel, TaskLayout layout, TaskStat
             }
             if (signal == 0) return;
             what = "signal->thread_head";
-            walk = Walkers.ListHead(kernel.Memory, signal + (ulong)head, MaxTasks, cancellation).Select(n => n - (ulong)node);
+            walk = KernelLists.ListForEach(kernel.Memory, signal + (ulong)head, MaxTasks, cancellation).Select(n => n - (ulong)node);
         }
         else if (layout.ThreadGroupOffset is { } group)
         {
             what = "thread_group";
-            walk = Walkers.ListHead(kernel.Memory, leader.Address + (ulong)group, MaxTasks, cancellation).Select(n => n - (ulong)group);
+            walk = KernelLists.ListForEach(kernel.Memory, leader.Address + (ulong)group, MaxTasks, cancellation).Select(n => n - (ulong)group);
         }
         else return;
         if (walk.End == WalkEnd.Cancelled) throw new OperationCanceledException(cancellation);
@@ -122,7 +127,7 @@ internal sealed class TaskEnumerator(IKernel kernel, TaskLayout layout, TaskStat
         {
             notes = [];
         }
-        var possible = kernel.PossibleCpuIds().ToArray();
+        var possible = kernel.ForEachPossibleCpu().ToArray();
         bool notesByPosition = notes.Count == possible.Length;
         // QEMU's dump-guest-memory writes a QEMU CPU-state note (control registers) beside each PRSTATUS, and
         // fills pr_pid with the vCPU number + 1: QEMU does not know guest pids.
@@ -151,9 +156,9 @@ internal sealed class TaskEnumerator(IKernel kernel, TaskLayout layout, TaskStat
             var bytes = ObjectBytes.Read(kernel.Memory, rq, length, "rq", kernel.PageSize);
             ulong? curr = null, idle = null;
             string? problem = null;
-            if (bytes.TryUnsigned(layout.RqCurr, out var c, out var why) && Walkers.IsKernelAddress(c)) curr = c;
+            if (bytes.TryUnsigned(layout.RqCurr, out var c, out var why) && KernelAddress.IsKernel(c)) curr = c;
             else problem = $"runqueues[{cpu}].curr: {why ?? $"{c:x} is not a kernel address"}";
-            if (bytes.TryUnsigned(layout.RqIdle, out var d, out why) && Walkers.IsKernelAddress(d)) idle = d;
+            if (bytes.TryUnsigned(layout.RqIdle, out var d, out why) && KernelAddress.IsKernel(d)) idle = d;
             else problem ??= $"runqueues[{cpu}].idle: {why ?? $"{d:x} is not a kernel address"}";
             if (problem is not null) _warnings.Add(problem);
             result.Add(new CpuTasks(cpu, rq, curr, idle, notePid, problem));

@@ -1,4 +1,5 @@
 using DumpScope.Plugins.Tasks.Layout;
+using DumpScope.Sdk.Linux.Sched;
 
 namespace DumpScope.Plugins.Tasks;
 

@@ -1,5 +1,7 @@
 using DumpScope.Plugins.Tasks.Layout;
 using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux.Objects;
+using DumpScope.Sdk.Linux.Sched;
 
 namespace DumpScope.Plugins.Tasks;
 
@@ -41,7 +43,7 @@ internal sealed class TaskReader(IKernel kernel, TaskLayout layout, TaskStateDec
         if (task.Tgid is < 0 or > PidMaxLimit) task.AddProblem($"tgid {task.Tgid} is impossible (not a task_struct?)");
         if (task.Cpu is { } cpu && (cpu < 0 || cpu >= kernel.NrCpuIds)) task.AddProblem($"cpu {cpu} is not below nr_cpu_ids {kernel.NrCpuIds}");
         foreach (var (name, value) in new[] { ("real_parent", task.RealParent), ("group_leader", task.GroupLeader), ("signal", task.Signal) })
-            if (value is { } pointer && pointer != 0 && !Walkers.IsKernelAddress(pointer))
+            if (value is { } pointer && pointer != 0 && !KernelAddress.IsKernel(pointer))
                 task.AddProblem($"{name} {pointer:x} is not a kernel address");
         return task;
     }

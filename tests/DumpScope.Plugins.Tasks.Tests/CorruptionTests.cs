@@ -1,6 +1,8 @@
 using DumpScope.Plugins.Tasks.Commands;
 using DumpScope.Sdk.Commands;
 using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux.Lists;
+using DumpScope.Sdk.Linux.PerCpu;
 using DumpScope.Sdk.Memory;
 using DumpScope.Sdk.Types;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,7 +31,7 @@ public sealed class CorruptionTests(Kd1Fixture kd1)
     {
         ulong tasks = Offset("struct task_struct", "tasks");
         var init = kd1.Kernel.Global("init_task", "struct task_struct").Address;
-        return Walkers.ListHead(kd1.Kernel.Memory, init + tasks, 10_000).Items.Select(n => n - tasks).ToArray();
+        return KernelLists.ListForEach(kd1.Kernel.Memory, init + tasks, 10_000).Items.Select(n => n - tasks).ToArray();
     }
 
     [SkippableFact]

@@ -1,5 +1,8 @@
 using DumpScope.Sdk.Commands;
 using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux.Lists;
+using DumpScope.Sdk.Linux.PerCpu;
+using DumpScope.Sdk.Linux.Sched;
 using DumpScope.Sdk.Types;
 
 namespace DumpScope.Plugins.Tasks.Tests;
@@ -17,7 +20,7 @@ public sealed class PsFixtureTests(Kd1Fixture kd1)
         var listed = GroundTruth.KernelTaskList();
         // The kernel's list holds init_task (swapper/0) and every thread; the idle tasks of the other CPUs are
         // on no list, only in their runqueue (runqueues[cpu].idle).
-        var otherIdle = kd1.Kernel.PossibleCpuIds().Where(c => c != 0).Select(c => (0L, $"swapper/{c}"));
+        var otherIdle = kd1.Kernel.ForEachPossibleCpu().Where(c => c != 0).Select(c => (0L, $"swapper/{c}"));
         var expected = listed.Select(t => ((long)t.Pid, t.Comm)).Concat(otherIdle).ToHashSet();
 
         rows.Select(r => (r.Pid!.Value, r.BareComm!)).Should().BeEquivalentTo(expected);
@@ -73,7 +76,7 @@ public sealed class PsFixtureTests(Kd1Fixture kd1)
         ulong children = types.Resolve().FindMember("children").Offset, sibling = types.Resolve().FindMember("sibling").Offset;
         foreach (var parent in rows.Where(r => r.Pid != 0 || r.Cpu == 0))
         {
-            var walk = Walkers.ListHead(kd1.Kernel.Memory, parent.Task + children, 10_000);
+            var walk = KernelLists.ListForEach(kd1.Kernel.Memory, parent.Task + children, 10_000);
             walk.IsComplete.Should().BeTrue(walk.Problem);
             var listedChildren = walk.Items.Select(n => n - sibling).ToHashSet();
             var byPpid = rows.Where(r => r.Ppid == parent.Pid && r.Pid != 0 && r.Task != parent.Task).Select(r => r.Task);
@@ -92,7 +95,7 @@ public sealed class PsFixtureTests(Kd1Fixture kd1)
     {
         var rows = Ps();
         var notes = kd1.Kernel.Dump.Cpus;
-        notes.Should().HaveCount(kd1.Kernel.PossibleCpuIds().Count(), "kdump writes one PRSTATUS note per CPU");
+        notes.Should().HaveCount(kd1.Kernel.ForEachPossibleCpu().Count(), "kdump writes one PRSTATUS note per CPU");
         foreach (var note in notes)
         {
             var active = rows.Where(r => r.Active && r.Cpu == note.Cpu).ToArray();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using DumpScope.Plugins.Memory.Tasks;
 using DumpScope.Sdk.Commands;
+using DumpScope.Sdk.Linux;
 using DumpScope.Sdk.Memory;
 
 namespace DumpScope.Plugins.Memory.Commands;

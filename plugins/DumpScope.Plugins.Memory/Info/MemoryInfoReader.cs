@@ -1,6 +1,8 @@
 using DumpScope.Plugins.Memory.Pages;
 using DumpScope.Sdk.Commands;
 using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux.Lists;
+using DumpScope.Sdk.Linux.PerCpu;
 using DumpScope.Sdk.Memory;
 using DumpScope.Sdk.Types;
 
@@ -256,7 +258,7 @@ public static class MemoryInfoReader
             long count = counter["count"].ReadSigned();
             long sum = count;
             ulong perCpu = counter["counters"].ReadPointer();
-            foreach (int cpu in kernel.PossibleCpuIds())
+            foreach (int cpu in kernel.ForEachPossibleCpu())
             {
                 if (!KernelReads.TryReadI32(kernel, kernel.PerCpuPtr(perCpu, cpu), out var delta, out var fault))
                     return new MemoryInfoRow(name, null, Absence.Unreadable, $"cpu {cpu} counter: {fault!.Message}", of, source, CommitGroup);

@@ -3,6 +3,7 @@ using DumpScope.Plugins.Memory.Log;
 using DumpScope.Plugins.Memory.Tasks;
 using DumpScope.Sdk.Commands;
 using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux.PerCpu;
 using DumpScope.Sdk.Memory;
 using DumpScope.Sdk.Types;
 
@@ -24,7 +25,7 @@ public static class SystemInfoReader
         bool partial = int.TryParse(level, NumberStyles.Integer, CultureInfo.InvariantCulture, out var dl) && dl > 0;
         fields.Add(new("DUMPFILE", Cell.Text(kernel.Dump.FilePath + (partial ? "  [PARTIAL DUMP]" : "")), $"{kernel.Dump.FormatName}" + (partial ? $", dump level {dl}" : "")));
 
-        var possible = kernel.PossibleCpuIds().ToArray();
+        var possible = kernel.ForEachPossibleCpu().ToArray();
         int offline = possible.Count(c => !kernel.OnlineCpus.Contains(c));
         fields.Add(new("CPUS", Cell.Text(offline > 0 ? $"{possible.Length} [OFFLINE: {offline}]" : $"{possible.Length}"),
             "cpu_possible_mask below nr_cpu_ids; offline = possible and not in cpu_online_mask"));

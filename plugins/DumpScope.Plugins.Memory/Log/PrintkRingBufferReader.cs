@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux.Objects;
 using DumpScope.Sdk.Memory;
 
 namespace DumpScope.Plugins.Memory.Log;
@@ -41,7 +42,7 @@ internal static class PrintkRingBufferReader
 
         var memory = kernel.Memory;
         ulong rb = memory.ReadU64(prbSymbol, "prb");
-        if (!Walkers.IsKernelAddress(rb)) throw new InvalidDataException($"prb holds {rb:x}, not a kernel address");
+        if (!KernelAddress.IsKernel(rb)) throw new InvalidDataException($"prb holds {rb:x}, not a kernel address");
         ulong descRing = rb + layout.DescRing, dataRing = rb + layout.TextDataRing;
         uint countBits = memory.ReadU32(descRing + layout.CountBits, "prb_desc_ring.count_bits");
         uint sizeBits = memory.ReadU32(dataRing + layout.SizeBits, "prb_data_ring.size_bits");

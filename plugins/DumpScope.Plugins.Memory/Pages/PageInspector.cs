@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux.Objects;
 using DumpScope.Sdk.Memory;
 using DumpScope.Sdk.Types;
 
@@ -139,7 +140,7 @@ public sealed class PageInspector
         }
         if (!_kernel.Memory.TryReadU64(headPage + cacheOffset, out var cache, out var fault))
             return new SlabOwner(0, null, source, fault!.Message);
-        if (!Walkers.IsKernelAddress(cache))
+        if (!KernelAddress.IsKernel(cache))
             return new SlabOwner(cache, null, source, $"slab_cache {cache:x} is not a kernel address");
         try
         {

@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux;
+using DumpScope.Sdk.Linux.Objects;
 using DumpScope.Sdk.Types;
 
 namespace DumpScope.Plugins.Memory.Tasks;
@@ -83,7 +85,7 @@ public sealed class MapleTree
         if (++nodes > maxNodes) return (WalkEnd.BoundReached, $"stopped after {maxNodes} maple nodes");
         ulong node = encoded & ~0xffUL;
         long type = (long)((encoded >> 3) & 0xf);
-        if (!Walkers.IsKernelAddress(node)) return (WalkEnd.CorruptLink, $"maple node pointer {encoded:x} is not a kernel address");
+        if (!KernelAddress.IsKernel(node)) return (WalkEnd.CorruptLink, $"maple node pointer {encoded:x} is not a kernel address");
         var raw = new byte[_nodeSize];
         var read = _kernel.Memory.ReadVirtual(node, raw);
         if (!read.IsComplete) return (WalkEnd.Fault, $"maple node {node:x}: {read.Fault!.Message}");

@@ -1,4 +1,7 @@
 using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux;
+using DumpScope.Sdk.Linux.Lists;
+using DumpScope.Sdk.Linux.PerCpu;
 using DumpScope.Sdk.Memory;
 using DumpScope.Sdk.Types;
 
@@ -71,7 +74,7 @@ public static class TaskWalker
         // The idle tasks of CPUs other than 0 are not linked anywhere but their runqueue.
         if (kernel.Symbols.TryGetAddress("runqueues", out var runqueues) && kernel.Types.FindType("struct rq") is { } rq && rq.Resolve().HasMember("idle"))
         {
-            foreach (int cpu in kernel.PossibleCpuIds())
+            foreach (int cpu in kernel.ForEachPossibleCpu())
             {
                 try
                 {

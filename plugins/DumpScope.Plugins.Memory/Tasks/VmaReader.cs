@@ -1,4 +1,6 @@
 using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux;
+using DumpScope.Sdk.Linux.Lists;
 using DumpScope.Sdk.Memory;
 using DumpScope.Sdk.Types;
 
@@ -39,7 +41,7 @@ public static class VmaReader
         {
             ulong first = mmObject["mmap"].ReadPointer();
             ulong nextOffset = vmaType.Resolve().FindMember("vm_next").Offset;
-            return Walkers.NullTerminated(kernel.Memory, first, nextOffset, MaxVmas, null, cancellation).Select(a => Describe(kernel, vmaType, a));
+            return KernelLists.NullTerminated(kernel.Memory, first, nextOffset, MaxVmas, null, cancellation).Select(a => Describe(kernel, vmaType, a));
         }
         throw new TypeNotFoundException("struct mm_struct has neither mm_mt (maple tree) nor mmap (VMA list)");
     }

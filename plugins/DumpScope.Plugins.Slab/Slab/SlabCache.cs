@@ -1,4 +1,6 @@
 using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux.Lists;
+using DumpScope.Sdk.Linux.PerCpu;
 using DumpScope.Sdk.Memory;
 using DumpScope.Sdk.Types;
 
@@ -57,10 +59,10 @@ public sealed class SlabCache
         if (_analyzer.Layout.Allocator == SlabAllocator.SlabPerCpuCache)
         {
             ulong perCpu = _cache["cpu_cache"].ReadPointer();
-            foreach (var cpu in kernel.PossibleCpuIds()) yield return (cpu, kernel.PerCpuPtr(perCpu, cpu));
+            foreach (var cpu in kernel.ForEachPossibleCpu()) yield return (cpu, kernel.PerCpuPtr(perCpu, cpu));
             yield break;
         }
-        foreach (var cpu in kernel.PossibleCpuIds())
+        foreach (var cpu in kernel.ForEachPossibleCpu())
         {
             ulong ac = _cache[$"array[{cpu}]"].ReadPointer();
             if (ac != 0) yield return (cpu, ac);
@@ -123,7 +125,7 @@ public sealed class SlabCache
             cancellation.ThrowIfCancellationRequested();
             foreach (var (list, full) in new[] { ("slabs_full", true), ("slabs_partial", false), ("slabs_free", false) })
             {
-                var walk = Walkers.ListHead(kernel.Memory, node + nodeType.FindMember(list).Offset, SlabAnalyzer.MaxListLength, cancellation);
+                var walk = KernelLists.ListForEach(kernel.Memory, node + nodeType.FindMember(list).Offset, SlabAnalyzer.MaxListLength, cancellation);
                 if (!walk.IsComplete) { problems.Add($"node {nodeId} {list}: {walk.Problem}"); complete = false; }
                 slabs += walk.Items.Count;
                 if (full) { inuse += walk.Items.Count * (long)ObjectsPerSlab; continue; }

@@ -1,4 +1,7 @@
 using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux;
+using DumpScope.Sdk.Linux.Lists;
+using DumpScope.Sdk.Linux.PerCpu;
 using DumpScope.Sdk.Memory;
 using DumpScope.Sdk.Types;
 
@@ -68,7 +71,7 @@ public sealed class SlubCache
         var cpuType = kernel.Types.Require("struct kmem_cache_cpu");
         string slabMember = cpuType.Resolve().HasMember("slab") ? "slab" : "page";
         bool hasPartial = cpuType.Resolve().HasMember("partial");
-        foreach (var cpu in kernel.PossibleCpuIds())
+        foreach (var cpu in kernel.ForEachPossibleCpu())
         {
             var c = new KernelObject(kernel, cpuType, kernel.PerCpuPtr(perCpu, cpu)).Load();
             yield return (cpu, c.Address, c[slabMember].ReadPointer(), c["freelist"].ReadPointer(), hasPartial ? c["partial"].ReadPointer() : 0);
@@ -113,7 +116,7 @@ public sealed class SlubCache
     {
         var encoding = _analyzer.EncodingFor(this, head, slab);
         ulong start = slab.Memory, end = slab.Memory + (ulong)slab.Objects * Size;
-        var walk = Walkers.NullTerminated(_analyzer.Kernel.Memory, head, FreePointerOffset, (int)slab.Objects + 1,
+        var walk = KernelLists.NullTerminated(_analyzer.Kernel.Memory, head, FreePointerOffset, (int)slab.Objects + 1,
             (stored, at) => FreelistDecoder.Decode(encoding, Random, stored, at));
         // Every node must be an object of this slab: anything else is garbage that must not be trusted.
         for (int i = 0; i < walk.Items.Count; i++)
@@ -138,7 +141,7 @@ public sealed class SlubCache
         var nodeType = kernel.Types.Require("struct kmem_cache_node");
         ulong head = node + nodeType.Resolve().FindMember("partial").Offset;
         ulong linkOffset = _analyzer.Layout.SlabType.Resolve().FindMember(_analyzer.Layout.SlabListMember).Offset;
-        return Walkers.ListHead(kernel.Memory, head, SlabAnalyzer.MaxListLength).Select(n => n - linkOffset);
+        return KernelLists.ListForEach(kernel.Memory, head, SlabAnalyzer.MaxListLength).Select(n => n - linkOffset);
     }
 
     /// <summary>The node's SLUB_DEBUG counters: nr_slabs and total_objects, or null without CONFIG_SLUB_DEBUG.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using DumpScope.Sdk.Commands;
+using DumpScope.Sdk.Linux.Objects;
 
 namespace DumpScope.Plugins.Tasks.Commands;
 
@@ -29,7 +30,7 @@ public sealed class TaskCommand(TaskAnalyzer analyzer) : ICommand
         foreach (var selector in Selectors)
         {
             bool numeric = int.TryParse(selector, NumberStyles.None, CultureInfo.InvariantCulture, out _);
-            if (!numeric && !(Arguments.TryParseAddress(selector, out var address) && Sdk.Kernel.Walkers.IsKernelAddress(address)))
+            if (!numeric && !(Arguments.TryParseAddress(selector, out var address) && KernelAddress.IsKernel(address)))
                 throw new UsageException($"task: '{selector}' is neither a PID nor a task address");
             var matches = analyzer.Select(selector);
             if (matches.Count == 0) result.Warnings.Add($"task: no task has pid {selector}");

@@ -26,18 +26,4 @@ public static class KernelExtensions
 
     /// <summary>True when the kernel has the symbol.</summary>
     public static bool HasSymbol(this IKernel kernel, string symbol) => kernel.Symbols.TryGetAddress(symbol, out _);
-
-    /// <summary>
-    /// The kernel's per_cpu_ptr: the address of CPU <paramref name="cpu"/>'s copy of a per-cpu variable or
-    /// of the per-cpu allocation <paramref name="perCpuPointer"/> points to.
-    /// </summary>
-    public static ulong PerCpuPtr(this IKernel kernel, ulong perCpuPointer, int cpu) => perCpuPointer + kernel.PerCpuOffset(cpu);
-
-    /// <summary>A typed view of CPU <paramref name="cpu"/>'s copy of a per-cpu object.</summary>
-    public static KernelObject PerCpu(this IKernel kernel, KernelType type, ulong perCpuPointer, int cpu) =>
-        new(kernel, type, kernel.PerCpuPtr(perCpuPointer, cpu));
-
-    /// <summary>The CPUs a per-CPU array may be indexed by: possible CPUs below nr_cpu_ids.</summary>
-    public static IEnumerable<int> PossibleCpuIds(this IKernel kernel) =>
-        kernel.PossibleCpus.Cpus.Where(c => c < kernel.NrCpuIds);
 }

@@ -9,21 +9,21 @@ namespace DumpScope.Sdk.Kernel;
 /// A typed view of kernel memory: a type at an address. Member access by path (<c>obj["cpu_slab"]</c>,
 /// <c>obj["oo.x"]</c>, <c>obj["node[0]"]</c>), integers of any width and signedness, bitfields, pointers,
 /// arrays, bounded C strings and enums. Reads throw <see cref="MemoryFaultException"/> with the precise
-/// fault; the <c>Try…</c> forms return it instead. <see cref="Load"/> reads the object once (never past its
-/// runtime size) so that following member reads cost no further memory access.
+/// fault; the <c>Try…</c> forms return it instead. <see cref="Load()"/> reads the object once (never past its
+/// runtime size) into a <see cref="MemorySnapshot"/> so that following member reads cost no further memory
+/// access; a member in a page that could not be read reports that page's fault, members elsewhere still read.
 /// </summary>
 public sealed class KernelObject
 {
-    private readonly byte[]? _snapshot;
-    private readonly ulong _snapshotBase;
+    private readonly MemorySnapshot? _snapshot;
 
     /// <summary>Creates a view of <paramref name="type"/> at <paramref name="address"/>.</summary>
     public KernelObject(IKernel kernel, KernelType type, ulong address)
-        : this(kernel, type, address, 0, 0, null, 0)
+        : this(kernel, type, address, 0, 0, null)
     {
     }
 
-    private KernelObject(IKernel kernel, KernelType type, ulong address, int bitShift, uint bitSize, byte[]? snapshot, ulong snapshotBase)
+    private KernelObject(IKernel kernel, KernelType type, ulong address, int bitShift, uint bitSize, MemorySnapshot? snapshot)
     {
         Kernel = kernel;
         Type = type;
@@ -31,7 +31,6 @@ public sealed class KernelObject
         BitShift = bitShift;
         BitSize = bitSize;
         _snapshot = snapshot;
-        _snapshotBase = snapshotBase;
     }
 
     /// <summary>The kernel this object lives in.</summary>
@@ -64,35 +63,45 @@ public sealed class KernelObject
     /// <summary>A member by path ("list.next", "node[2]", "oo.x").</summary>
     public KernelObject Member(string path)
     {
-        var location = Type.Resolve().FindMember(path);
+        return Member(Type.Resolve().FindMember(path));
+    }
+
+    /// <summary>A member at a location found once (a probed layout's member): no path look-up per read.</summary>
+    public KernelObject Member(MemberLocation location)
+    {
         ulong bits = (ulong)BitShift + location.BitOffset;
-        return new KernelObject(Kernel, location.Type, Address + bits / 8, (int)(bits % 8), location.BitSize, _snapshot, _snapshotBase);
+        return new KernelObject(Kernel, location.Type, Address + bits / 8, (int)(bits % 8), location.BitSize, _snapshot);
     }
 
     /// <summary>True when the type has the member path.</summary>
     public bool HasMember(string path) => Type.Resolve().HasMember(path);
 
     /// <summary>The same memory viewed as another type.</summary>
-    public KernelObject Cast(KernelType type) => new(Kernel, type, Address, BitShift, BitSize, _snapshot, _snapshotBase);
+    public KernelObject Cast(KernelType type) => new(Kernel, type, Address, BitShift, BitSize, _snapshot);
 
     /// <summary>The same memory viewed as another type, by C name.</summary>
     public KernelObject Cast(string typeName) => Cast(Kernel.Types.Require(typeName));
 
     /// <summary>
     /// Reads the whole object once (up to <see cref="Size"/>, the runtime size when registered) and returns a
-    /// view whose member reads are served from that copy. A fault part-way keeps the bytes read before it;
-    /// reads past them go to memory and report the fault.
+    /// view whose member reads are served from that copy. Pages that could not be read keep their fault: a
+    /// member inside one reports it, members in the other pages read normally.
     /// </summary>
-    public KernelObject Load()
+    public KernelObject Load() => Load(Size);
+
+    /// <summary>
+    /// Like <see cref="Load()"/> but reads only the first <paramref name="length"/> bytes (the members a caller
+    /// uses); reads past them go to memory.
+    /// </summary>
+    public KernelObject Load(ulong length)
     {
-        ulong size = Size;
-        if (size == 0 || size > 1 << 20) return this;
-        var buffer = new byte[size];
-        var result = Kernel.Memory.ReadVirtual(Address, buffer);
-        if (result.BytesRead == 0) return this;
-        if (!result.IsComplete) Array.Resize(ref buffer, result.BytesRead);
-        return new KernelObject(Kernel, Type, Address, BitShift, BitSize, buffer, Address);
+        if (length == 0 || length > 1 << 20) return this;
+        var snapshot = MemorySnapshot.Read(Kernel.Memory, Address, (int)length, Kernel.PageSize);
+        return new KernelObject(Kernel, Type, Address, BitShift, BitSize, snapshot);
     }
+
+    /// <summary>The copy <see cref="Load()"/> made, or null for a view that reads memory directly.</summary>
+    public MemorySnapshot? Snapshot => _snapshot;
 
     /// <summary>Reads the object's bytes (at most its runtime size) or throws.</summary>
     public byte[] ReadBytes() => ReadBytes((int)Math.Min(Size, int.MaxValue));
@@ -167,7 +176,7 @@ public sealed class KernelObject
         var resolved = Type.Resolve();
         return resolved.Kind switch
         {
-            TypeKind.Array => new KernelObject(Kernel, resolved.Target!, Address + index * resolved.Target!.Size, 0, 0, _snapshot, _snapshotBase),
+            TypeKind.Array => new KernelObject(Kernel, resolved.Target!, Address + index * resolved.Target!.Size, 0, 0, _snapshot),
             TypeKind.Pointer => new KernelObject(Kernel, resolved.Target!, ReadPointer() + index * resolved.Target!.Size),
             _ => throw new InvalidOperationException($"{Type.DisplayName} is neither an array nor a pointer"),
         };
@@ -219,11 +228,8 @@ public sealed class KernelObject
 
     private MemoryFault? Read(ulong address, Span<byte> destination)
     {
-        if (_snapshot is not null && address >= _snapshotBase && address + (ulong)destination.Length <= _snapshotBase + (ulong)_snapshot.Length)
-        {
-            _snapshot.AsSpan((int)(address - _snapshotBase), destination.Length).CopyTo(destination);
-            return null;
-        }
+        if (_snapshot is not null && _snapshot.Covers(address, destination.Length))
+            return _snapshot.TryRead(address, destination);
         return Kernel.Memory.ReadVirtual(address, destination).Fault;
     }
 }

@@ -1,5 +1,8 @@
 using System.Text;
 using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux;
+using DumpScope.Sdk.Linux.Lists;
+using DumpScope.Sdk.Linux.PerCpu;
 using DumpScope.Sdk.Memory;
 using DumpScope.Sdk.Types;
 
@@ -123,7 +126,7 @@ public class KernelObjectBtfTests
         kernel.FakeMemory.WriteU64(a, b);
         kernel.FakeMemory.WriteU64(b, c);
         kernel.FakeMemory.WriteU64(c, b); // corrupted: back into the list, never to the head
-        var walk = Walkers.ListHead(kernel.Memory, head, bound: 1000);
+        var walk = KernelLists.ListForEach(kernel.Memory, head, bound: 1000);
         walk.End.Should().Be(WalkEnd.Cycle);
         walk.Items.Should().Equal(a, b, c);
         walk.Problem.Should().Contain("loops back");
@@ -141,7 +144,7 @@ public class KernelObjectBtfTests
         kernel.FakeMemory.WriteU64(head, a);
         kernel.FakeMemory.WriteU64(a, b);
         kernel.FakeMemory.Exclude(b);
-        var walk = Walkers.ListHead(kernel.Memory, head, bound: 10);
+        var walk = KernelLists.ListForEach(kernel.Memory, head, bound: 10);
         walk.End.Should().Be(WalkEnd.Fault);
         walk.Items.Should().Equal(a, b);
         walk.Problem.Should().Contain("page excluded").And.Contain($"{b:x}");

@@ -1,5 +1,6 @@
 using DumpScope.Plugins.Tasks.Layout;
 using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux.PerCpu;
 using DumpScope.Sdk.Types;
 
 namespace DumpScope.Plugins.Tasks.Tests.Synthetic;

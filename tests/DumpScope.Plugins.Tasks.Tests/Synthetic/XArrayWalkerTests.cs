@@ -1,6 +1,7 @@
 using DumpScope.Host.Types.Btf;
-using DumpScope.Plugins.Tasks.Walking;
 using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux;
+using DumpScope.Sdk.Linux.XArray;
 using DumpScope.Sdk.Types;
 using DumpScope.Testing;
 
@@ -39,7 +40,7 @@ public sealed class XArrayWalkerTests
     private static WalkResult<XArrayEntry> Walk(SyntheticKernel k, int bound = 1000)
     {
         var xarray = k.Types.Require("struct xarray");
-        return XArrayWalker.Walk(k, Root, xarray, bound);
+        return XArrays.XaForEach(new KernelObject(k, xarray, Root), bound);
     }
 
     private static void Head(SyntheticKernel k, ulong head) =>
@@ -138,7 +139,7 @@ public sealed class XArrayWalkerTests
         k.Bytes.WriteU64(LeafA + 40 + 1 * 8, (LeafA + 40) | 1);
         k.Bytes.WriteU64(LeafA + 40 + 9 * 8, P(73));
 
-        var walk = XArrayWalker.Walk(k, Root, root, 100);
+        var walk = XArrays.XaForEach(new KernelObject(k, root, Root), 100);
         walk.IsComplete.Should().BeTrue(walk.Problem);
         walk.Items.Should().Equal(new XArrayEntry(64, P(64)), new XArrayEntry(73, P(73)));
     }

@@ -1,5 +1,6 @@
 using DumpScope.Sdk.Commands;
 using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux.PerCpu;
 
 namespace MyPlugin.Commands;
 
@@ -24,7 +25,7 @@ public sealed class KernelFactsCommand : ICommand
         if (PerCpu)
         {
             var table = result.Add(new TableBlock(new Column("CPU", CellKind.Integer), new Column("PER_CPU_OFFSET", CellKind.Hex)));
-            foreach (var cpu in kernel.PossibleCpuIds())
+            foreach (var cpu in kernel.ForEachPossibleCpu())
                 table.AddRow(Cell.Int(cpu), Cell.Hex(kernel.PerCpuOffset(cpu)));
         }
         return result;

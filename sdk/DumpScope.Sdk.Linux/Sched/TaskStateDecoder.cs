@@ -1,8 +1,9 @@
 using System.Text.RegularExpressions;
 using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux.Objects;
 using DumpScope.Sdk.Memory;
 
-namespace DumpScope.Plugins.Tasks;
+namespace DumpScope.Sdk.Linux.Sched;
 
 /// <summary>
 /// Decodes a task's state word and exit_state the way the kernel's get_task_state()/task_state_index() does,
@@ -48,8 +49,11 @@ public sealed partial class TaskStateDecoder
     /// <summary>Why the built-in table is used instead of the kernel's, or null.</summary>
     public string? Note { get; }
 
+    /// <summary>The decoder of <paramref name="kernel"/>, read once (see <see cref="Read"/>).</summary>
+    public static TaskStateDecoder FromKernel(IKernel kernel) => KernelProbes.Get(kernel, Read);
+
     /// <summary>Reads task_state_array from the kernel; falls back to the 4.14+ names with a note.</summary>
-    public static TaskStateDecoder FromKernel(IKernel kernel)
+    public static TaskStateDecoder Read(IKernel kernel)
     {
         if (!kernel.Symbols.TryGetAddress("task_state_array", out var array))
             return new TaskStateDecoder(Modern, "task_state_array is not in the symbol table; the 4.14+ state names are assumed");
@@ -61,7 +65,7 @@ public sealed partial class TaskStateDecoder
             // The array ends where the next symbol starts (kallsyms has no sizes).
             if (i > 0 && kernel.Symbols.Lookup(slot) is { } owner && owner.Symbol.Address != array) break;
             if (!kernel.Memory.TryReadU64(slot, out var pointer, out var fault)) { stop = fault!.Message; break; }
-            if (pointer == 0 || !Walkers.IsKernelAddress(pointer)) break;
+            if (pointer == 0 || !KernelAddress.IsKernel(pointer)) break;
             string text;
             try
             {
@@ -80,7 +84,7 @@ public sealed partial class TaskStateDecoder
         return new TaskStateDecoder(names);
     }
 
-    /// <summary>The state of a task from its state word and exit_state.</summary>
+    /// <summary>The state of a task from its state word and exit_state (the kernel's task_state_index).</summary>
     public TaskState Decode(ulong state, long exitState)
     {
         if (_hasIdle && (state & (TaskUninterruptible | TaskNoLoad)) == (TaskUninterruptible | TaskNoLoad)) return _states[^1];

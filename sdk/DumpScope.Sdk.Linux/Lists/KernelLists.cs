@@ -1,61 +1,22 @@
+using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux.Objects;
 using DumpScope.Sdk.Memory;
 using DumpScope.Sdk.Types;
 
-namespace DumpScope.Sdk.Kernel;
+namespace DumpScope.Sdk.Linux.Lists;
 
-/// <summary>How a walk of a linked structure ended.</summary>
-public enum WalkEnd
-{
-    /// <summary>The list closed normally (back at the head, or NULL for NULL-terminated lists).</summary>
-    Completed,
-    /// <summary>A node was reached twice: the list loops without returning to its head.</summary>
-    Cycle,
-    /// <summary>The caller's bound on the number of nodes was reached.</summary>
-    BoundReached,
-    /// <summary>A link could not be read (excluded page, unmapped address…).</summary>
-    Fault,
-    /// <summary>A link holds an impossible value (NULL inside a circular list, a non-kernel address).</summary>
-    CorruptLink,
-    /// <summary>The walk was cancelled.</summary>
-    Cancelled,
-}
-
-/// <summary>The nodes a walk reached and how it ended: partial results are data, not exceptions.</summary>
-/// <typeparam name="T">Node representation (addresses or typed objects).</typeparam>
-public sealed class WalkResult<T>
-{
-    /// <summary>Creates a result.</summary>
-    public WalkResult(IReadOnlyList<T> items, WalkEnd end, string? problem)
-    {
-        Items = items;
-        End = end;
-        Problem = problem;
-    }
-
-    /// <summary>The nodes reached, in order.</summary>
-    public IReadOnlyList<T> Items { get; }
-
-    /// <summary>How the walk ended.</summary>
-    public WalkEnd End { get; }
-
-    /// <summary>A message when the walk did not complete normally.</summary>
-    public string? Problem { get; }
-
-    /// <summary>True when the walk completed normally.</summary>
-    public bool IsComplete => End == WalkEnd.Completed;
-
-    /// <summary>The same walk with nodes mapped to another form.</summary>
-    public WalkResult<TOut> Select<TOut>(Func<T, TOut> map) => new(Items.Select(map).ToArray(), End, Problem);
-}
-
-/// <summary>Bounded, cycle-aware walkers of the kernel's linked structures.</summary>
-public static class Walkers
+/// <summary>
+/// Bounded, cycle-aware walks of the kernel's linked lists (include/linux/list.h, llist.h), named after the
+/// kernel's iterators. Each returns the nodes it reached and why it stopped (<see cref="WalkResult{T}"/>): a
+/// damaged list yields the nodes before the damage, never an exception.
+/// </summary>
+public static class KernelLists
 {
     /// <summary>
-    /// Walks a circular <c>struct list_head</c> starting at <paramref name="head"/> (the head itself is not
+    /// list_for_each: walks the circular <c>struct list_head</c> at <paramref name="head"/> (the head itself is not
     /// returned), following <c>next</c> (offset 0). Returns the addresses of the list_head nodes.
     /// </summary>
-    public static WalkResult<ulong> ListHead(IKernelMemory memory, ulong head, int bound, CancellationToken cancellation = default)
+    public static WalkResult<ulong> ListForEach(IKernelMemory memory, ulong head, int bound, CancellationToken cancellation = default)
     {
         var nodes = new List<ulong>();
         var seen = new HashSet<ulong>();
@@ -65,7 +26,7 @@ public static class Walkers
         while (next != head)
         {
             if (cancellation.IsCancellationRequested) return new(nodes, WalkEnd.Cancelled, "cancelled");
-            if (next == 0 || !IsKernelAddress(next))
+            if (next == 0 || !KernelAddress.IsKernel(next))
                 return new(nodes, WalkEnd.CorruptLink, $"list node {current:x}: next pointer {next:x} is not a kernel address");
             if (!seen.Add(next))
                 return new(nodes, WalkEnd.Cycle, $"list node {current:x}: next pointer {next:x} loops back into the list without reaching its head {head:x}");
@@ -80,14 +41,14 @@ public static class Walkers
     }
 
     /// <summary>
-    /// The kernel's list_for_each_entry: the containing objects of type <paramref name="typeName"/> linked
-    /// through member <paramref name="memberPath"/>, from the list head at <paramref name="head"/>.
+    /// list_for_each_entry: the objects of type <paramref name="typeName"/> (C type, e.g. "struct task_struct")
+    /// linked through their member <paramref name="memberPath"/> (a list_head), from the list head at <paramref name="head"/>.
     /// </summary>
     public static WalkResult<KernelObject> ListForEachEntry(this IKernel kernel, ulong head, string typeName, string memberPath, int bound, CancellationToken cancellation = default)
     {
         var type = kernel.Types.Require(typeName);
         ulong offset = type.Resolve().FindMember(memberPath).Offset;
-        return ListHead(kernel.Memory, head, bound, cancellation).Select(node => new KernelObject(kernel, type, node - offset));
+        return ListForEach(kernel.Memory, head, bound, cancellation).Select(node => new KernelObject(kernel, type, node - offset));
     }
 
     /// <summary>
@@ -104,7 +65,7 @@ public static class Walkers
         while (current != 0)
         {
             if (cancellation.IsCancellationRequested) return new(nodes, WalkEnd.Cancelled, "cancelled");
-            if (!IsKernelAddress(current))
+            if (!KernelAddress.IsKernel(current))
                 return new(nodes, WalkEnd.CorruptLink, $"link to {current:x} is not a kernel address");
             if (!seen.Add(current))
                 return new(nodes, WalkEnd.Cycle, $"node {current:x} reached twice (cycle)");
@@ -119,14 +80,30 @@ public static class Walkers
         return new(nodes, WalkEnd.Completed, null);
     }
 
-    /// <summary>Walks an <c>hlist_head</c> at <paramref name="head"/>: hlist_node addresses until NULL.</summary>
-    public static WalkResult<ulong> HList(IKernelMemory memory, ulong head, int bound, CancellationToken cancellation = default)
+    /// <summary>hlist_for_each: the <c>struct hlist_node</c> addresses of the <c>struct hlist_head</c> at <paramref name="head"/>, until NULL.</summary>
+    public static WalkResult<ulong> HlistForEach(IKernelMemory memory, ulong head, int bound, CancellationToken cancellation = default)
     {
         if (!memory.TryReadU64(head, out var first, out var fault))
             return new([], WalkEnd.Fault, $"hlist head {head:x}: {fault!.Message}");
         return NullTerminated(memory, first, 0, bound, null, cancellation);
     }
 
-    /// <summary>True for a canonical x86-64 kernel-half address (the upper 17 bits set).</summary>
-    public static bool IsKernelAddress(ulong address) => address >= 0xffff_8000_0000_0000UL;
+    /// <summary>hlist_for_each_entry: the objects of type <paramref name="typeName"/> linked through their hlist_node member <paramref name="memberPath"/>.</summary>
+    public static WalkResult<KernelObject> HlistForEachEntry(this IKernel kernel, ulong head, string typeName, string memberPath, int bound, CancellationToken cancellation = default)
+    {
+        var type = kernel.Types.Require(typeName);
+        ulong offset = type.Resolve().FindMember(memberPath).Offset;
+        return HlistForEach(kernel.Memory, head, bound, cancellation).Select(node => new KernelObject(kernel, type, node - offset));
+    }
+
+    /// <summary>
+    /// llist_for_each: the <c>struct llist_node</c> addresses of the lock-less list whose <c>struct llist_head</c>
+    /// is at <paramref name="head"/> (its <c>first</c>, then each node's <c>next</c>, until NULL).
+    /// </summary>
+    public static WalkResult<ulong> LlistForEach(IKernelMemory memory, ulong head, int bound, CancellationToken cancellation = default)
+    {
+        if (!memory.TryReadU64(head, out var first, out var fault))
+            return new([], WalkEnd.Fault, $"llist head {head:x}: {fault!.Message}");
+        return NullTerminated(memory, first, 0, bound, null, cancellation);
+    }
 }

@@ -1,4 +1,4 @@
-namespace DumpScope.Plugins.Tasks.Walking;
+namespace DumpScope.Sdk.Linux.XArray;
 
 /// <summary>One present entry of an XArray (or pre-4.20 radix tree): its index and the stored word.</summary>
 /// <param name="Index">The entry's index (for an IDR: id - idr_base).</param>

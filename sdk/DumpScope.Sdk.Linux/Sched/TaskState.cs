@@ -1,4 +1,4 @@
-namespace DumpScope.Plugins.Tasks;
+namespace DumpScope.Sdk.Linux.Sched;
 
 /// <summary>A task's decoded state.</summary>
 /// <param name="Letter">The kernel's letter ('R', 'S', 'D', 'I', 'Z'…), as /proc shows it.</param>

@@ -1,0 +1,44 @@
+using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Types;
+
+namespace DumpScope.Sdk.Linux.PerCpu;
+
+/// <summary>
+/// Per-CPU variables and allocations (include/linux/percpu-defs.h): CPU n's copy lives at the per-cpu address plus
+/// <c>__per_cpu_offset[n]</c>, for a static variable (its symbol's address) and for a <c>__percpu</c> pointer alike.
+/// </summary>
+public static class PerCpuMemory
+{
+    /// <summary>
+    /// per_cpu_ptr(ptr, cpu): the address of CPU <paramref name="cpu"/>'s copy of the per-cpu variable or
+    /// allocation <paramref name="perCpuPointer"/> (a symbol's address or a <c>__percpu</c> pointer's value).
+    /// </summary>
+    public static ulong PerCpuPtr(this IKernel kernel, ulong perCpuPointer, int cpu) => perCpuPointer + kernel.PerCpuOffset(cpu);
+
+    /// <summary>A typed view of CPU <paramref name="cpu"/>'s copy of the per-cpu object <paramref name="perCpuPointer"/> points to.</summary>
+    public static KernelObject PerCpu(this IKernel kernel, KernelType type, ulong perCpuPointer, int cpu) =>
+        new(kernel, type, kernel.PerCpuPtr(perCpuPointer, cpu));
+
+    /// <summary>
+    /// per_cpu(var, cpu): CPU <paramref name="cpu"/>'s copy of the static per-cpu variable <paramref name="symbol"/>,
+    /// viewed as <paramref name="typeName"/> (the C type of the variable, e.g. "struct rq" for <c>runqueues</c>).
+    /// Throws <see cref="TypeNotFoundException"/> when the symbol or type is missing.
+    /// </summary>
+    public static KernelObject PerCpu(this IKernel kernel, string symbol, string typeName, int cpu)
+    {
+        if (!kernel.Symbols.TryGetAddress(symbol, out var address))
+            throw new TypeNotFoundException($"per-cpu variable '{symbol}' is not in {kernel.Symbols.Source}");
+        return kernel.PerCpu(kernel.Types.Require(typeName), address, cpu);
+    }
+
+    /// <summary>
+    /// for_each_possible_cpu: the CPUs a per-cpu area exists for, ascending — cpu_possible_mask below nr_cpu_ids
+    /// (per-cpu arrays are trimmed to nr_cpu_ids).
+    /// </summary>
+    public static IEnumerable<int> ForEachPossibleCpu(this IKernel kernel) =>
+        kernel.PossibleCpus.Cpus.Where(c => c < kernel.NrCpuIds);
+
+    /// <summary>for_each_online_cpu: cpu_online_mask below nr_cpu_ids, ascending.</summary>
+    public static IEnumerable<int> ForEachOnlineCpu(this IKernel kernel) =>
+        kernel.OnlineCpus.Cpus.Where(c => c < kernel.NrCpuIds);
+}
