@@ -14,6 +14,9 @@ internal abstract class DumpFileView : IDisposable
     /// <summary>Length of the image in bytes.</summary>
     public abstract long Length { get; }
 
+    /// <summary>Size of the file on disk (differs from <see cref="Length"/> for a flattened file's image).</summary>
+    public virtual long DiskLength => Length;
+
     /// <summary>
     /// Reads up to <paramref name="destination"/>.Length bytes at <paramref name="offset"/>; returns how many were
     /// read before the end of the image or a hole (a flattened file that never wrote that range).

@@ -48,6 +48,8 @@ internal sealed class FlattenedFileView : DumpFileView
 
     public override long Length => _length;
 
+    public override long DiskLength => _file.Length;
+
     /// <summary>True when the bytes at offset 0 are the flattened signature.</summary>
     public static bool HasSignature(ReadOnlySpan<byte> head)
     {

@@ -78,6 +78,7 @@ internal sealed class KdumpDumpSource : IDumpSource, IDumpPageStatistics, IKdump
         _descCount = dumped.Rank(_splitEnd) - _rankBase;
         _descCapacity = DescCapacity(file, descTableOffset, _descCount, out _dataStart);
         Compression = PageCodecs.FromHeaderStatus(header.Status);
+        Truncation = FindTruncation();
         _counts = new Lazy<DumpPageCounts>(Count);
     }
 
@@ -119,6 +120,8 @@ internal sealed class KdumpDumpSource : IDumpSource, IDumpPageStatistics, IKdump
     public string UtsRelease => _header.Release;
 
     public IReadOnlyList<DumpCpuState> Cpus { get; }
+
+    public DumpTruncation? Truncation { get; }
 
     /// <summary>Returns true when <paramref name="head"/> starts with a kdump or diskdump signature.</summary>
     public static bool HasSignature(ReadOnlySpan<byte> head) =>
@@ -229,6 +232,51 @@ internal sealed class KdumpDumpSource : IDumpSource, IDumpPageStatistics, IKdump
         if (offset <= descTableOffset || offset >= descTableOffset + descCount * PageDescSize) return descCount;
         dataStart = offset;
         return (offset - descTableOffset) / PageDescSize;
+    }
+
+    /// <summary>
+    /// Whether the file ends before the data its headers describe, from a constant amount of reading: the
+    /// page_desc table's end, then the last block of descriptors (makedumpfile writes page data in frame
+    /// order, so the last descriptors point furthest; zero pages share one early data block) and the
+    /// eraseinfo the sub-header places after the data. A descriptor pointing further than every dumped page
+    /// could reach even uncompressed is damage, not truncation, and is left to the page read to report.
+    /// </summary>
+    private DumpTruncation? FindTruncation()
+    {
+        long length = _file.Length;
+        long tableEnd = _descTableOffset + _descCount * PageDescSize;
+        if (tableEnd > length)
+            return NewTruncation(tableEnd,
+                $"the page_desc table ({_descCount} descriptors at file offset 0x{_descTableOffset:x}) ends at 0x{tableEnd:x}, past the end of the file (0x{length:x}); its size is a lower bound");
+
+        long reachable = tableEnd + (_descCount + 1) * _maxStoredSize;
+        long described = tableEnd;
+        string? detail = null;
+        if (_descCount > 0)
+        {
+            long first = Math.Max(0, _descCount - DescsPerBlock);
+            for (long i = first; i < _descCount; i++)
+            {
+                if (!TryGetDesc(i, out long offset, out uint size, out _) || offset <= 0 || size == 0 || size > _maxStoredSize) continue;
+                if (offset > reachable - size || offset + size <= described) continue;
+                described = offset + size;
+                detail = $"page_desc {i} (file offset 0x{_descTableOffset + i * PageDescSize:x}) places {size} bytes of page data at 0x{offset:x}";
+            }
+        }
+        if (_sub is { SizeEraseInfo: > 0, OffsetEraseInfo: > 0 } sub && sub.OffsetEraseInfo <= reachable - sub.SizeEraseInfo
+            && sub.OffsetEraseInfo + sub.SizeEraseInfo > described)
+        {
+            described = sub.OffsetEraseInfo + sub.SizeEraseInfo;
+            detail = $"the sub-header places {sub.SizeEraseInfo} bytes of eraseinfo at 0x{sub.OffsetEraseInfo:x}";
+        }
+        return described > length && detail is not null ? NewTruncation(described, $"{detail}; the file ends at 0x{length:x}") : null;
+    }
+
+    private DumpTruncation NewTruncation(long describedImageEnd, string detail)
+    {
+        // A flattened file's image is a little smaller than the file (record headers): compare like with like.
+        long overhead = _file.DiskLength - _file.Length;
+        return new DumpTruncation(_file.DiskLength, describedImageEnd + Math.Max(0, overhead), detail);
     }
 
     public PageRead ReadPage(ulong pfn, Span<byte> destination)
@@ -379,6 +427,7 @@ internal sealed class KdumpDumpSource : IDumpSource, IDumpPageStatistics, IKdump
         if ((_header.Status & PageCodecs.FlagExcludedVmemmap) != 0) list.Add(new("excluded vmemmap", "yes"));
         if (_file is FlattenedFileView flat)
             list.Add(new("flattened records", flat.RecordCount.ToString(inv) + (flat.IsTruncated ? " (file truncated)" : "")));
+        if (Truncation is { } truncation) list.Add(new("truncated", truncation.Detail));
         if (_pageSizeWarning is not null) list.Add(new("warning", _pageSizeWarning));
         if (_descCapacity < _descCount)
             list.Add(new("warning", $"the 2nd bitmap marks {_descCount} frames dumped but the page_desc table holds {_descCapacity}: the bitmap is damaged"));

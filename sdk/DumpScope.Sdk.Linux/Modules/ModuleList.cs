@@ -1,4 +1,5 @@
 using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux.Lists;
 using DumpScope.Sdk.Linux.Objects;
 using DumpScope.Sdk.Types;
 

@@ -35,6 +35,9 @@ public sealed class KernelBacktracer
         _parts = new Lazy<Parts>(Read, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
+    /// <summary>The backtracer of <paramref name="kernel"/>, made once per kernel and shared by every plugin.</summary>
+    public static KernelBacktracer Of(IKernel kernel) => KernelProbes.Get(kernel, k => new KernelBacktracer(k));
+
     /// <summary>The kernel's modules (those the list walk could read).</summary>
     public IReadOnlyList<KernelModule> Modules => _parts.Value.Modules;
 

@@ -2,6 +2,7 @@ using DumpScope.Sdk.Memory;
 using DumpScope.Sdk.Types;
 using DumpScope.Sdk.Kernel;
 using DumpScope.Sdk.Linux.Objects;
+using DumpScope.Sdk.Linux.PerCpu;
 
 namespace DumpScope.Sdk.Linux.Stack;
 
@@ -35,7 +36,7 @@ public sealed class KernelStackAreas
     public StackArea TaskStack(ulong task)
     {
         ulong stack = _kernel.Object("struct task_struct", task)["stack"].ReadPointer();
-        if (stack == 0 || !Walkers.IsKernelAddress(stack))
+        if (stack == 0 || !KernelAddress.IsKernel(stack))
             throw new InvalidDataException($"task {task:x}: stack pointer {stack:x} is not a kernel address");
         return new StackArea(stack, stack + StackSize, StackKind.Task, "task stack");
     }

@@ -36,7 +36,7 @@ public sealed class StackUnwinder
     public Backtrace Unwind(UnwindStart start, IReadOnlyList<StackArea> stacks, UnwindOptions options, CancellationToken cancellation = default)
     {
         var notes = new List<string>();
-        var method = options.Method ?? (_orc is not null ? UnwindMethod.Orc : UnwindMethod.FramePointer);
+        var method = options.Method ?? UnwindMethod.Orc;
         if (method == UnwindMethod.Orc && _orc is null)
         {
             notes.Add("the kernel has no ORC tables: frame pointers used");
@@ -295,7 +295,9 @@ public sealed class StackUnwinder
                 return Advance(saved.Ip, saved.Sp, saved.Sp, saved, exact: true);
             }
             if (_bp == 0) return (UnwindEnd.EndOfStack, "the frame-pointer chain ends (BP is 0)");
-            if (Find(stacks, _bp, 16) is null || _bp < _sp)
+            if (Find(stacks, _bp, 16) is { } bpArea && bpArea == _area && _bp < _sp)
+                return (UnwindEnd.Loop, $"frame pointer {_bp:x} is below the stack pointer {_sp:x}: the chain goes the wrong way");
+            if (Find(stacks, _bp, 16) is null)
             {
                 // A task entered from user space keeps its user registers at the top of its stack.
                 if (_area is { Kind: StackKind.Task } task && task.End - PtRegs.Size >= task.Start)
@@ -307,7 +309,7 @@ public sealed class StackUnwinder
                         return (UnwindEnd.UserSpace, "entered from user space");
                     }
                 }
-                return (UnwindEnd.OutsideStack, $"frame pointer {_bp:x} is not above the stack pointer on the task's stacks");
+                return (UnwindEnd.OutsideStack, $"frame pointer {_bp:x} is on none of the task's stacks");
             }
             ulong frame = _bp;
             ulong ip = Read(frame + 8);

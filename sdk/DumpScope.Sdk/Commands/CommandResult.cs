@@ -73,6 +73,12 @@ public sealed class TableBlock : ResultBlock
     /// <summary>The rows.</summary>
     public List<TableRow> Rows { get; } = [];
 
+    /// <summary>
+    /// When set, text output prints each row's <see cref="TableRow.Text"/> (a tool's own line format, like crash's
+    /// bt frames) instead of aligned columns; JSON and table views still use the cells.
+    /// </summary>
+    public bool TextFromRows { get; init; }
+
     /// <summary>Adds a row of cells and returns it.</summary>
     public TableRow AddRow(params Cell[] cells)
     {
@@ -95,6 +101,9 @@ public sealed class TableRow(Cell[] cells)
 
     /// <summary>What is wrong with this row's entry, when something is ("name unreadable: page excluded…").</summary>
     public string? Problem { get; set; }
+
+    /// <summary>The row as text lines, for tables with <see cref="TableBlock.TextFromRows"/> (may hold several lines).</summary>
+    public string? Text { get; set; }
 
     /// <summary>Adds a navigation target and returns the row.</summary>
     public TableRow WithTarget(string label, string command)

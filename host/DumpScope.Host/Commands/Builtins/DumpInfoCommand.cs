@@ -32,6 +32,7 @@ public sealed class DumpInfoCommand : ICommand
         var record = result.Add(new RecordBlock { Title = "DUMP" });
         record.Add("format", Cell.Text(dump.FormatName));
         record.Add("file", Cell.Text(dump.FilePath));
+        record.Add("truncated", Cell.Text(dump.Truncation is { } truncation ? truncation.Message : "no"));
         record.Add("compression", Fact("compression") is { } compression ? Cell.Enum(compression) : Cell.NotAvailable("the reader does not say"));
         record.Add("dump level", dump is IKdumpHeaderInfo header
             ? header.DumpLevel is { } level ? Cell.Int(level) : Cell.NotAvailable("the header predates dump levels", CellKind.Integer)
