@@ -52,7 +52,7 @@ internal static class BacktraceTable
             if (words) cells.Add(frame.Words is { } w ? Cell.Text(string.Join(' ', w.Select(x => $"{x.Value:x16}"))) : Cell.NotAvailable("not read"));
             var row = table.AddRow(cells.ToArray());
             row.Text = FrameText(frame, words, rip);
-            row.Targets.Add(new NavigationTarget("symbol", $"sym {frame.Ip:x}"));
+            row.WithTarget("code", new AddressTarget(frame.Ip));
         }
         if (trace.Frames.Count == 0 && trace.UserRegisters is { } user)
         {

@@ -44,7 +44,7 @@ public sealed class ModCommand(StackAnalyzer analyzer) : ICommand
                 module.Kallsyms is { } k ? Cell.UInt(k.Count) : Cell.NotAvailable("no in-memory kallsyms", CellKind.Integer),
                 module.Orc is { } orc ? Cell.UInt(orc.Count) : Cell.NotAvailable(symbols is null ? "the kernel has no ORC unwinder" : "no ORC tables", CellKind.Integer),
                 module.Btf is { } btf ? Cell.Size(btf.Size) : Cell.NotAvailable("no BTF in the module", CellKind.Size));
-            row.WithTarget("struct module", $"struct module {module.Address:x}");
+            row.WithTarget("struct module", new ObjectTarget("struct module", module.Address));
             if (module.Problems.Count > 0) row.Problem = string.Join("; ", module.Problems);
         }
         if (walk.Problem is not null) result.Warnings.Add($"mod: {walk.Problem}");
