@@ -4,6 +4,7 @@ using DumpScope.Host.Types.Btf;
 using DumpScope.Plugins.Slab.Commands;
 using DumpScope.Sdk.Commands;
 using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux.Slab.Slub;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DumpScope.Plugins.Slab.Tests;

@@ -111,6 +111,12 @@ public sealed class TableBlock : ResultBlock
     public List<TableRow> Rows { get; } = [];
 
     /// <summary>
+    /// When set, text output prints each row's <see cref="TableRow.Text"/> (a tool's own line format, like crash's
+    /// bt frames) instead of aligned columns; JSON and table views still use the cells.
+    /// </summary>
+    public bool TextFromRows { get; init; }
+
+    /// <summary>
     /// The name of a text column whose cells are member paths of one object ("se.avg.load_sum", "pids[0].node"),
     /// in depth-first order, or null. A front end may show such rows as a tree of nested structs and arrays.
     /// </summary>
@@ -138,6 +144,9 @@ public sealed class TableRow(Cell[] cells)
 
     /// <summary>What is wrong with this row's entry, when something is ("name unreadable: page excluded…").</summary>
     public string? Problem { get; set; }
+
+    /// <summary>The row as text lines, for tables with <see cref="TableBlock.TextFromRows"/> (may hold several lines).</summary>
+    public string? Text { get; set; }
 
     /// <summary>Adds a navigation target and returns the row.</summary>
     public TableRow WithTarget(string label, string command)
@@ -202,11 +211,12 @@ public static class TableBlockExtensions
     {
         var keep = Enumerable.Range(0, table.Columns.Count).Where(i => table.Columns[i].Use == ColumnUse.Everywhere || table.Columns[i].Use == use).ToArray();
         if (keep.Length == table.Columns.Count) return table;
-        var view = new TableBlock(keep.Select(i => table.Columns[i]).ToArray()) { Title = table.Title };
+        var view = new TableBlock(keep.Select(i => table.Columns[i]).ToArray()) { Title = table.Title, TextFromRows = table.TextFromRows };
         foreach (var row in table.Rows)
         {
             var copy = view.AddRow(keep.Select(i => row.Cells[i]).ToArray());
             copy.Problem = row.Problem;
+            copy.Text = row.Text;
             copy.Targets.AddRange(row.Targets);
         }
         return view;
