@@ -9,7 +9,8 @@ namespace DumpScope.Plugins.Stacks.Commands;
 /// crash's <c>foreach [STATE|PID|NAME]... bt</c>: the backtrace of every task, or of those in the given
 /// states (crash's codes: RU IN UN ST TR ZO DE ID PA WA WK NE), with these PIDs or these command names.
 /// </summary>
-[Command("foreach", Help = "run bt for every task or a selection: foreach [RU|IN|UN|ST|TR|ZO|DE|ID|PID|NAME]... bt [-f] [-t] [-r] [--fp] [--max N]")]
+[Command("foreach", Help = "run bt for every task or a selection: foreach [RU|IN|UN|ST|TR|ZO|DE|ID|PID|NAME]... bt [-f] [-t] [-r] [--fp] [--max N]",
+    Examples = ["foreach bt  the stack of every task", "foreach UN bt  of tasks in D state"], SeeAlso = ["bt", "ps"])]
 public sealed class ForeachCommand(StackAnalyzer analyzer) : ICommand
 {
     private static readonly HashSet<string> StateCodes = ["RU", "IN", "UN", "ST", "TR", "ZO", "DE", "ID", "PA", "WA", "WK", "NE"];

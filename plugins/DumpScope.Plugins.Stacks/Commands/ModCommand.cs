@@ -9,7 +9,8 @@ namespace DumpScope.Plugins.Stacks.Commands;
 /// them), with their state, taint letters and reference count, and what the dump holds for each: its symbols
 /// (in-memory kallsyms), ORC tables and BTF.
 /// </summary>
-[Command("mod", Help = "loaded modules: address, name, base, size, state, taints, refcount, symbols, ORC, BTF")]
+[Command("mod", Help = "loaded modules: address, name, base, size, state, taints, refcount, symbols, ORC, BTF",
+    Examples = ["mod  every loaded module"], SeeAlso = ["bt", "sym"])]
 public sealed class ModCommand(StackAnalyzer analyzer) : ICommand
 {
     /// <inheritdoc/>

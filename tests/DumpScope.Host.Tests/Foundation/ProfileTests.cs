@@ -19,7 +19,7 @@ public class ProfileTests
         using var session = TestSessions.Create(manifest: TestSessions.WriteManifest(Manifest));
         session.ActivePlugins.Should().BeEmpty();
         session.Profile.Should().Be("quiet");
-        session.Run("echo hi").Error.Should().Contain("unknown command 'echo'");
+        session.Run("echo hi").Error.Should().Contain("'echo' is in plugin clash, which profile quiet does not load");
     }
 
     [Fact]
