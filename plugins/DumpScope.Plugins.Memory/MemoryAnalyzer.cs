@@ -1,5 +1,6 @@
 using DumpScope.Plugins.Memory.Info;
 using DumpScope.Plugins.Memory.Log;
+using DumpScope.Sdk.Linux.Printk;
 using DumpScope.Plugins.Memory.Pages;
 using DumpScope.Sdk.Commands;
 using DumpScope.Sdk.Kernel;

@@ -1,5 +1,6 @@
 using DumpScope.Testing;
 using DumpScope.Plugins.Memory.Log;
+using DumpScope.Sdk.Linux.Printk;
 using DumpScope.Plugins.Memory.Tests.Fakes;
 using DumpScope.Sdk.Kernel;
 using DumpScope.Sdk.Types;

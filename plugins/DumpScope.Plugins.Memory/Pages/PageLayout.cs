@@ -1,4 +1,5 @@
 using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux.Objects;
 using DumpScope.Sdk.Types;
 
 namespace DumpScope.Plugins.Memory.Pages;
@@ -76,11 +77,11 @@ public sealed class PageLayout
 
         var notes = new List<string>();
         ulong vmemmap = DefaultVmemmapBase;
-        if (KernelReads.TryGlobalInteger(kernel, "vmemmap_base", "unsigned long", out var vb, out var why)) vmemmap = (ulong)vb;
+        if (KernelGlobals.TryReadInteger(kernel, "vmemmap_base", "unsigned long", out var vb, out var why)) vmemmap = (ulong)vb;
         else notes.Add($"vmemmap_base unreadable ({why}); assumed {DefaultVmemmapBase:x}");
-        ulong maxPfn = KernelReads.TryGlobalInteger(kernel, "max_pfn", "unsigned long", out var mp, out _) ? (ulong)mp : kernel.Dump.MaxPfn;
+        ulong maxPfn = KernelGlobals.TryReadInteger(kernel, "max_pfn", "unsigned long", out var mp, out _) ? (ulong)mp : kernel.Dump.MaxPfn;
 
-        int? Bit(string name) => KernelReads.TryEnumValue(kernel, "enum pageflags", name, out var v) ? (int)v : null;
+        int? Bit(string name) => KernelGlobals.TryEnumValue(kernel, "enum pageflags", name, out var v) ? (int)v : null;
         int flagBits = Bit("__NR_PAGEFLAGS") ?? 0;
         int? slabBit = Bit("PG_slab");
         if (kernel.VmcoreInfo is { } info)
