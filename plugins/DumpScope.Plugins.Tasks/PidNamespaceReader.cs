@@ -3,15 +3,13 @@ using DumpScope.Sdk.Linux.Lists;
 using DumpScope.Sdk.Linux.Objects;
 using DumpScope.Sdk.Linux.Pid;
 using DumpScope.Sdk.Linux.Sched;
-using DumpScope.Sdk.Linux.XArray;
 using DumpScope.Sdk.Types;
 
 namespace DumpScope.Plugins.Tasks;
 
 /// <summary>
-/// Reads the initial PID namespace for the cross-check: every id of <c>init_pid_ns.idr</c> (4.15+; an xarray since
-/// 4.20, a radix tree before) with its struct pid, and each pid's <c>tasks[PIDTYPE_PID]</c> hlist leading to its
-/// task through <c>pid_links[0]</c>. This is the kernel's own find_task_by_pid_ns path, independent of the task
+/// Reads the initial PID namespace for the cross-check: every number of <c>init_pid_ns</c> (<see cref="Pids.ForEachPid"/>)
+/// with its struct pid, and each pid's <c>tasks[PIDTYPE_PID]</c> hlist leading to its task through <c>pid_links[0]</c>. This is the kernel's own find_task_by_pid_ns path, independent of the task
 /// lists. <c>numbers[]</c> is a flexible array (level + 1 entries) that starts AT the declared size: only the bytes
 /// used are read (through numbers[0].nr), never sizeof(struct pid), or numbers[0] is lost (the trap that makes
 /// crash 8.0.2's ps find 3 of 60 tasks).
@@ -34,23 +32,20 @@ internal static class PidNamespaceReader
         var nr0 = pid.RequireScalar("numbers[0].nr");
         ulong readLength = Math.Max(Math.Max(level.End, tasks.End), nr0.End);
         var ns = Pids.InitPidNamespace(kernel);
-        if (!ns.HasMember("idr"))
-            throw new TypeNotFoundException("struct pid_namespace has no idr (a kernel before 4.15 keeps pids in pid_hash, which the cross-check does not walk)");
-        var idr = ns["idr"];
-        if (idr.HasMember("idr_base") && !idr["idr_base"].TryReadUnsigned(out _, out var fault))
+        if (ns.HasMember("idr.idr_base") && !ns["idr.idr_base"].TryReadUnsigned(out _, out var fault))
             return ([], $"init_pid_ns.idr.idr_base: {fault!.Message}");
-        var walk = XArrays.IdrForEach(idr, TaskReader.PidMaxLimit, cancellation);
+        var walk = Pids.ForEachPid(kernel, ns, TaskReader.PidMaxLimit, cancellation);
         var pids = new List<PidEntry>(walk.Items.Count);
         foreach (var entry in walk.Items)
         {
             cancellation.ThrowIfCancellationRequested();
-            ulong id = entry.Index;
-            if (!KernelAddress.IsKernel(entry.Value) || (entry.Value & 7) != 0)
+            ulong id = entry.Nr;
+            if (!KernelAddress.IsKernel(entry.Pid) || (entry.Pid & 7) != 0)
             {
-                pids.Add(new PidEntry(entry.Value, id, null, [], $"id {id}: entry {entry.Value:x} is not a struct pid pointer"));
+                pids.Add(new PidEntry(entry.Pid, id, null, [], $"id {id}: entry {entry.Pid:x} is not a struct pid pointer"));
                 continue;
             }
-            var loaded = new KernelObject(kernel, pid.Type, entry.Value).Load(readLength, "pid");
+            var loaded = new KernelObject(kernel, pid.Type, entry.Pid).Load(readLength, "pid");
             var problems = new List<string>();
             int? nr = null;
             if (loaded.TryInteger(nr0, out var n, out var why)) nr = (int)n;
@@ -69,7 +64,7 @@ internal static class PidNamespaceReader
                 if (!chain.IsComplete) problems.Add($"tasks[PIDTYPE_PID]: {chain.Problem}");
             }
             else problems.Add($"tasks[PIDTYPE_PID] unreadable: {why}");
-            pids.Add(new PidEntry(entry.Value, id, nr, found, problems.Count == 0 ? null : string.Join("; ", problems)));
+            pids.Add(new PidEntry(entry.Pid, id, nr, found, problems.Count == 0 ? null : string.Join("; ", problems)));
         }
         return (pids, walk.IsComplete ? null : $"init_pid_ns.idr: {walk.Problem}");
     }

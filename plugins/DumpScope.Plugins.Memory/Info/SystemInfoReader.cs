@@ -218,13 +218,13 @@ public static class SystemInfoReader
                 ? new("PANIC", Cell.Text(panic), source)
                 : new("PANIC", Cell.NotAvailable("no \"Kernel panic - not syncing\" line in the log"), source);
         }
-        catch (Exception e) when (e is NotSupportedException or InvalidDataException or TypeNotFoundException)
-        {
-            return new("PANIC", Cell.NotAvailable($"log unreadable: {e.Message}"), source);
-        }
         catch (MemoryFaultException e)
         {
             return new("PANIC", Cell.Unreadable($"log unreadable: {e.Fault.Message}"), source);
+        }
+        catch (Exception e) when (KernelDataErrors.IsDataProblem(e))
+        {
+            return new("PANIC", Cell.NotAvailable($"log unreadable: {e.Message}"), source);
         }
     }
 }
