@@ -37,9 +37,9 @@ public class KallsymsBenchmarks
 
     /// <summary>Decode with the dump's decompressed pages cached.</summary>
     [Benchmark(Baseline = true)]
-    public int DecodeWarmCache() => KallsymsReader.TryRead(_warm, _info, out _)!.Count;
+    public int DecodeWarmCache() => KallsymsReader.TryRead(_warm, _info, out _)!.Table.Count;
 
     /// <summary>Decode from a fresh page cache: includes zlib decompression of the tables' pages.</summary>
     [Benchmark]
-    public int DecodeColdCache() => KallsymsReader.TryRead(NewSpace(), _info, out _)!.Count;
+    public int DecodeColdCache() => KallsymsReader.TryRead(NewSpace(), _info, out _)!.Table.Count;
 }

@@ -2,7 +2,9 @@ using System.Buffers.Binary;
 using System.Text;
 using DumpScope.Host.Dumps;
 using DumpScope.Sdk.Dumps;
+using DumpScope.Sdk.Symbols;
 using DumpScope.Testing.DumpWriters;
+using DumpScope.Testing.Kallsyms;
 using ZstdSharp;
 
 namespace DumpScope.Fuzz;
@@ -79,9 +81,13 @@ internal static class CorpusBuilder
         Put("flat", "synthetic-elf", FlattenedWriter.Flatten(writer.WriteElf(), chunkSize: 16384, headerLast: false));
 
         var map = Path.Combine(fixtures, "kernel-6.1.0-56-cloud-amd64", "System.map-6.1.0-56-cloud-amd64");
-        var symbols = TextSymbols(map);
+        var symbols = TextSymbols(map, 120);
         Put("kallsyms", "system-map-relative", KallsymsSeed.Encode(symbols, absolutePercpu: false));
         Put("kallsyms", "system-map-absolute-percpu", KallsymsSeed.Encode(symbols, absolutePercpu: true));
+        // The search needs two markers, so more than 256 symbols.
+        var more = TextSymbols(map, 300);
+        foreach (var layout in new[] { KallsymsLayout.OffsetsFirst, KallsymsLayout.OffsetsLast, KallsymsLayout.PlaceRelative, KallsymsLayout.AddressesFirst })
+            Put("kallsyms-search", $"system-map-{layout.ToString().ToLowerInvariant()}", KallsymsSeed.EncodeImage(more, layout));
 
         Put("btf", "vmlinux-slice", BtfSlice.Cut(File.ReadAllBytes(Path.Combine(fixtures, "kernel-6.1.0-56-cloud-amd64", "vmlinux.btf")), BtfTypesKept));
     }
@@ -104,9 +110,9 @@ internal static class CorpusBuilder
     }
 
     /// <summary>The first text symbols from _stext on, as (name, address, type).</summary>
-    private static List<(string Name, ulong Address, char Type)> TextSymbols(string systemMap)
+    private static List<KernelSymbol> TextSymbols(string systemMap, int count)
     {
-        var result = new List<(string, ulong, char)>();
+        var result = new List<KernelSymbol>();
         bool started = false;
         foreach (var line in File.ReadLines(systemMap))
         {
@@ -114,8 +120,8 @@ internal static class CorpusBuilder
             if (parts.Length != 3) continue;
             if (parts[2] == "_stext") started = true;
             if (!started) continue;
-            result.Add((parts[2], Convert.ToUInt64(parts[0], 16), parts[1][0]));
-            if (result.Count == 120) break;
+            result.Add(new KernelSymbol(parts[2], Convert.ToUInt64(parts[0], 16), parts[1][0]));
+            if (result.Count == count) break;
         }
         return result;
     }

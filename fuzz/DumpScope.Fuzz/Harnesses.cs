@@ -15,6 +15,7 @@ public static class Harnesses
         new("zstd", "zstd page codec (PageCodecs.Decompress)", CodecHarness.Zstd),
         new("vmcoreinfo", "VMCOREINFO text parser (VmcoreInfo.Parse) and its typed getters", VmcoreInfoHarness.Run),
         new("kallsyms", "kallsyms decoder (KallsymsReader.TryRead) over an image mapped as kernel memory", KallsymsHarness.Run),
+        new("kallsyms-search", "kallsyms search of a kernel image without VMCOREINFO's table symbols (KallsymsSearch through KallsymsReader.TryRead)", KallsymsSearchHarness.Run),
         new("btf", "BTF parser (BtfTypeCatalog.FromBytes) plus type look-ups and formatting", BtfHarness.Run),
     ];
 

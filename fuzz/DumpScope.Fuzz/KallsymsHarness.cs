@@ -27,7 +27,12 @@ public static class KallsymsHarness
         if (data.Length < HeaderSize) return;
         var info = VmcoreInfo.Parse(VmcoreInfoFor(data));
         var memory = new ImageKernelMemory(data, Base);
-        var table = KallsymsReader.TryRead(memory, info, out var problem);
+        Exercise(KallsymsReader.TryRead(memory, info, out var problem)?.Table, problem);
+    }
+
+    /// <summary>A refusal must say why; a table must answer look-ups of its own symbols and of extremes.</summary>
+    internal static void Exercise(SymbolTable? table, string? problem)
+    {
         if (table is null)
         {
             if (string.IsNullOrEmpty(problem)) throw new InvalidOperationException("kallsyms refused the table without saying why");

@@ -1,88 +1,30 @@
 using System.Buffers.Binary;
-using System.Text;
+using DumpScope.Sdk.Symbols;
+using DumpScope.Testing.Kallsyms;
 
 namespace DumpScope.Fuzz;
 
 /// <summary>
-/// Encodes symbols as a kallsyms image for <see cref="KallsymsHarness"/>: a token table where most tokens are
-/// single characters and a few are multi-character (as scripts/kallsyms makes them), names with one- or
-/// two-byte lengths, 32-bit offsets against a relative base, laid out after the harness header.
+/// Seeds for the kallsyms harnesses, built with the test kit's <see cref="KallsymsImage"/> (a token table
+/// where most tokens are single characters and a few are multi-character, as scripts/kallsyms makes them).
 /// </summary>
 internal static class KallsymsSeed
 {
-    private static readonly string[] Multi = ["__", "_s", "te", "in", "_e", "ent", "ry", "x86"];
-
-    public static byte[] Encode(IReadOnlyList<(string Name, ulong Address, char Type)> symbols, bool absolutePercpu)
+    /// <summary>For <see cref="KallsymsHarness"/>: the header locating the tables, then the 4.6–6.3 layout.</summary>
+    public static byte[] Encode(IReadOnlyList<KernelSymbol> symbols, bool absolutePercpu)
     {
-        var tokens = new string[256];
-        for (int i = 0; i < 256; i++) tokens[i] = i is >= 0x21 and < 0x7f ? ((char)i).ToString() : "?";
-        for (int i = 0; i < Multi.Length; i++) tokens[1 + i] = Multi[i];
-
-        var tokenTable = new List<byte>();
-        var tokenIndex = new byte[512];
-        for (int i = 0; i < 256; i++)
-        {
-            BinaryPrimitives.WriteUInt16LittleEndian(tokenIndex.AsSpan(i * 2), (ushort)tokenTable.Count);
-            tokenTable.AddRange(Encoding.ASCII.GetBytes(tokens[i]));
-            tokenTable.Add(0);
-        }
-
-        var names = new List<byte>();
-        foreach (var (name, _, type) in symbols)
-        {
-            var encoded = Tokenize(type + name, tokens);
-            if (encoded.Count < 0x80) names.Add((byte)encoded.Count);
-            else { names.Add((byte)(0x80 | (encoded.Count & 0x7f))); names.Add((byte)(encoded.Count >> 7)); }
-            names.AddRange(encoded);
-        }
-
-        ulong relativeBase = symbols[0].Address;
-        var offsets = new byte[symbols.Count * 4];
-        for (int i = 0; i < symbols.Count; i++)
-        {
-            ulong delta = symbols[i].Address - relativeBase;
-            // Absolute-percpu stores kernel addresses as relative_base - 1 - value (a negative value).
-            int value = absolutePercpu ? unchecked((int)(-1 - (long)delta)) : unchecked((int)(uint)delta);
-            BinaryPrimitives.WriteInt32LittleEndian(offsets.AsSpan(i * 4), value);
-        }
-
-        var image = new List<byte>(new byte[KallsymsHarness.HeaderSize]);
-        uint Append(byte[] bytes)
-        {
-            while (image.Count % 8 != 0) image.Add(0);
-            uint at = (uint)image.Count;
-            image.AddRange(bytes);
-            return at;
-        }
-        var u64 = new byte[8];
-        uint offsetsAt = Append(offsets);
-        BinaryPrimitives.WriteUInt64LittleEndian(u64, relativeBase);
-        uint baseAt = Append(u64);
-        BinaryPrimitives.WriteUInt64LittleEndian(u64, (ulong)symbols.Count);
-        uint countAt = Append(u64.ToArray());
-        uint namesAt = Append(names.ToArray());
-        uint tableAt = Append(tokenTable.ToArray());
-        uint indexAt = Append(tokenIndex);
-
-        var result = image.ToArray();
-        uint[] header = [namesAt, countAt, tableAt, indexAt, offsetsAt, baseAt];
-        for (int i = 0; i < header.Length; i++) BinaryPrimitives.WriteUInt32LittleEndian(result.AsSpan(i * 4), header[i]);
+        ulong at = KallsymsHarness.Base + KallsymsHarness.HeaderSize;
+        var image = KallsymsImage.Build(symbols, KallsymsLayout.OffsetsFirst, at, relativeBase: symbols[0].Address, absolutePercpu: absolutePercpu);
+        var result = new byte[KallsymsHarness.HeaderSize + image.Bytes.Length];
+        image.Bytes.CopyTo(result, KallsymsHarness.HeaderSize);
+        ulong[] header = [image.NamesAddress, image.NumSymsAddress, image.TokenTableAddress, image.TokenIndexAddress, image.AddressTableAddress, image.RelativeBaseAddress!.Value];
+        for (int i = 0; i < header.Length; i++) BinaryPrimitives.WriteUInt32LittleEndian(result.AsSpan(i * 4), (uint)(header[i] - KallsymsHarness.Base));
         BinaryPrimitives.WriteUInt64LittleEndian(result.AsSpan(24), symbols[0].Address);
         return result;
     }
 
-    private static List<byte> Tokenize(string text, string[] tokens)
-    {
-        var result = new List<byte>();
-        for (int at = 0; at < text.Length;)
-        {
-            int best = -1;
-            for (int i = 1; i <= Multi.Length; i++)
-                if (text.AsSpan(at).StartsWith(tokens[i], StringComparison.Ordinal) && (best < 0 || tokens[i].Length > tokens[best].Length)) best = i;
-            if (best < 0) best = text[at] is >= (char)0x21 and < (char)0x7f ? text[at] : '?';
-            result.Add((byte)best);
-            at += tokens[best].Length;
-        }
-        return result;
-    }
+    /// <summary>For <see cref="KallsymsSearchHarness"/>: a page of filler ("text"), then the tables in <paramref name="layout"/>.</summary>
+    public static byte[] EncodeImage(IReadOnlyList<KernelSymbol> symbols, KallsymsLayout layout) =>
+        KallsymsImage.Build(symbols, layout, KallsymsSearchHarness.Base, relativeBase: symbols[0].Address,
+            absolutePercpu: layout is KallsymsLayout.OffsetsFirst or KallsymsLayout.OffsetsLast, prefix: 4096).Bytes;
 }

@@ -36,15 +36,6 @@ public sealed class SlabLayout
     /// <summary>The live size of struct kmem_cache.</summary>
     public KmemCacheSize CacheSize { get; private init; } = null!;
 
-    /// <summary>sizeof(struct page).</summary>
-    public ulong PageStructSize { get; private init; }
-
-    /// <summary>Start of the struct page array (vmemmap).</summary>
-    public ulong VmemmapBase { get; private init; }
-
-    /// <summary>Start of the direct map.</summary>
-    public ulong PageOffsetBase { get; private init; }
-
     /// <summary>How layout facts were found when a fallback was used.</summary>
     public IReadOnlyList<string> Notes { get; private init; } = [];
 
@@ -85,14 +76,6 @@ public sealed class SlabLayout
         string cacheList = resolved.HasMember("list") ? "list" : resolved.HasMember("next") ? "next"
             : throw new TypeNotFoundException("struct kmem_cache has no list (or next) member linking slab_caches");
 
-        var pageType = kernel.Types.FindType("struct page");
-        ulong pageSize = pageType?.Size ?? 0;
-        if (pageSize == 0 && kernel.VmcoreInfo?.TryGetSize("page", out var vs) == true) pageSize = (ulong)vs;
-        if (pageSize == 0) { pageSize = 64; notes.Add("sizeof(struct page) unknown; assumed 64"); }
-
-        ulong vmemmap = ReadBase(kernel, "vmemmap_base", 0xffffea0000000000UL, notes);
-        ulong pageOffset = ReadBase(kernel, "page_offset_base", 0xffff888000000000UL, notes);
-
         var layout = new SlabLayout(kernel)
         {
             Allocator = allocator,
@@ -101,9 +84,6 @@ public sealed class SlabLayout
             SlabType = slabType,
             SlabListMember = slabList,
             CacheListMember = cacheList,
-            PageStructSize = pageSize,
-            VmemmapBase = vmemmap,
-            PageOffsetBase = pageOffset,
             CacheSize = ComputeCacheSize(kernel, resolved, allocator, notes),
             Notes = notes,
         };
@@ -185,35 +165,5 @@ public sealed class SlabLayout
     }
 
     /// <summary>The virtual address of the memory a slab descriptor (struct slab/page in vmemmap) describes.</summary>
-    public ulong SlabMemory(ulong slab)
-    {
-        ulong pfn = (slab - VmemmapBase) / PageStructSize;
-        return PageOffsetBase + pfn * (ulong)Kernel.PageSize;
-    }
-
-    /// <summary>The struct page (= struct slab) of a kernel virtual address, or null when it does not translate.</summary>
-    public ulong? PageOf(ulong address)
-    {
-        var translation = Kernel.Memory.Translate(address);
-        if (!translation.Success) return null;
-        return VmemmapBase + translation.PhysicalAddress / (ulong)Kernel.PageSize * PageStructSize;
-    }
-
-    private static ulong ReadBase(IKernel kernel, string symbol, ulong fallback, List<string> notes)
-    {
-        if (kernel.Symbols.TryGetAddress(symbol, out _))
-        {
-            try
-            {
-                return kernel.Global(symbol, "unsigned long").ReadUnsigned();
-            }
-            catch (Sdk.Memory.MemoryFaultException e)
-            {
-                notes.Add($"{symbol} unreadable ({e.Fault.Message}); assumed {fallback:x}");
-                return fallback;
-            }
-        }
-        notes.Add($"no symbol {symbol} (kernel without KASLR of the memory layout); assumed {fallback:x}");
-        return fallback;
-    }
+    public ulong SlabMemory(ulong slab) => Kernel.MemoryModel.PageToVirt(slab);
 }

@@ -1,5 +1,6 @@
 using DumpScope.Plugins.Slab.Slub;
 using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux.Mm;
 using DumpScope.Sdk.Memory;
 using DumpScope.Sdk.Types;
 
@@ -26,19 +27,9 @@ public static class SlabObjectLocator
     {
         var kernel = analyzer.Kernel;
         var layout = analyzer.Layout;
-        var page = layout.PageOf(address) ?? throw new MemoryFaultException(kernel.Memory.Translate(address).Fault!);
-        var pageType = kernel.Types.Require("struct page");
-        var pageObj = new KernelObject(kernel, pageType, page);
-        // A tail page of a compound page points at its head with bit 0 set.
-        if (pageObj.HasMember("compound_head"))
-        {
-            ulong head = pageObj["compound_head"].ReadUnsigned();
-            if ((head & 1) != 0) page = head - 1;
-        }
-        ulong flags = new KernelObject(kernel, pageType, page)["flags"].ReadUnsigned();
-        int slabBit = PgSlabBit(kernel);
-        if ((flags & (1UL << slabBit)) == 0)
-            return new SlabLocation(address, page, false, 0, null, 0, null, null, null, $"page {page:x} is not a slab page (flags {flags:x})");
+        ulong page = kernel.CompoundHead(kernel.VirtToPage(address));
+        if (!kernel.PageSlab(page))
+            return new SlabLocation(address, page, false, 0, null, 0, null, null, null, $"page {page:x} is not a slab page (flags {kernel.PageFlagsOf(page):x})");
 
         var slab = new KernelObject(kernel, layout.SlabType, page);
         ulong cache = slab["slab_cache"].ReadPointer();
@@ -63,14 +54,5 @@ public static class SlabObjectLocator
         }
         string? note = own.IsComplete ? null : own.Problem;
         return new SlabLocation(address, page, true, cache, name, memory, obj, note is null ? true : null, null, note);
-    }
-
-    private static int PgSlabBit(IKernel kernel)
-    {
-        if (kernel.Types.FindType("enum pageflags") is { } flags)
-            foreach (var e in flags.Resolve().Enumerators)
-                if (e.Name == "PG_slab") return (int)e.Value;
-        if (kernel.VmcoreInfo?.TryGetNumber("PG_slab", out var bit) == true) return (int)bit;
-        throw new TypeNotFoundException("PG_slab is neither in enum pageflags nor in VMCOREINFO");
     }
 }

@@ -49,6 +49,12 @@ public static class Fixtures
     public static string SystemMap => Require("kernel-6.1.0-56-cloud-amd64/System.map-6.1.0-56-cloud-amd64");
     /// <summary>The kernel's raw BTF.</summary>
     public static string Btf => Require("kernel-6.1.0-56-cloud-amd64/vmlinux.btf");
+    /// <summary>The k510 kdump-compressed zlib dump (Debian 11's 5.10: no kallsyms in VMCOREINFO).</summary>
+    public static string K510Zlib => Require("k510/vmcore.kdump-zlib-d31");
+    /// <summary>The k510 ELF -d31 dump (decompressed once).</summary>
+    public static string K510Elf => Require("k510/vmcore.elf-d31");
+    /// <summary>The k510 kernel's System.map (unrelocated: add KERNELOFFSET).</summary>
+    public static string K510SystemMap => Require("k510/kernel/System.map-5.10.0-32-cloud-amd64");
 
     /// <summary>
     /// The fixtures' kernel as a vmlinux with DWARF (Debian's -dbg package, 590 MB): shared/tools/fetch-debian-vmlinux.sh

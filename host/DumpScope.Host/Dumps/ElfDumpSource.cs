@@ -9,7 +9,7 @@ namespace DumpScope.Host.Dumps;
 /// same RAM), makedumpfile -E output (a PT_LOAD whose p_filesz &lt; p_memsz has its tail EXCLUDED, not zero)
 /// and QEMU dump-guest-memory (p_vaddr = 0, QEMU CPU notes). Pages are addressed by p_paddr.
 /// </summary>
-internal sealed class ElfDumpSource : IDumpSource, IDumpPageStatistics
+internal sealed class ElfDumpSource : IDumpSource, IDumpPageStatistics, IDumpReadStatistics
 {
     private const ushort EtCore = 4;
     private const ushort EmX86_64 = 62;
@@ -29,12 +29,11 @@ internal sealed class ElfDumpSource : IDumpSource, IDumpPageStatistics
     private readonly bool _isQemu;
     private readonly bool _hasExcluded;
     private readonly Lazy<DumpPageCounts> _counts;
-    private readonly long _dataEnd;
 
     private ElfDumpSource(DumpFileView file, long[] starts, long[] ends, long[] fileOffsets, int pageSize,
-        ulong maxPfn, int loadCount, DumpNotes notes, VmcoreInfo? info, long dataEnd)
+        ulong maxPfn, int loadCount, DumpNotes notes, VmcoreInfo? info, DumpTruncation? truncation)
     {
-        _dataEnd = dataEnd;
+        Truncation = truncation;
         _file = file;
         _starts = starts;
         _ends = ends;
@@ -62,6 +61,10 @@ internal sealed class ElfDumpSource : IDumpSource, IDumpPageStatistics
     public VmcoreInfo? VmcoreInfo { get; }
 
     public IReadOnlyList<DumpCpuState> Cpus { get; }
+
+    public DumpTruncation? Truncation { get; }
+
+    public DumpReadStatistics Statistics { get; } = new();
 
     /// <summary>Opens an ELF image; takes ownership of <paramref name="file"/> only on success.</summary>
     public static ElfDumpSource Open(DumpFileView file, DumpOpenOptions options)
@@ -106,7 +109,7 @@ internal sealed class ElfDumpSource : IDumpSource, IDumpPageStatistics
         var notes = new DumpNotes();
         var intervals = new List<IntervalResolver.Interval>();
         var loadFileOffsets = new List<long>();
-        long noteBytes = 0, dataEnd = 0;
+        long noteBytes = 0, dataEnd = 0, dataEndHeader = -1;
         int loads = 0;
         for (int i = 0; i < phnum; i++)
         {
@@ -139,7 +142,12 @@ internal sealed class ElfDumpSource : IDumpSource, IDumpPageStatistics
                 // Data: wins over any range of another header that says the same frames are excluded.
                 if (data > 0)
                 {
-                    dataEnd = Math.Max(dataEnd, offset > long.MaxValue - data ? long.MaxValue : offset + data);
+                    long end = offset > long.MaxValue - data ? long.MaxValue : offset + data;
+                    if (end > dataEnd)
+                    {
+                        dataEnd = end;
+                        dataEndHeader = i;
+                    }
                     intervals.Add(new IntervalResolver.Interval(start, start + data, 2L * phnum - i, loadFileOffsets.Count));
                     loadFileOffsets.Add(offset);
                 }
@@ -171,7 +179,15 @@ internal sealed class ElfDumpSource : IDumpSource, IDumpPageStatistics
             maxEnd = Math.Max(maxEnd, p.End);
         }
         ulong maxPfn = ((ulong)maxEnd + (ulong)pageSize - 1) / (ulong)pageSize;
-        return new ElfDumpSource(file, starts, ends, offsets, pageSize, maxPfn, loads, notes, info, dataEnd);
+        DumpTruncation? truncation = null;
+        if (dataEnd > file.Length)
+        {
+            // A flattened file's image is a little smaller than the file (record headers): compare like with like.
+            long overhead = Math.Max(0, file.DiskLength - file.Length);
+            truncation = new DumpTruncation(file.DiskLength, dataEnd > long.MaxValue - overhead ? long.MaxValue : dataEnd + overhead,
+                $"program header {dataEndHeader} (PT_LOAD at file offset 0x{phoff + dataEndHeader * PhdrSize:x}) has data up to 0x{dataEnd:x}; the file ends at 0x{file.Length:x}");
+        }
+        return new ElfDumpSource(file, starts, ends, offsets, pageSize, maxPfn, loads, notes, info, truncation);
     }
 
     /// <summary>
@@ -235,6 +251,7 @@ internal sealed class ElfDumpSource : IDumpSource, IDumpPageStatistics
     private PageRead ReadData(long fileOffset, Span<byte> destination)
     {
         int n = _file.Read(fileOffset, destination);
+        Statistics.PageRead(n, 0);
         return n == destination.Length
             ? PageRead.Ok
             : new PageRead(PageState.Truncated, $"file offset 0x{fileOffset + n:x}: the file ends at 0x{_file.Length:x}");
@@ -321,8 +338,7 @@ internal sealed class ElfDumpSource : IDumpSource, IDumpPageStatistics
         };
         if (_file is FlattenedFileView flat)
             list.Add(new("flattened records", flat.RecordCount.ToString(CultureInfo.InvariantCulture) + (flat.IsTruncated ? " (file truncated)" : "")));
-        if (_dataEnd > _file.Length)
-            list.Add(new("truncated", $"PT_LOAD data extends to 0x{_dataEnd:x}, the file ends at 0x{_file.Length:x}"));
+        if (Truncation is { } truncation) list.Add(new("truncated", truncation.Detail));
         return list;
     }
 

@@ -16,8 +16,9 @@ public sealed class DumpKernel : IKernel
 {
     private readonly ulong[]? _perCpuOffsets;
     private readonly MemoryFault? _perCpuFault;
+    private readonly Lazy<IMemoryModel> _memoryModel;
 
-    internal DumpKernel(IDumpSource dump, X86_64AddressSpace addressSpace, ISymbolTable symbols, ITypeCatalog types, KernelFacts facts)
+    internal DumpKernel(IDumpSource dump, X86_64AddressSpace addressSpace, ISymbolTable symbols, ITypeCatalog types, KernelFacts facts, Lazy<IMemoryModel> memoryModel)
     {
         Dump = dump;
         AddressSpace = addressSpace;
@@ -33,7 +34,11 @@ public sealed class DumpKernel : IKernel
         _perCpuOffsets = facts.PerCpuOffsets;
         _perCpuFault = facts.PerCpuFault;
         FactNotes = facts.Notes;
+        _memoryModel = memoryModel;
     }
+
+    /// <inheritdoc/>
+    public IMemoryModel MemoryModel => _memoryModel.Value;
 
     /// <inheritdoc/>
     public IDumpSource Dump { get; }

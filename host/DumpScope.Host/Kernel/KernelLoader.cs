@@ -43,6 +43,7 @@ public static class KernelLoader
         X86_64AddressSpace? space = null;
         ulong kaslr;
         SymbolTable? kallsyms = null;
+        string kallsymsOrigin = "not read (the dump has no VMCOREINFO)";
         if (info is not null)
         {
             long? headerPhysBase = (dump as IKdumpHeaderInfo)?.PhysBase;
@@ -50,8 +51,12 @@ public static class KernelLoader
                 notes.Add($"phys_base: VMCOREINFO has no NUMBER(phys_base); {fromHeader} taken from the kdump sub-header");
             space = X86_64AddressSpace.FromVmcoreInfo(physical, info, maxPhysical, dump.FilePath, headerPhysBase);
             kaslr = KaslrFromVmcoreInfo(info, options, notes);
-            kallsyms = KallsymsReader.TryRead(space, info, out var problem);
-            if (kallsyms is null) notes.Add($"kallsyms: not decoded from the dump: {problem}");
+            var decoded = KallsymsReader.TryRead(space, info, out var problem);
+            kallsyms = decoded?.Table;
+            kallsymsOrigin = decoded is null ? $"not decoded from the dump: {problem}" : decoded.HowFound;
+            if (decoded is null) notes.Add($"kallsyms: not decoded from the dump: {problem}");
+            else if (!KallsymsReader.IsAvailable(info))
+                notes.Add($"kallsyms: VMCOREINFO names no kallsyms table (a kernel before 6.0); {decoded.Table.Count} symbols found by searching the kernel image (dumpinfo says where)");
         }
         else
         {
@@ -80,9 +85,7 @@ public static class KernelLoader
         var sources = new List<ISymbolTable>();
         if (kallsyms is not null) sources.Add(kallsyms);
         sources.AddRange(fileSymbols);
-        if (sources.Count == 0)
-            throw new NotSupportedException(
-                $"{dump.FilePath}: no kernel symbols: {notes.LastOrDefault() ?? "kallsyms could not be decoded"}; give a System.map or vmlinux (--system-map / --vmlinux)");
+        if (sources.Count == 0) throw NoSymbols(dump, kallsymsOrigin);
         var symbols = new CompositeSymbolTable(sources);
 
         if (space is null)
@@ -97,7 +100,20 @@ public static class KernelLoader
 
         var types = options.Types ?? options.TypeCatalogFactory?.Invoke(space, symbols) ?? EmptyTypeCatalog.Instance;
         var facts = KernelFactsReader.Read(dump, space, symbols, kaslr, notes);
-        return new DumpKernel(dump, space, symbols, types, facts);
+        // Established on first use: sizeof(struct page) needs the types, which may be parsed lazily.
+        var memoryModel = new Lazy<Sdk.Memory.IMemoryModel>(() => MemoryModelReader.Read(dump, space, symbols, types, facts.PageSize));
+        return new DumpKernel(dump, space, symbols, types, facts, memoryModel);
+    }
+
+    // Say what is missing and which file of which package supplies it (Debian/Ubuntu names; RHEL's
+    // kernel-debuginfo holds the same vmlinux under /usr/lib/debug/lib/modules/RELEASE/).
+    private static NotSupportedException NoSymbols(IDumpSource dump, string kallsymsOrigin)
+    {
+        var release = dump.VmcoreInfo?.OsRelease ?? (dump as IKdumpHeaderInfo)?.UtsRelease ?? "RELEASE";
+        return new NotSupportedException(
+            $"{dump.FilePath}: no kernel symbols: kallsyms {kallsymsOrigin}. Give the symbols of kernel {release}: " +
+            $"--system-map System.map-{release} (the machine's /boot/System.map-{release}, or the kernel's -dbg/debuginfo package) " +
+            $"or --vmlinux vmlinux-{release} (/usr/lib/debug/boot/vmlinux-{release} from linux-image-{release}-dbg)");
     }
 
     private static ulong KaslrFromVmcoreInfo(VmcoreInfo info, KernelOpenOptions options, List<string> notes)

@@ -6,17 +6,21 @@ using DumpScope.Sdk.Symbols;
 namespace DumpScope.Host.Symbols;
 
 /// <summary>
-/// Decodes the kernel's own symbol table (kallsyms) from dump memory, found through VMCOREINFO
-/// SYMBOL(kallsyms_names|_num_syms|_token_table|_token_index|_offsets|_relative_base) (exported since 6.0).
+/// Decodes the kernel's own symbol table (kallsyms) from dump memory. VMCOREINFO names the tables since 6.0
+/// (SYMBOL(kallsyms_names|_num_syms|_token_table|_token_index|_offsets|_relative_base)); on older kernels
+/// <see cref="KallsymsSearch"/> finds them in the kernel image.
 /// </summary>
 /// <remarks>
 /// Layout (scripts/kallsyms.c): each entry of kallsyms_names is a length then that many token indices; the
 /// length is one byte, or two when its high bit is set (low 7 bits first, "big symbols", 6.1+). Each index
 /// selects a NUL-terminated string in kallsyms_token_table at kallsyms_token_index[i]; the first character of
-/// the expansion is the nm type letter. Addresses are 32-bit kallsyms_offsets against kallsyms_relative_base,
-/// either plain unsigned offsets, or (CONFIG_KALLSYMS_ABSOLUTE_PERCPU) non-negative values absolute and
-/// negative ones relative_base − 1 − value. Which one this kernel used is decided by decoding _stext both
-/// ways and keeping the one equal to VMCOREINFO's SYMBOL(_stext).
+/// the expansion is the nm type letter. Addresses are, by kernel configuration and generation, 64-bit
+/// kallsyms_addresses (no CONFIG_KALLSYMS_BASE_RELATIVE), or 32-bit kallsyms_offsets: unsigned offsets from
+/// kallsyms_relative_base; with CONFIG_KALLSYMS_ABSOLUTE_PERCPU non-negative values absolute and negative ones
+/// relative_base − 1 − value; or, since "kallsyms: Get rid of kallsyms relative base", offsets from the entry's
+/// own address. Which one this kernel used is decided by the symbols VMCOREINFO states (_stext,
+/// init_uts_ns, swapper_pg_dir, …): every one that kallsyms also has must come out at VMCOREINFO's address;
+/// pointer-valued entries (mem_section) must equal what kallsyms' symbol holds.
 /// </remarks>
 internal static class KallsymsReader
 {
@@ -26,17 +30,32 @@ internal static class KallsymsReader
     /// <summary>The source name used in messages.</summary>
     public const string SourceName = "kallsyms in dump";
 
+    /// <summary>How far past _stext the search goes when VMCOREINFO names no data symbol to bound it.</summary>
+    public const ulong DefaultSearchSize = 64UL << 20;
+
     private const int TokenCount = 256;
     private const int MaxTokenTableSize = 64 * 1024;
+    private const ulong StartKernelMap = 0xffffffff80000000UL;
+    private const ulong DefaultText = 0xffffffff81000000UL;
 
-    /// <summary>How kallsyms_offsets encode addresses.</summary>
+    /// <summary>How the address table encodes addresses.</summary>
     public enum AddressEncoding
     {
         /// <summary>relative_base + (u32)offset.</summary>
         Relative,
-        /// <summary>offset ≥ 0: absolute; else relative_base − 1 − offset.</summary>
+        /// <summary>offset ≥ 0: absolute; else relative_base − 1 − offset (CONFIG_KALLSYMS_ABSOLUTE_PERCPU).</summary>
         AbsolutePercpu,
+        /// <summary>the entry's own address + (s32)offset (no relative_base).</summary>
+        PlaceRelative,
+        /// <summary>64-bit absolute addresses (kallsyms_addresses).</summary>
+        Absolute,
     }
+
+    /// <summary>A decoded table and how it was found.</summary>
+    /// <param name="Table">The symbols.</param>
+    /// <param name="Encoding">The address encoding the anchors confirmed.</param>
+    /// <param name="HowFound">Where the tables came from and what confirmed them, for dumpinfo.</param>
+    public sealed record Result(SymbolTable Table, AddressEncoding Encoding, string HowFound);
 
     /// <summary>True when VMCOREINFO locates kallsyms.</summary>
     public static bool IsAvailable(VmcoreInfo? info) =>
@@ -44,94 +63,158 @@ internal static class KallsymsReader
         && info.TryGetSymbol("kallsyms_token_table", out _) && info.TryGetSymbol("kallsyms_token_index", out _);
 
     /// <summary>
-    /// Decodes the table. Returns null with <paramref name="problem"/> set when VMCOREINFO does not locate it,
-    /// memory cannot be read, or the data is not a kallsyms table.
+    /// Locates (VMCOREINFO, else a search of the kernel image) and decodes the table. Returns null with
+    /// <paramref name="problem"/> set when it cannot be found, memory cannot be read, or the data is not a
+    /// kallsyms table that agrees with VMCOREINFO.
     /// </summary>
-    public static SymbolTable? TryRead(IKernelMemory memory, VmcoreInfo? info, out string? problem) =>
-        TryRead(memory, info, out problem, out _);
-
-    /// <summary>As <see cref="TryRead(IKernelMemory, VmcoreInfo?, out string?)"/>, also telling which address encoding was found.</summary>
-    public static SymbolTable? TryRead(IKernelMemory memory, VmcoreInfo? info, out string? problem, out AddressEncoding encoding)
+    public static Result? TryRead(IKernelMemory memory, VmcoreInfo? info, out string? problem)
     {
-        encoding = AddressEncoding.Relative;
         if (info is null) { problem = "the dump has no VMCOREINFO"; return null; }
-        if (!IsAvailable(info)) { problem = "VMCOREINFO does not locate kallsyms (kernels before 6.0 do not export it)"; return null; }
-        info.TryGetSymbol("kallsyms_names", out var namesAddress);
-        info.TryGetSymbol("kallsyms_num_syms", out var numSymsAddress);
-        info.TryGetSymbol("kallsyms_token_table", out var tokenTableAddress);
-        info.TryGetSymbol("kallsyms_token_index", out var tokenIndexAddress);
-        if (!info.TryGetSymbol("kallsyms_offsets", out var offsetsAddress) || !info.TryGetSymbol("kallsyms_relative_base", out var relativeBaseAddress))
+        var tables = IsAvailable(info) ? FromVmcoreInfo(memory, info, out problem) : Search(memory, info, out problem);
+        return tables is null ? null : Decode(memory, info, tables, out problem);
+    }
+
+    /// <summary>
+    /// The part of the kernel image the search covers: from _stext (else the default text address plus
+    /// KERNELOFFSET) up to the lowest data symbol VMCOREINFO names above it (.rodata, which holds kallsyms,
+    /// comes before .data on x86-64), else <see cref="DefaultSearchSize"/>.
+    /// </summary>
+    public static (ulong Low, ulong High) SearchRange(VmcoreInfo info)
+    {
+        ulong low = info.TryGetSymbol("_stext", out var stext) ? stext : DefaultText + info.KernelOffset;
+        ulong imageEnd = StartKernelMap + (info.TryGetNumber("KERNEL_IMAGE_SIZE", out var size) && size > 0 ? (ulong)size : 1UL << 30);
+        ulong high = low + DefaultSearchSize;
+        foreach (var (name, value) in Symbols(info))
+            if (value > low && value < imageEnd && !name.StartsWith("kallsyms_", StringComparison.Ordinal) && name is not "_text" and not "_etext")
+                high = Math.Min(high, value);
+        return (low, high);
+    }
+
+    private static KallsymsTables? Search(IKernelMemory memory, VmcoreInfo info, out string? problem)
+    {
+        var (low, high) = SearchRange(info);
+        return KallsymsSearch.Find(memory, low, high, out problem);
+    }
+
+    private static KallsymsTables? FromVmcoreInfo(IKernelMemory memory, VmcoreInfo info, out string? problem)
+    {
+        info.TryGetSymbol("kallsyms_names", out var names);
+        info.TryGetSymbol("kallsyms_num_syms", out var numSyms);
+        info.TryGetSymbol("kallsyms_token_table", out var tokenTable);
+        info.TryGetSymbol("kallsyms_token_index", out var tokenIndex);
+        if (!info.TryGetSymbol("kallsyms_offsets", out var offsets))
         {
-            problem = "VMCOREINFO has no kallsyms_offsets/kallsyms_relative_base: absolute kallsyms_addresses are not supported";
+            problem = "VMCOREINFO names kallsyms_names but not kallsyms_offsets";
             return null;
         }
+        if (!TryReadU32(memory, numSyms, "kallsyms_num_syms", out var count, out problem)) return null;
+        ulong? relativeBase = info.TryGetSymbol("kallsyms_relative_base", out var rb) ? rb : null;
+        var table = new KallsymsAddressTable(offsets, KallsymsAddressKind.Offsets, relativeBase, "kallsyms_offsets");
+        return new KallsymsTables(names, count, tokenTable, tokenIndex, [table], "named by VMCOREINFO (SYMBOL(kallsyms_*))");
+    }
 
-        if (!TryReadU32(memory, numSymsAddress, "kallsyms_num_syms", out var count, out problem)) return null;
-        if (count == 0 || count > MaxSymbols)
+    private static Result? Decode(IKernelMemory memory, VmcoreInfo info, KallsymsTables tables, out string? problem)
+    {
+        if (tables.Count == 0 || tables.Count > MaxSymbols)
         {
-            problem = $"kallsyms_num_syms at {numSymsAddress:x} is {count}; expected 1..{MaxSymbols}";
+            problem = $"kallsyms_num_syms is {tables.Count}; expected 1..{MaxSymbols}";
             return null;
         }
-        if (!TryReadU64(memory, relativeBaseAddress, "kallsyms_relative_base", out var relativeBase, out problem)) return null;
-
-        var tokens = ReadTokens(memory, tokenTableAddress, tokenIndexAddress, out problem);
+        var tokens = ReadTokens(memory, tables.TokenTableAddress, tables.TokenIndexAddress, out problem);
         if (tokens is null) return null;
-
-        var offsets = new int[count];
-        var offsetBytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(offsets.AsSpan());
-        var offsetRead = memory.ReadVirtual(offsetsAddress, offsetBytes);
-        if (offsetRead.Fault is { } offsetFault)
-        {
-            problem = $"kallsyms_offsets ({count} entries at {offsetsAddress:x}) unreadable: {offsetFault.Message}";
-            return null;
-        }
-        if (!BitConverter.IsLittleEndian)
-            for (int i = 0; i < offsets.Length; i++) offsets[i] = BinaryPrimitives.ReverseEndianness(offsets[i]);
-
-        var symbols = DecodeNames(memory, namesAddress, (int)count, tokens, out problem);
+        var symbols = DecodeNames(memory, tables.NamesAddress, (int)tables.Count, tokens, out problem);
         if (symbols is null) return null;
 
-        var chosen = ChooseEncoding(info, symbols, offsets, relativeBase, out problem);
-        if (chosen is null) return null;
-        encoding = chosen.Value;
+        var anchors = KallsymsAnchors.From(info, symbols);
+        if (anchors.Count == 0)
+        {
+            problem = "no symbol both in kallsyms and in VMCOREINFO (_stext, init_uts_ns, …) to check the addresses against";
+            return null;
+        }
+        var rejected = new List<string>();
+        foreach (var candidate in tables.AddressTables)
+        {
+            foreach (var encoding in EncodingsOf(candidate))
+            {
+                var check = anchors.Check(memory, index => EntryAddress(memory, candidate, encoding, index));
+                if (!check.Confirmed) { rejected.Add($"{candidate.Where} at {candidate.Address:x} as {encoding}: {check.Summary}"); continue; }
+                if (!SetAddresses(memory, symbols, candidate, encoding, out problem)) return null;
+                problem = null;
+                return new Result(SymbolTable.FromOwnedArray(SourceName, symbols), encoding,
+                    $"{tables.HowFound}; addresses: {Describe(candidate, encoding)} at {candidate.Address:x}; {check.Summary}");
+            }
+        }
+        problem = $"kallsyms names decoded ({symbols.Length} symbols) but no address table agrees with VMCOREINFO: {string.Join("; ", rejected.Take(6))}";
+        return null;
+    }
 
-        SetAddresses(symbols, offsets, relativeBase, encoding);
-        problem = null;
-        return SymbolTable.FromOwnedArray(SourceName, symbols);
+    private static string Describe(KallsymsAddressTable table, AddressEncoding encoding) => encoding switch
+    {
+        AddressEncoding.Relative => "32-bit offsets from kallsyms_relative_base",
+        AddressEncoding.AbsolutePercpu => "32-bit offsets from kallsyms_relative_base, per-cpu symbols absolute (CONFIG_KALLSYMS_ABSOLUTE_PERCPU)",
+        AddressEncoding.PlaceRelative => "32-bit place-relative offsets",
+        _ => "64-bit absolute kallsyms_addresses",
+    } + $" ({table.Where})";
+
+    private static IEnumerable<AddressEncoding> EncodingsOf(KallsymsAddressTable table)
+    {
+        if (table.Kind == KallsymsAddressKind.Addresses) { yield return AddressEncoding.Absolute; yield break; }
+        if (table.RelativeBaseAddress is not null)
+        {
+            yield return AddressEncoding.AbsolutePercpu;
+            yield return AddressEncoding.Relative;
+        }
+        yield return AddressEncoding.PlaceRelative;
+    }
+
+    private static ulong? EntryAddress(IKernelMemory memory, KallsymsAddressTable table, AddressEncoding encoding, int index)
+    {
+        if (encoding == AddressEncoding.Absolute)
+            return TryReadU64(memory, table.Address + (ulong)index * 8, "kallsyms_addresses", out var absolute, out _) ? absolute : null;
+        if (!TryReadU32(memory, table.Address + (ulong)index * 4, "kallsyms_offsets", out var raw, out _)) return null;
+        ulong relativeBase = 0;
+        if (table.RelativeBaseAddress is { } rb && !TryReadU64(memory, rb, "kallsyms_relative_base", out relativeBase, out _)) return null;
+        return Address((int)raw, relativeBase, table.Address + (ulong)index * 4, encoding);
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void SetAddresses(KernelSymbol[] symbols, int[] offsets, ulong relativeBase, AddressEncoding encoding)
+    private static bool SetAddresses(IKernelMemory memory, KernelSymbol[] symbols, KallsymsAddressTable table, AddressEncoding encoding, out string? problem)
     {
+        int width = encoding == AddressEncoding.Absolute ? 8 : 4;
+        var raw = new byte[symbols.Length * width];
+        var read = memory.ReadVirtual(table.Address, raw);
+        if (read.Fault is { } fault)
+        {
+            problem = $"kallsyms {(width == 8 ? "addresses" : "offsets")} ({symbols.Length} entries at {table.Address:x}) unreadable: {fault.Message}";
+            return false;
+        }
+        ulong relativeBase = 0;
+        if (table.RelativeBaseAddress is { } rb && !TryReadU64(memory, rb, "kallsyms_relative_base", out relativeBase, out problem)) return false;
         for (int i = 0; i < symbols.Length; i++)
-            symbols[i] = symbols[i] with { Address = Address(offsets[i], relativeBase, encoding) };
+        {
+            ulong address = width == 8
+                ? BinaryPrimitives.ReadUInt64LittleEndian(raw.AsSpan(i * 8))
+                : Address(BinaryPrimitives.ReadInt32LittleEndian(raw.AsSpan(i * 4)), relativeBase, table.Address + (ulong)i * 4, encoding);
+            symbols[i] = symbols[i] with { Address = address };
+        }
+        problem = null;
+        return true;
     }
 
-    /// <summary>The address of one entry under an encoding.</summary>
-    public static ulong Address(int offset, ulong relativeBase, AddressEncoding encoding) => encoding switch
+    /// <summary>The address of one 32-bit entry under an encoding (<paramref name="entryAddress"/>: where the entry itself lies).</summary>
+    public static ulong Address(int offset, ulong relativeBase, ulong entryAddress, AddressEncoding encoding) => encoding switch
     {
         AddressEncoding.Relative => relativeBase + (uint)offset,
-        _ => offset >= 0 ? (ulong)offset : relativeBase - 1 - (ulong)(long)offset,
+        AddressEncoding.AbsolutePercpu => offset >= 0 ? (ulong)offset : relativeBase - 1 - (ulong)(long)offset,
+        _ => entryAddress + (ulong)(long)offset,
     };
 
-    private static AddressEncoding? ChooseEncoding(VmcoreInfo info, KernelSymbol[] symbols, int[] offsets, ulong relativeBase, out string? problem)
+    /// <summary>Every SYMBOL(name)=value of VMCOREINFO.</summary>
+    public static IEnumerable<(string Name, ulong Value)> Symbols(VmcoreInfo info)
     {
-        // Anchors: symbols whose true address VMCOREINFO states. _stext first; the kallsyms tables themselves
-        // are a fallback for kernels whose note lacks _stext.
-        foreach (var anchor in new[] { "_stext", "kallsyms_names", "kallsyms_offsets", "kallsyms_token_table" })
-        {
-            if (!info.TryGetSymbol(anchor, out var expected)) continue;
-            int index = Array.FindIndex(symbols, s => s.Name == anchor);
-            if (index < 0) continue;
-            var relative = Address(offsets[index], relativeBase, AddressEncoding.Relative);
-            var absolute = Address(offsets[index], relativeBase, AddressEncoding.AbsolutePercpu);
-            if (absolute == expected) { problem = null; return AddressEncoding.AbsolutePercpu; }
-            if (relative == expected) { problem = null; return AddressEncoding.Relative; }
-            problem = $"kallsyms gives {anchor} at {relative:x} (relative offsets) or {absolute:x} (absolute per-cpu), but VMCOREINFO says {expected:x}";
-            return null;
-        }
-        problem = "no symbol both in kallsyms and in VMCOREINFO (_stext) to check the address encoding against";
-        return null;
+        foreach (var key in info.Entries.Keys)
+            if (key.StartsWith("SYMBOL(", StringComparison.Ordinal) && key.EndsWith(')') && info.TryGetSymbol(key[7..^1], out var value))
+                yield return (key[7..^1], value);
     }
 
     private static char[][]? ReadTokens(IKernelMemory memory, ulong tableAddress, ulong indexAddress, out string? problem)

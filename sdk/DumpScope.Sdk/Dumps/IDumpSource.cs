@@ -54,6 +54,12 @@ public interface IDumpSource : IDisposable
     /// <summary>Reads one page into <paramref name="destination"/> (exactly <see cref="PageSize"/> bytes).</summary>
     PageRead ReadPage(ulong pfn, Span<byte> destination);
 
+    /// <summary>
+    /// Set when the file is shorter than its headers describe (detected once at open, from the headers);
+    /// null for a complete file. Sources that cannot tell return null.
+    /// </summary>
+    DumpTruncation? Truncation => null;
+
     /// <summary>Facts about the file for <c>dumpinfo</c>: name/value pairs in display order.</summary>
     IReadOnlyList<KeyValuePair<string, string>> Describe();
 }

@@ -58,6 +58,13 @@ public interface IKernel
 
     /// <summary>How each fact was obtained when a fallback was used ("nr_node_ids: symbol missing, assumed 1").</summary>
     IReadOnlyList<string> FactNotes { get; }
+
+    /// <summary>
+    /// The memory model (direct map, vmemmap, pfn/page/virtual arithmetic). The host publishes the one it checked
+    /// against the page tables at open; kernels that do not implement it get one read from page_offset_base,
+    /// vmemmap_base and max_pfn (x86-64 defaults when missing), cached per kernel.
+    /// </summary>
+    IMemoryModel MemoryModel => MemoryModelProbe.For(this);
 }
 
 /// <summary>A set of CPU numbers (a kernel cpumask).</summary>
