@@ -1,4 +1,3 @@
-using DumpScope.Plugins.Memory.Tests.Fakes;
 using DumpScope.Plugins.Memory.Vm;
 using DumpScope.Sdk.Commands;
 using DumpScope.Sdk.Kernel;
@@ -64,8 +63,8 @@ public sealed class VmTests(Kd1Session kd1) : IClassFixture<Kd1Session>
         ulong root = mm["mm_mt.ma_root"].ReadPointer() & ~0xffUL;
         foreach (var memory in new[]
         {
-            new CorruptingMemory(kernel.Memory).Garbage(root + 8, 248),
-            new CorruptingMemory(kernel.Memory).Exclude(root, 256),
+            new FaultInjectingMemory(kernel.Memory).Garbage(root + 8, 248),
+            new FaultInjectingMemory(kernel.Memory).Exclude(root, 256),
         })
         {
             var task = Task.Run(() => VmaTable.Read(new KernelWithMemory(kernel, memory), initMm));
