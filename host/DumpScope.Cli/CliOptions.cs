@@ -8,7 +8,8 @@ internal sealed class CliOptions
     public Argument<string?> Dump { get; } = new("dump") { Arity = ArgumentArity.ZeroOrOne, Description = "the kernel dump (ELF vmcore, kdump-compressed, flattened, QEMU ELF)" };
     public Option<string[]> Commands { get; } = new("--command", "-c") { Description = "run a command (repeatable, in order)", AllowMultipleArgumentsPerToken = false };
     public Option<string?> Input { get; } = new("--input", "-i") { Description = "run the commands in FILE (one per line; # comments)" };
-    public Option<bool> Json { get; } = new("--json") { Description = "print each command's result as one JSON document (JSON Lines for several)" };
+    public Option<bool> Json { get; } = new("--json") { Description = "the same as --format json" };
+    public Option<string?> Format { get; } = new Option<string?>("--format") { Description = "output format: text (default), json (one document per command, one line each), jsonl (one object per row), csv (tables)" }.AcceptOnlyFromAmong([.. DumpScope.Host.Rendering.OutputFormats.Names]);
     public Option<string?> Profile { get; } = new("--profile") { Description = "the plugin profile from plugins.json" };
     public Option<string?> Plugins { get; } = new("--plugins") { Description = "comma-separated plugin names to load (overrides --profile)" };
     public Option<string[]> PluginDirs { get; } = new("--plugin-dir") { Description = "also load plugins from DIR/<Name>/<Name>.dll (repeatable)" };
@@ -29,7 +30,7 @@ internal sealed class CliOptions
         var root = new RootCommand("DumpScope: a plugin-based Linux kernel crash-dump analyzer.\n" +
                                    "With -c/-i runs commands in order; otherwise the terminal UI (or --repl) on a terminal, or commands from standard input.")
         {
-            Dump, Commands, Input, Json, Profile, Plugins, PluginDirs, Manifest, Vmlinux, SystemMap, Btf, Types, Force, ZeroExcluded, Kaslr, Tui, Repl, Sample,
+            Dump, Commands, Input, Json, Format, Profile, Plugins, PluginDirs, Manifest, Vmlinux, SystemMap, Btf, Types, Force, ZeroExcluded, Kaslr, Tui, Repl, Sample,
         };
         return root;
     }

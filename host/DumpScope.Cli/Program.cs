@@ -37,13 +37,16 @@ public static class Program
 
     private static int Execute(CliOptions cli, System.CommandLine.ParseResult parse, TextReader stdin, TextWriter stdout, TextWriter stderr, bool interactive)
     {
-        var commands = new List<string>(parse.GetValue(cli.Commands) ?? []);
-        var input = parse.GetValue(cli.Input);
-        if (input is not null)
+        var commands = new List<string>();
+        foreach (var (isFile, value) in CommandSources(parse))
         {
-            if (!File.Exists(input)) { stderr.WriteLine($"dumpscope: command file not found: {input}"); return Usage; }
-            commands.AddRange(ReadScript(File.ReadAllLines(input)));
+            if (!isFile) { commands.Add(value); continue; }
+            if (Directory.Exists(value)) { stderr.WriteLine($"dumpscope: -i {value}: is a directory, not a command file"); return Usage; }
+            if (!File.Exists(value)) { stderr.WriteLine($"dumpscope: command file not found: {value}"); return Usage; }
+            commands.AddRange(ReadScript(File.ReadAllLines(value)));
         }
+        var renderer = OutputFormats.Renderer(parse.GetValue(cli.Format) is { } formatName ? OutputFormats.Parse(formatName)!.Value
+            : parse.GetValue(cli.Json) ? OutputFormat.Json : OutputFormat.Text);
 
         ulong? kaslr = null;
         if (parse.GetValue(cli.Kaslr) is { } kaslrText)
@@ -100,41 +103,45 @@ public static class Program
             foreach (var note in session.Notes) stderr.WriteLine($"note: {note}");
             if (dumpPath is null && commands.Count == 0)
                 stderr.WriteLine($"note: no dump is open: run `dumpscope DUMP`, or `dumpscope --sample` to open the bundled real dump ({SampleDump.RelativePath})");
-            bool json = parse.GetValue(cli.Json);
-            if (commands.Count > 0) return RunBatch(session, commands, json, stdout, stderr);
-            if (!interactive) return RunBatch(session, ReadScript(ReadAll(stdin)), json, stdout, stderr);
-            if (parse.GetValue(cli.Repl) && !parse.GetValue(cli.Tui)) return Repl.Run(session, stdin, stdout, stderr, json);
+            if (commands.Count > 0) return RunBatch(session, commands, renderer, stdout, stderr);
+            if (!interactive) return RunBatch(session, ReadScript(ReadAll(stdin)), renderer, stdout, stderr);
+            if (parse.GetValue(cli.Repl) && !parse.GetValue(cli.Tui)) return Repl.Run(session, stdin, stdout, stderr, renderer);
             return RunTui(session, options);
         }
     }
 
     /// <summary>Runs commands in order; non-zero when any failed.</summary>
-    internal static int RunBatch(DumpScopeSession session, IReadOnlyList<string> commands, bool json, TextWriter stdout, TextWriter stderr)
+    internal static int RunBatch(DumpScopeSession session, IReadOnlyList<string> commands, IResultRenderer renderer, TextWriter stdout, TextWriter stderr)
     {
         int exit = Ok;
         foreach (var command in commands)
         {
-            if (!json && commands.Count > 1) stdout.WriteLine($"dumpscope> {command}");
-            if (!Print(session, command, json, stdout, stderr, CancellationToken.None)) exit = Failed;
+            if (renderer.EchoesCommands && commands.Count > 1) stdout.WriteLine($"dumpscope> {command}");
+            if (!Print(session, command, renderer, stdout, stderr, CancellationToken.None)) exit = Failed;
         }
         return exit;
     }
 
     /// <summary>Runs and prints one command; false when it failed.</summary>
-    internal static bool Print(ICommandRunner runner, string command, bool json, TextWriter stdout, TextWriter stderr, CancellationToken cancellation)
+    internal static bool Print(ICommandRunner runner, string command, IResultRenderer renderer, TextWriter stdout, TextWriter stderr, CancellationToken cancellation)
     {
         var result = runner.Run(command, cancellation);
-        if (json)
-        {
-            stdout.WriteLine(JsonRenderer.Render(command, result));
-            return !result.Failed;
-        }
-        var error = result.Error;
-        result.Error = null;
-        stdout.Write(TextRenderer.Render(result));
-        if (error is not null) stderr.WriteLine($"error: {error}");
-        result.Error = error;
+        renderer.Write(command, result, stdout, stderr);
         return !result.Failed;
+    }
+
+    /// <summary>The -c commands and -i files in the order they were given on the command line.</summary>
+    private static IEnumerable<(bool IsFile, string Value)> CommandSources(System.CommandLine.ParseResult parse)
+    {
+        var tokens = parse.Tokens;
+        for (int i = 0; i + 1 < tokens.Count; i++)
+        {
+            if (tokens[i].Type != System.CommandLine.Parsing.TokenType.Option) continue;
+            bool isCommand = tokens[i].Value is "-c" or "--command";
+            bool isFile = tokens[i].Value is "-i" or "--input";
+            if (!isCommand && !isFile) continue;
+            yield return (isFile, tokens[++i].Value);
+        }
     }
 
     /// <summary>Starts the terminal UI; switching profiles reopens the session with the other plugin set.</summary>

@@ -1,3 +1,4 @@
+using DumpScope.Host.Rendering;
 using DumpScope.Host.Session;
 
 namespace DumpScope.Cli;
@@ -5,7 +6,7 @@ namespace DumpScope.Cli;
 /// <summary>The line REPL: a prompt, one command per line; Ctrl-C cancels the running command, not the program.</summary>
 internal static class Repl
 {
-    public static int Run(DumpScopeSession session, TextReader stdin, TextWriter stdout, TextWriter stderr, bool json)
+    public static int Run(DumpScopeSession session, TextReader stdin, TextWriter stdout, TextWriter stderr, IResultRenderer renderer)
     {
         CancellationTokenSource? running = null;
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -32,7 +33,7 @@ internal static class Repl
                 running = new CancellationTokenSource();
                 try
                 {
-                    if (!Program.Print(session, line, json, stdout, stderr, running.Token)) exit = Program.Failed;
+                    if (!Program.Print(session, line, renderer, stdout, stderr, running.Token)) exit = Program.Failed;
                 }
                 finally
                 {

@@ -2,6 +2,7 @@ using DumpScope.Host.Session;
 using DumpScope.Sdk.Commands;
 using DumpScope.Tui.Model;
 using DumpScope.Tui.Views;
+using Terminal.Gui.App;
 using Terminal.Gui.Input;
 using Terminal.Gui.ViewBase;
 using Terminal.Gui.Views;
@@ -10,12 +11,25 @@ namespace DumpScope.Tui;
 
 /// <summary>
 /// The TUI's window: summary pane, command navigator, results (tables, records, text; tabs for several blocks) with
-/// filter and breadcrumbs, command line, status line and key bar. It talks only to <see cref="ICommandRunner"/> and
-/// runs commands off the UI thread. Usable headless: begin it on an application created with a virtual time provider.
+/// the breadcrumbs as their title, a header line and a filter, command line, status line and key bar. It talks only
+/// to <see cref="ICommandRunner"/> and runs commands off the UI thread. Usable headless: begin it on an application
+/// created with a virtual time provider. Below <see cref="WideColumns"/> columns the navigator starts hidden and the
+/// summary keeps to <see cref="CompactSummaryLines"/> lines, so 80x24 shows data.
 /// </summary>
 public sealed class MainWindow : Window
 {
-    private const int SummaryMaxLines = 6;
+    /// <summary>From this many columns on, the navigator is shown unless toggled off.</summary>
+    public const int WideColumns = 120;
+
+    /// <summary>From this many rows on, the summary may take <see cref="SummaryMaxLines"/> lines.</summary>
+    public const int TallRows = 40;
+
+    /// <summary>Summary lines on a tall terminal.</summary>
+    public const int SummaryMaxLines = 6;
+
+    /// <summary>Summary lines on a short terminal (PANIC is always one of them).</summary>
+    public const int CompactSummaryLines = 2;
+
     private const int NavigatorWidth = 30;
 
     private readonly TuiOptions _options;
@@ -24,13 +38,18 @@ public sealed class MainWindow : Window
     private readonly FrameView _navigatorFrame;
     private readonly CommandNavigator _navigator;
     private readonly FrameView _resultsFrame;
-    private readonly Label _breadcrumbs;
+    private readonly Label _header;
+    private readonly Label _filterLabel;
     private readonly TextField _filter;
     private readonly ResultPane _pane;
     private readonly CommandLineField _commandLine;
     private readonly SpinnerView _spinner;
     private readonly Label _status;
+    private readonly Label _keyBar;
     private readonly ChooserView _chooser;
+    private readonly Dictionary<Key, Action> _keys;
+    private readonly Dictionary<Key, Action> _characterKeys;
+    private IApplication? _keyboardOf;
     private readonly Stack<ResultPage> _back = new();
     private ICommandRunner _runner;
     private string? _profile;
@@ -40,6 +59,8 @@ public sealed class MainWindow : Window
     private bool _messageIsError;
     private bool _started;
     private bool _settingFilter;
+    private bool? _navigatorWanted;
+    private CommandResult? _summary;
 
     /// <summary>Creates the window over <paramref name="runner"/>; the summary and initial command run once the window runs.</summary>
     public MainWindow(ICommandRunner runner, TuiOptions options)
@@ -49,6 +70,8 @@ public sealed class MainWindow : Window
         _runner = runner;
         _options = options;
         _profile = options.CurrentProfile;
+        // Before anything is added: every title and text below keeps its underscores.
+        PlainLabels.Apply(this);
         UpdateTitle();
 
         _summaryFrame = new FrameView { Title = "Summary", X = 0, Y = 0, Width = Dim.Fill(), Height = 0, Visible = false };
@@ -66,10 +89,10 @@ public sealed class MainWindow : Window
         _navigatorFrame.Add(_navigator);
 
         _resultsFrame = new FrameView { Title = "Results", X = Pos.Right(_navigatorFrame), Y = Pos.Top(_navigatorFrame), Width = Dim.Fill(), Height = Dim.Fill(3) };
-        _breadcrumbs = new Label { X = 0, Y = 0, Width = Dim.Fill(), Height = 1 };
-        _breadcrumbs.FrameChanged += (_, _) => UpdateBreadcrumbs();
-        var filterLabel = new Label { Text = "Filter:", X = 0, Y = 1 };
-        _filter = new TextField { X = Pos.Right(filterLabel) + 1, Y = 1, Width = Dim.Fill() };
+        _resultsFrame.FrameChanged += (_, _) => UpdateBreadcrumbs();
+        _header = new Label { X = 0, Y = 0, Width = Dim.Fill(), Height = 1, Visible = false };
+        _filterLabel = new Label { Text = "Filter:", X = 0, Y = 0, Visible = false };
+        _filter = new TextField { X = Pos.Right(_filterLabel) + 1, Y = 0, Width = Dim.Fill(), Visible = false };
         _filter.TextChanged += (_, _) =>
         {
             if (!_settingFilter)
@@ -80,11 +103,16 @@ public sealed class MainWindow : Window
             e.Handled = true;
             _pane!.FocusContent();
         };
-        _pane = new ResultPane { X = 0, Y = 2, Width = Dim.Fill(), Height = Dim.Fill() };
+        _filter.HasFocusChanged += (_, _) => UpdateResultsLayout();
+        _pane = new ResultPane { X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Fill() };
         _pane.TargetRequested += (_, target) => RunCommand(target.Command, addToHistory: false);
         _pane.NoTarget += (_, _) => ShowText("this row leads nowhere", error: false);
-        _pane.SelectionMoved += (_, _) => DescribeSelection();
-        _resultsFrame.Add(_breadcrumbs, filterLabel, _filter, _pane);
+        _pane.SelectionMoved += (_, _) =>
+        {
+            DescribeSelection();
+            UpdateKeyBar();
+        };
+        _resultsFrame.Add(_header, _filterLabel, _filter, _pane);
 
         var prompt = new Label { Text = ">", X = 0, Y = Pos.AnchorEnd(3) };
         _commandLine = new CommandLineField { X = 2, Y = Pos.AnchorEnd(3), Width = Dim.Fill() };
@@ -101,29 +129,48 @@ public sealed class MainWindow : Window
 
         _spinner = new SpinnerView { X = 0, Y = Pos.AnchorEnd(2), Width = 1, Height = 1, Visible = false };
         _status = new Label { X = 2, Y = Pos.AnchorEnd(2), Width = Dim.Fill(), Height = 1 };
+        _keyBar = new Label { X = 1, Y = Pos.AnchorEnd(1), Width = Dim.Fill(), Height = 1 };
 
-        var bar = new StatusBar(
-        [
-            new Shortcut(TuiKeys.Help, "Help", ShowHelp, ""),
-            new Shortcut(TuiKeys.GoTo, "Go to", ChooseTarget, ""),
-            new Shortcut(TuiKeys.Filter, "Filter", () => _filter.SetFocus(), ""),
-            new Shortcut(TuiKeys.Sort, "Sort", SortCurrentColumn, ""),
-            new Shortcut(TuiKeys.Profile, "Profile", ChooseProfile, ""),
-            new Shortcut(TuiKeys.NextBlock, "Block", () => _pane.NextBlock(), ""),
-            new Shortcut(TuiKeys.CommandLine, "Cmd", () => _commandLine.SetFocus(), ""),
-            new Shortcut(TuiKeys.Back, "Back", Back, ""),
-            new Shortcut(TuiKeys.Cancel, "Cancel", CancelOrClose, ""),
-            new Shortcut(TuiKeys.Quit, "Quit", Quit, ""),
-        ]);
+        // The window handles its keys after the focused view declined them: text fields keep their letters,
+        // and the function keys work from everywhere.
+        _keys = new Dictionary<Key, Action>
+        {
+            [TuiKeys.Help] = ShowHelp,
+            [TuiKeys.GoTo] = ChooseTarget,
+            [TuiKeys.Filter] = FocusFilter,
+            [TuiKeys.Sort] = SortCurrentColumn,
+            [TuiKeys.Copy] = CopyCurrent,
+            [TuiKeys.Navigator] = ToggleNavigator,
+            [TuiKeys.Profile] = ChooseProfile,
+            [TuiKeys.NextBlock] = () => _pane.NextBlock(),
+            [TuiKeys.CommandLine] = () => _commandLine.SetFocus(),
+            [TuiKeys.Back] = Back,
+            [Key.Backspace] = Back,
+            [TuiKeys.Cancel] = CancelOrClose,
+            [TuiKeys.Quit] = Quit,
+            [Key.F10] = Quit,
+        };
+        // Printable keys the lists and tables would take for type-ahead: the window sees them first unless a text field has focus.
+        _characterKeys = new Dictionary<Key, Action>
+        {
+            [new Key('?')] = ShowHelp,
+            [new Key('/')] = FocusFilter,
+            [new Key(':')] = () => _commandLine.SetFocus(),
+        };
 
+        WriteToTerminal = sequence => App?.Driver?.WriteRaw(sequence);
         _chooser = new ChooserView();
-        Add(_summaryFrame, _navigatorFrame, _resultsFrame, prompt, _commandLine, _spinner, _status, bar, _chooser);
+        Add(_summaryFrame, _navigatorFrame, _resultsFrame, prompt, _commandLine, _spinner, _status, _keyBar, _chooser);
+        FrameChanged += (_, _) => FitToSize();
 
         IsRunningChanged += (_, e) =>
         {
             if (e.Value && !_started)
             {
                 _started = true;
+                _keyboardOf = App;
+                if (_keyboardOf is not null)
+                    _keyboardOf.Keyboard.KeyDown += OnApplicationKeyDown;
                 Start();
             }
         };
@@ -158,6 +205,13 @@ public sealed class MainWindow : Window
     internal ResultPane Results => _pane;
     internal ChooserView Chooser => _chooser;
     internal string SummaryText => _summaryFrame.Visible ? _summaryText.Text : "";
+    internal bool NavigatorShown => _navigatorFrame.Visible;
+    internal string KeyBarText => _keyBar.Text;
+    internal string HeaderText => _header.Visible ? _header.Text : "";
+    internal bool FilterShown => _filter.Visible;
+
+    /// <summary>Where copied text goes: the terminal, as an OSC 52 sequence (tests replace it).</summary>
+    internal Action<string> WriteToTerminal { get; set; }
 
     /// <summary>Runs <paramref name="commandLine"/> off the UI thread; its result becomes the new page (the old one goes on the back stack).</summary>
     public void RunCommand(string commandLine, bool addToHistory = true)
@@ -169,7 +223,13 @@ public sealed class MainWindow : Window
         if (addToHistory)
             _commandLine.History.Add(line);
         var runner = _runner;
-        StartJob(line, job => runner.Run(line, job.Token, job), result => ShowResult(line, result));
+        StartJob(line, job =>
+        {
+            var result = runner.Run(line, job.Token, job);
+            job.Token.ThrowIfCancellationRequested();
+            // Turning a large result into rows takes a while: it happens here, where Esc can stop it, not on the UI thread.
+            return (result, page: result.Failed ? null : ResultPage.From(line, result, job.Token));
+        }, done => ShowResult(line, done.result, done.page));
     }
 
     /// <summary>Goes back to the previous page, if any.</summary>
@@ -198,15 +258,10 @@ public sealed class MainWindow : Window
     /// <inheritdoc/>
     protected override bool OnKeyDown(Key key)
     {
-        // Reached only when the focused view did not use the key: Backspace in a text field still deletes.
-        if (key == Key.Backspace)
+        // Reached only when the focused view did not use the key: Backspace in a text field still deletes, '?' is typed.
+        if (_keys.TryGetValue(key, out var action))
         {
-            Back();
-            return true;
-        }
-        if (key == Key.F10)
-        {
-            Quit();
+            action();
             return true;
         }
         return base.OnKeyDown(key);
@@ -216,8 +271,21 @@ public sealed class MainWindow : Window
     protected override void Dispose(bool disposing)
     {
         if (disposing)
+        {
             _job?.Cancel();
+            if (_keyboardOf is not null)
+                _keyboardOf.Keyboard.KeyDown -= OnApplicationKeyDown;
+            _keyboardOf = null;
+        }
         base.Dispose(disposing);
+    }
+
+    private void OnApplicationKeyDown(object? sender, Key key)
+    {
+        if (key.Handled || MostFocused is TextField || !_characterKeys.TryGetValue(key, out var action))
+            return;
+        action();
+        key.Handled = true;
     }
 
     private void Start()
@@ -268,7 +336,10 @@ public sealed class MainWindow : Window
 
     private void ShowSummary(CommandResult? result)
     {
-        var lines = result is null ? [] : ResultText.ToLines(result);
+        _summary = result;
+        var width = Math.Max(Frame.Width - 4, 20);
+        var maxLines = Frame.Height >= TallRows ? SummaryMaxLines : CompactSummaryLines;
+        var lines = SummaryLines.Format(result, width, maxLines, _options.SummaryPinned, _options.SummaryOrder);
         if (lines.Count == 0)
         {
             _summaryText.Text = "";
@@ -276,28 +347,51 @@ public sealed class MainWindow : Window
             _summaryFrame.Height = 0;
             return;
         }
-        var width = Math.Max(Viewport.Width - 2, 40);
-        var columnWidth = lines.Max(l => l.Length) + 3;
-        var columns = Math.Clamp(width / columnWidth, 1, Math.Max(1, (lines.Count + SummaryMaxLines - 1) / SummaryMaxLines));
-        var rows = Math.Min((lines.Count + columns - 1) / columns, SummaryMaxLines);
-        var text = new System.Text.StringBuilder();
-        for (var r = 0; r < rows; r++)
-        {
-            var row = new System.Text.StringBuilder();
-            for (var c = 0; c < columns; c++)
-            {
-                var index = c * rows + r;
-                if (index < lines.Count)
-                    row.Append(lines[index].PadRight(columnWidth));
-            }
-            text.Append(row.ToString().TrimEnd());
-            if (r < rows - 1)
-                text.Append('\n');
-        }
-        _summaryText.Text = text.ToString();
-        _summaryFrame.Height = rows + 2;
+        _summaryText.Text = string.Join('\n', lines);
+        _summaryFrame.Height = lines.Count + 2;
         _summaryFrame.Visible = true;
         SetNeedsLayout();
+    }
+
+    /// <summary>Fits the panes to the terminal: navigator shown on wide terminals (or as toggled), summary lines, key bar.</summary>
+    private void FitToSize()
+    {
+        var shown = _navigatorWanted ?? Frame.Width >= WideColumns;
+        if (_navigatorFrame.Visible != shown)
+        {
+            _navigatorFrame.Visible = shown;
+            _navigatorFrame.Width = shown ? NavigatorWidth : 0;
+            _resultsFrame.X = shown ? Pos.Right(_navigatorFrame) : 0;
+        }
+        if (_summary is not null)
+            ShowSummary(_summary);
+        UpdateKeyBar();
+        UpdateBreadcrumbs();
+    }
+
+    private void ToggleNavigator()
+    {
+        _navigatorWanted = !_navigatorFrame.Visible;
+        FitToSize();
+        if (_navigatorFrame.Visible)
+            _navigator.SetFocus();
+        else
+            _pane.FocusContent();
+        ShowText(_navigatorFrame.Visible ? "navigator shown (F6 hides it)" : "navigator hidden (F6 shows it)", error: false);
+    }
+
+    private void UpdateKeyBar()
+    {
+        var items = TuiKeys.Bar.ToList();
+        if (_pane.CurrentBlockView is BlockTableView { Model: var model })
+        {
+            // The keys of what is under the cursor come first in line after the essential ones.
+            if (model.IsTree)
+                items.Insert(0, new KeyBarItem("Space", "Open", 4));
+            if (model.HasIntegers)
+                items.Insert(items.Count - 3, new KeyBarItem("x", model.ShowHex ? "Dec" : "Hex", 8));
+        }
+        _keyBar.Text = KeyBar.Format(items, Math.Max(Frame.Width - 3, 10));
     }
 
     private void StartJob<T>(string label, Func<BackgroundJob, T> work, Action<T> done)
@@ -357,14 +451,13 @@ public sealed class MainWindow : Window
         _spinner.AdvanceAnimation(true);
     }
 
-    private void ShowResult(string line, CommandResult result)
+    private void ShowResult(string line, CommandResult result, ResultPage? page)
     {
-        if (result.Failed)
+        if (result.Failed || page is null)
         {
             ShowText($"{line}: {result.Error}", error: true);
             return;
         }
-        var page = ResultPage.From(line, result);
         if (_pane.Page is { } current)
         {
             _pane.SaveState();
@@ -380,10 +473,47 @@ public sealed class MainWindow : Window
         _settingFilter = true;
         _filter.Text = page.Filter;
         _settingFilter = false;
-        _resultsFrame.Title = page.CommandLine;
+        _header.Text = page.Header;
+        UpdateResultsLayout();
         UpdateBreadcrumbs();
+        UpdateKeyBar();
         _pane.FocusContent();
         SetNeedsLayout();
+    }
+
+    /// <summary>Header line when the page has one, filter line while it is used, then the blocks.</summary>
+    private void UpdateResultsLayout()
+    {
+        var header = _header.Text.Length > 0;
+        var filter = _filter.HasFocus || _filter.Text.Length > 0;
+        _header.Visible = header;
+        _filterLabel.Visible = filter;
+        _filter.Visible = filter;
+        var y = header ? 1 : 0;
+        _filterLabel.Y = y;
+        _filter.Y = y;
+        _pane.Y = y + (filter ? 1 : 0);
+        _resultsFrame.SetNeedsLayout();
+    }
+
+    private void FocusFilter()
+    {
+        _filterLabel.Visible = true;
+        _filter.Visible = true;
+        _filter.SetFocus();
+        UpdateResultsLayout();
+    }
+
+    private void CopyCurrent()
+    {
+        var text = _pane.CopyText();
+        if (string.IsNullOrEmpty(text))
+        {
+            ShowText("nothing to copy here", error: false);
+            return;
+        }
+        WriteToTerminal(Osc52.Sequence(text));
+        ShowText($"copied: {CellText.Shorten(text, 60)}", error: false);
     }
 
     private void ApplyFilter()
@@ -459,7 +589,11 @@ public sealed class MainWindow : Window
         RunCommand(command.Invocation);
     }
 
-    private void ShowHelp() => ShowResult("keys", CommandResult.FromText([.. TuiKeys.HelpLines]));
+    private void ShowHelp()
+    {
+        var help = CommandResult.FromText([.. TuiKeys.HelpLines]);
+        ShowResult("keys", help, ResultPage.From("keys", help));
+    }
 
     private void CancelOrClose()
     {
@@ -472,6 +606,13 @@ public sealed class MainWindow : Window
         {
             job.Cancel();
             _status.Text = $"cancelling {job.Label}…";
+            return;
+        }
+        if (_filter.Visible)
+        {
+            _filter.Text = "";
+            _pane.FocusContent();
+            UpdateResultsLayout();
         }
     }
 
@@ -507,10 +648,12 @@ public sealed class MainWindow : Window
         _status.SetNeedsDraw();
     }
 
+    /// <summary>The results' title is the path that led here, cut from the left to fit the frame.</summary>
     private void UpdateBreadcrumbs()
     {
-        var width = _breadcrumbs.Viewport.Width > 0 ? _breadcrumbs.Viewport.Width : 200;
-        _breadcrumbs.Text = Breadcrumbs.Format(NavigationPath, width);
+        var width = _resultsFrame.Frame.Width > 6 ? _resultsFrame.Frame.Width - 6 : 200;
+        var path = NavigationPath;
+        _resultsFrame.Title = path.Count == 0 ? "Results" : Breadcrumbs.Format(path, width);
     }
 
     private void UpdateTitle()

@@ -20,6 +20,12 @@ public sealed class TuiOptions
     /// <summary>Commands tried in order for the summary pane; the first that succeeds is shown. Failures show nothing.</summary>
     public IReadOnlyList<string> SummaryCommands { get; init; } = ["sys", "dumpinfo"];
 
+    /// <summary>Summary fields always shown, each on a line of its own, whatever the terminal's size.</summary>
+    public IReadOnlyCollection<string> SummaryPinned { get; init; } = ["PANIC"];
+
+    /// <summary>Summary fields shown first when not all fit (the rest follow in the command's order).</summary>
+    public IReadOnlyList<string> SummaryOrder { get; init; } = ["NODENAME", "RELEASE", "CPUS", "MEMORY", "UPTIME", "DATE", "TASKS", "LOAD AVERAGE"];
+
     /// <summary>A command to run into the results area at start, or null.</summary>
     public string? InitialCommand { get; init; }
 }

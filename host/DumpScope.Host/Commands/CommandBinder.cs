@@ -56,7 +56,7 @@ public static class CommandBinder
                 if (i + 1 >= words.Count) throw new UsageException($"{command.Invocation}: option '{name}' needs a value\nusage: {command.Usage}");
                 value = words[++i];
             }
-            option.Property.SetValue(instance, Convert(command, name, value, option.Property.PropertyType));
+            option.Property.SetValue(instance, Convert(command, name, value, option.Property.PropertyType, option.Attribute.Minimum));
         }
 
         int next = 0;
@@ -71,7 +71,7 @@ public static class CommandBinder
                 continue;
             }
             if (next < positional.Count)
-                argument.Property.SetValue(instance, Convert(command, argument.Attribute.Name, positional[next++], argument.Property.PropertyType));
+                argument.Property.SetValue(instance, Convert(command, argument.Attribute.Name, positional[next++], argument.Property.PropertyType, argument.Attribute.Minimum));
             else if (argument.Attribute.Required)
                 throw new UsageException($"{command.Invocation}: missing {argument.Attribute.Name}\nusage: {command.Usage}");
         }
@@ -84,22 +84,33 @@ public static class CommandBinder
 
     private static bool IsNegativeNumber(string word) => word.Length > 1 && word[0] == '-' && char.IsDigit(word[1]);
 
-    private static object Convert(RegisteredCommand command, string what, string value, Type type)
+    private static object Convert(RegisteredCommand command, string what, string value, Type type, long minimum)
     {
         var target = Nullable.GetUnderlyingType(type) ?? type;
+        object? converted = null;
         try
         {
             if (target == typeof(string)) return value;
-            if (target == typeof(int)) return int.Parse(value, NumberStyles.Integer, CultureInfo.InvariantCulture);
-            if (target == typeof(long)) return long.Parse(value, NumberStyles.Integer, CultureInfo.InvariantCulture);
-            if (target == typeof(ulong))
-                return Arguments.TryParseNumber(value, out var u) ? u : throw new FormatException();
-            if (target.IsEnum) return Enum.Parse(target, value, ignoreCase: true);
+            if (target == typeof(int)) converted = int.Parse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+            else if (target == typeof(long)) converted = long.Parse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+            else if (target == typeof(ulong)) converted = Arguments.TryParseNumber(value, out var u) ? u : throw new FormatException();
+            else if (target.IsEnum)
+                converted = Enum.TryParse(target, value, ignoreCase: true, out var e) && Enum.IsDefined(target, e!) ? e! : throw new FormatException();
         }
         catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
         {
-            throw new UsageException($"{command.Invocation}: {what}: '{value}' is not a valid {target.Name.ToLowerInvariant()}\nusage: {command.Usage}");
+            throw new UsageException($"{command.Invocation}: {what}: '{value}' is not {Expected(target)}\nusage: {command.Usage}");
         }
-        throw new InvalidOperationException($"{command.Type.Name}: property type {type.Name} is not supported by the binder");
+        if (converted is null) throw new InvalidOperationException($"{command.Type.Name}: property type {type.Name} is not supported by the binder");
+        if (minimum != long.MinValue && converted is int or long && System.Convert.ToInt64(converted, CultureInfo.InvariantCulture) < minimum)
+            throw new UsageException($"{command.Invocation}: {what}: {value} is below the smallest allowed value, {minimum}\nusage: {command.Usage}");
+        return converted;
     }
+
+    /// <summary>What a value of a property type looks like, in the user's words (never a .NET type name).</summary>
+    private static string Expected(Type type) =>
+        type == typeof(int) || type == typeof(long) ? "a whole number"
+        : type == typeof(ulong) ? "a number (decimal, or hex with 0x)"
+        : type.IsEnum ? "one of " + string.Join(", ", Enum.GetNames(type).Select(n => n.ToLowerInvariant()))
+        : "valid here";
 }

@@ -24,6 +24,7 @@ public sealed class RegisteredCommand
             .OrderBy(x => x.a!.Position)
             .Select(x => new ArgumentBinding(x.p, x.a!))
             .ToArray();
+        Shows = type.GetCustomAttributes<ShowsAttribute>().ToArray();
     }
 
     /// <summary>The command class.</summary>
@@ -40,6 +41,9 @@ public sealed class RegisteredCommand
 
     /// <summary>Declared positional arguments, by position.</summary>
     public IReadOnlyList<ArgumentBinding> Arguments { get; }
+
+    /// <summary>The navigation subjects this command shows.</summary>
+    public IReadOnlyList<ShowsAttribute> Shows { get; }
 
     /// <summary>"kmem -s" or "ps".</summary>
     public string Invocation => Attribute.Selector is null ? Attribute.Name : $"{Attribute.Name} {Attribute.Selector}";

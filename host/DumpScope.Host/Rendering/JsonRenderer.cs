@@ -1,26 +1,41 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using DumpScope.Sdk.Commands;
 
 namespace DumpScope.Host.Rendering;
 
 /// <summary>
-/// Renders a result as one JSON document with stable field names:
-/// <c>{"command", "ok", "error", "warnings", "blocks": [{"type": "table"|"record"|"text", "title", …}]}</c>.
-/// Table rows are objects keyed by each column's <see cref="Column.JsonKey"/>. Addresses are strings of hex
-/// digits ("0xffff888003a4c000") because JSON numbers lose 64-bit precision; absent values are objects
+/// Renders a result as one JSON document with stable field names (docs/json.md):
+/// <c>{"schema", "command", "ok", "error", "warnings", "blocks": [{"type": "table"|"record"|"text", "title", …}]}</c>.
+/// Table rows and record fields are keyed by snake_case keys (<see cref="Column.JsonKey"/>,
+/// <see cref="RecordField.JsonKey"/>). Addresses are strings of hex digits ("0xffff888003a4c000") because JSON
+/// numbers lose 64-bit precision; sizes and counts are numbers; absent values are objects
 /// <c>{"absent": "unreadable", "reason": "…"}</c>.
 /// </summary>
-public static class JsonRenderer
+public sealed class JsonRenderer : IResultRenderer
 {
-    /// <summary>Renders a result; <paramref name="indented"/> for humans, compact for JSON Lines.</summary>
-    public static string Render(string commandLine, CommandResult result, bool indented = false)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = indented }))
+    /// <summary>The version of the document layout; docs/json.md says what changed between versions.</summary>
+    public const int SchemaVersion = 2;
+
+    /// <summary>Writer options: compact, and only what JSON requires is escaped (no \u0027 for an apostrophe).</summary>
+    internal static JsonWriterOptions WriterOptions(bool indented) =>
+        new() { Indented = indented, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <inheritdoc/>
+    public bool EchoesCommands => false;
+
+    /// <inheritdoc/>
+    public void Write(string commandLine, CommandResult result, TextWriter output, TextWriter errors) =>
+        output.WriteLine(Render(commandLine, result));
+
+    /// <summary>Renders a result; <paramref name="indented"/> for humans, compact for one line per command.</summary>
+    public static string Render(string commandLine, CommandResult result, bool indented = false) =>
+        Write(w =>
         {
             w.WriteStartObject();
+            w.WriteNumber("schema", SchemaVersion);
             w.WriteString("command", commandLine);
             w.WriteBoolean("ok", !result.Failed);
             if (result.Error is null) w.WriteNull("error"); else w.WriteString("error", result.Error);
@@ -31,7 +46,13 @@ public static class JsonRenderer
             foreach (var block in result.Blocks) WriteBlock(w, block);
             w.WriteEndArray();
             w.WriteEndObject();
-        }
+        }, indented);
+
+    /// <summary>Runs <paramref name="write"/> on a writer with <see cref="WriterOptions"/> and returns the text.</summary>
+    internal static string Write(Action<Utf8JsonWriter> write, bool indented = false)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, WriterOptions(indented))) write(w);
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
@@ -57,13 +78,7 @@ public static class JsonRenderer
                 foreach (var row in table.Rows)
                 {
                     w.WriteStartObject();
-                    for (int i = 0; i < row.Cells.Length; i++)
-                    {
-                        w.WritePropertyName(table.Columns[i].JsonKey);
-                        WriteCell(w, row.Cells[i]);
-                    }
-                    if (row.Problem is not null) w.WriteString("_problem", row.Problem);
-                    if (row.Targets.Count > 0) WriteTargets(w, "_targets", row.Targets);
+                    WriteRowFields(w, table, row);
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
@@ -72,11 +87,7 @@ public static class JsonRenderer
                 w.WriteString("type", "record");
                 WriteTitle(w, block);
                 w.WriteStartObject("fields");
-                foreach (var field in record.Fields)
-                {
-                    w.WritePropertyName(field.Name);
-                    WriteCell(w, field.Value);
-                }
+                WriteRecordFields(w, record);
                 w.WriteEndObject();
                 if (record.Targets.Count > 0) WriteTargets(w, "targets", record.Targets);
                 break;
@@ -89,6 +100,31 @@ public static class JsonRenderer
                 break;
         }
         w.WriteEndObject();
+    }
+
+    /// <summary>A row's cells by column key, then "_problem" and "_targets" when present.</summary>
+    internal static void WriteRowFields(Utf8JsonWriter w, TableBlock table, TableRow row)
+    {
+        for (int i = 0; i < row.Cells.Length; i++)
+        {
+            w.WritePropertyName(table.Columns[i].JsonKey);
+            WriteCell(w, row.Cells[i]);
+        }
+        if (row.Problem is not null) w.WriteString("_problem", row.Problem);
+        if (row.Targets.Count > 0) WriteTargets(w, "_targets", row.Targets);
+    }
+
+    /// <summary>A record's fields by key (a key repeated within a record gets "_2", "_3"…).</summary>
+    internal static void WriteRecordFields(Utf8JsonWriter w, RecordBlock record)
+    {
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var field in record.Fields)
+        {
+            var key = field.JsonKey;
+            seen[key] = seen.TryGetValue(key, out var n) ? n + 1 : 1;
+            w.WritePropertyName(seen[key] == 1 ? key : $"{key}_{seen[key]}");
+            WriteCell(w, field.Value);
+        }
     }
 
     private static void WriteTitle(Utf8JsonWriter w, ResultBlock block)
@@ -104,9 +140,32 @@ public static class JsonRenderer
             w.WriteStartObject();
             w.WriteString("label", t.Label);
             w.WriteString("command", t.Command);
+            if (t.Subject is { } subject) WriteSubject(w, subject);
             w.WriteEndObject();
         }
         w.WriteEndArray();
+    }
+
+    private static void WriteSubject(Utf8JsonWriter w, TargetSubject subject)
+    {
+        w.WriteStartObject("subject");
+        w.WriteString("kind", subject.Kind);
+        foreach (var property in subject.GetType().GetProperties())
+        {
+            if (property.Name is nameof(TargetSubject.Kind) or nameof(TargetSubject.Fallback) or "EqualityContract") continue;
+            var value = property.GetValue(subject);
+            if (value is null) continue;
+            w.WritePropertyName(Column.SnakeCase(property.Name));
+            switch (value)
+            {
+                case ulong u: w.WriteStringValue("0x" + u.ToString("x", CultureInfo.InvariantCulture)); break;
+                case long l: w.WriteNumberValue(l); break;
+                case int i: w.WriteNumberValue(i); break;
+                case bool b: w.WriteBooleanValue(b); break;
+                default: w.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture)); break;
+            }
+        }
+        w.WriteEndObject();
     }
 
     /// <summary>Writes one cell value.</summary>

@@ -5,13 +5,23 @@ namespace DumpScope.Host.Rendering;
 
 /// <summary>
 /// Renders results as text: tables in aligned columns like crash, records as "NAME: value" lines, text as is.
-/// Absent cells print as a bracketed word and their reasons are listed under the table, so that columns stay
-/// aligned and no reason is lost.
+/// Absent cells print as a bracketed word and each distinct reason is listed once, after the last row it
+/// concerns, so that columns stay aligned and no reason is lost or repeated.
 /// </summary>
-public static class TextRenderer
+public sealed class TextRenderer : IResultRenderer
 {
-    /// <summary>Renders a result to text (no trailing newline handling needed by callers: each line ends with \n).</summary>
-    public static string Render(CommandResult result)
+    /// <inheritdoc/>
+    public bool EchoesCommands => true;
+
+    /// <inheritdoc/>
+    public void Write(string commandLine, CommandResult result, TextWriter output, TextWriter errors)
+    {
+        output.Write(Render(result, withError: false));
+        if (result.Error is not null) errors.WriteLine($"error: {result.Error}");
+    }
+
+    /// <summary>Renders a result to text, each line ending with \n; the error last unless <paramref name="withError"/> is false.</summary>
+    public static string Render(CommandResult result, bool withError = true)
     {
         var text = new StringBuilder();
         bool first = true;
@@ -30,51 +40,80 @@ public static class TextRenderer
             }
         }
         foreach (var warning in result.Warnings) text.Append("warning: ").Append(warning).Append('\n');
-        if (result.Error is not null) text.Append("error: ").Append(result.Error).Append('\n');
+        if (withError && result.Error is not null) text.Append("error: ").Append(result.Error).Append('\n');
         return text.ToString();
     }
 
     private static void RenderTable(TableBlock table, StringBuilder text)
     {
-        var cells = table.Rows.Select(r => r.Cells.Select(CellFormatter.Format).ToArray()).ToList();
+        var cells = table.Rows.Select(r => r.Cells.Select(c => CellFormatter.Format(c)).ToArray()).ToList();
         var widths = table.Columns.Select((c, i) => Math.Max(c.Name.Length, cells.Count == 0 ? 0 : cells.Max(r => r[i].Length))).ToArray();
         var line = new StringBuilder();
-        void Emit(IReadOnlyList<string> values, bool header)
+        void Emit(IReadOnlyList<string> values)
         {
             line.Clear();
             for (int i = 0; i < values.Count; i++)
             {
                 bool last = i == values.Count - 1;
-                bool right = !header && CellFormatter.RightAligned(table.Columns[i].Kind) || header && CellFormatter.RightAligned(table.Columns[i].Kind);
                 var v = values[i];
-                if (right) line.Append(v.PadLeft(widths[i]));
+                if (CellFormatter.RightAligned(table.Columns[i].Kind)) line.Append(v.PadLeft(widths[i]));
                 else line.Append(last ? v : v.PadRight(widths[i]));
                 if (!last) line.Append("  ");
             }
             text.Append(line.ToString().TrimEnd()).Append('\n');
         }
-        Emit(table.Columns.Select(c => c.Name).ToArray(), header: true);
-        var notes = new List<string>();
+        Emit(table.Columns.Select(c => c.Name).ToArray());
+        var reasons = Reasons(table, cells);
         for (int r = 0; r < table.Rows.Count; r++)
         {
             var row = table.Rows[r];
-            Emit(cells[r], header: false);
-            if (row.Problem is not null) text.Append("  ^ ").Append(row.Problem).Append('\n');
-            for (int i = 0; i < row.Cells.Length; i++)
-                if (row.Cells[i].Reason is { } reason && row.Cells[i].Absence != Absence.None)
-                    notes.Add($"{cells[r][0]} {table.Columns[i].Name}: {reason}");
+            Emit(cells[r]);
+            if (row.Problem is not null && !reasons.Any(x => x.Reason == row.Problem && x.Rows.Contains(r)))
+                text.Append("  ^ ").Append(row.Problem).Append('\n');
+            foreach (var reason in reasons.Where(x => x.Rows[^1] == r))
+                text.Append("  note: ").Append(reason.Where(cells)).Append(": ").Append(reason.Reason).Append('\n');
         }
-        foreach (var note in notes.Distinct()) text.Append("  note: ").Append(note).Append('\n');
+    }
+
+    /// <summary>Each distinct absence reason of a table with the rows and columns it concerns, in order of first use.</summary>
+    private static List<ReasonUse> Reasons(TableBlock table, List<string[]> cells)
+    {
+        var uses = new List<ReasonUse>();
+        var byReason = new Dictionary<string, ReasonUse>(StringComparer.Ordinal);
+        for (int r = 0; r < table.Rows.Count; r++)
+        {
+            var row = table.Rows[r];
+            for (int i = 0; i < row.Cells.Length; i++)
+            {
+                if (row.Cells[i].Absence == Absence.None || row.Cells[i].Reason is not { } reason) continue;
+                if (!byReason.TryGetValue(reason, out var use))
+                {
+                    use = new ReasonUse(reason, [], []);
+                    byReason[reason] = use;
+                    uses.Add(use);
+                }
+                if (use.Rows.Count == 0 || use.Rows[^1] != r) use.Rows.Add(r);
+                if (!use.Columns.Contains(table.Columns[i].Name)) use.Columns.Add(table.Columns[i].Name);
+            }
+        }
+        return uses;
+    }
+
+    private sealed record ReasonUse(string Reason, List<int> Rows, List<string> Columns)
+    {
+        /// <summary>"ffff8880 OBJSIZE" for one cell; "ffff8880…ffff88f0 (16 rows)" for several rows.</summary>
+        public string Where(List<string[]> cells)
+        {
+            var first = cells[Rows[0]][0];
+            if (Rows.Count == 1) return Columns.Count == 1 ? $"{first} {Columns[0]}" : first;
+            return $"{first}…{cells[Rows[^1]][0]} ({Rows.Count} rows)";
+        }
     }
 
     private static void RenderRecord(RecordBlock record, StringBuilder text)
     {
         int width = record.Fields.Count == 0 ? 0 : record.Fields.Max(f => f.Name.Length);
         foreach (var field in record.Fields)
-        {
-            var value = CellFormatter.Format(field.Value);
-            if (field.Value.Absence != Absence.None && field.Value.Reason is { } reason) value += $" ({reason})";
-            text.Append(field.Name.PadLeft(width)).Append(": ").Append(value).Append('\n');
-        }
+            text.Append(field.Name.PadLeft(width)).Append(": ").Append(CellFormatter.FormatFull(field.Value)).Append('\n');
     }
 }

@@ -193,7 +193,9 @@ public sealed class DumpScopeSession : ICommandRunner, ICommandInvoker, IDisposa
             var instance = (ICommand)ActivatorUtilities.CreateInstance(_provider, command.Type);
             CommandBinder.Bind(command, instance, arguments);
             cancellation.ThrowIfCancellationRequested();
-            return instance.Execute(new CommandContext(_provider, commandLine, cancellation, progress));
+            var result = instance.Execute(new CommandContext(_provider, commandLine, cancellation, progress));
+            new TargetResolver(Registry).ResolveAll(result);
+            return result;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

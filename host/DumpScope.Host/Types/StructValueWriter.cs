@@ -65,7 +65,7 @@ internal sealed class StructValueWriter
         columns.Add(new Column("TYPE"));
         columns.Add(new Column("VALUE"));
         columns.Add(new Column("DETAIL"));
-        var table = result.Add(new TableBlock([.. columns]) { Title = $"{type.DisplayName} at 0x{address:x}" });
+        var table = result.Add(new TableBlock([.. columns]) { Title = $"{type.DisplayName} at 0x{address:x}", MemberPathColumn = "NAME" });
 
         var root = new KernelObject(kernel, type, address).Load();
         var writer = new StructValueWriter(kernel, root, options, table, limit, cutReason, cancellation);
@@ -219,7 +219,7 @@ internal sealed class StructValueWriter
                     row = Row(path, type, offset, Cell.Address(pointer), detail);
                     var pointee = target.Resolve();
                     if (pointer != 0 && pointee.Kind is TypeKind.Struct or TypeKind.Union && pointee.Name.Length > 0)
-                        row?.WithTarget(pointee.DisplayName, $"struct \"{pointee.DisplayName}\" 0x{pointer:x}");
+                        row?.WithTarget(pointee.DisplayName, new ObjectTarget(pointee.DisplayName, pointer));
                     break;
                 }
             case TypeKind.Float:

@@ -8,11 +8,15 @@ namespace DumpScope.Tui.Model;
 /// </summary>
 internal sealed class ResultPage
 {
-    private ResultPage(string commandLine, CommandResult result, IReadOnlyList<BlockModel> blocks)
+    /// <summary>A leading record with at most this many fields, followed by other blocks, becomes the page's header line.</summary>
+    public const int HeaderMaxFields = 6;
+
+    private ResultPage(string commandLine, CommandResult result, IReadOnlyList<BlockModel> blocks, string header)
     {
         CommandLine = commandLine;
         Result = result;
         Blocks = blocks;
+        Header = header;
     }
 
     /// <summary>The command line that produced the page (its breadcrumb).</summary>
@@ -20,6 +24,12 @@ internal sealed class ResultPage
 
     /// <summary>The result shown.</summary>
     public CommandResult Result { get; }
+
+    /// <summary>
+    /// What the page is about in one line ("TYPE: struct task_struct   ADDRESS: ffff…"), from a short leading record
+    /// that would otherwise be a tab of its own; "" when there is none.
+    /// </summary>
+    public string Header { get; }
 
     /// <summary>Block models in result order; warnings, when any, come last as a text block.</summary>
     public IReadOnlyList<BlockModel> Blocks { get; }
@@ -30,14 +40,23 @@ internal sealed class ResultPage
     /// <summary>The filter text in force on this page.</summary>
     public string Filter { get; private set; } = "";
 
-    /// <summary>Builds the page for a result.</summary>
-    public static ResultPage From(string commandLine, CommandResult result)
+    /// <summary>Builds the page for a result (off the UI thread: a large result takes a while, and <paramref name="cancellation"/> stops it).</summary>
+    public static ResultPage From(string commandLine, CommandResult result, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(result);
         var blocks = new List<BlockModel>(result.Blocks.Count + 1);
         var counts = new Dictionary<string, int>();
-        foreach (var block in result.Blocks)
+        var titles = new HashSet<string>(StringComparer.Ordinal);
+        var header = "";
+        var content = result.Blocks.AsEnumerable();
+        if (result.Blocks is [RecordBlock { Targets.Count: 0 } lead, _, ..] && lead.Fields.Count <= HeaderMaxFields && lead.Fields.All(f => f.Target is null))
         {
+            header = string.Join(SummaryLines.Separator, lead.Fields.Select(f => $"{f.Name}: {CellText.Format(f.Value)}"));
+            content = content.Skip(1);
+        }
+        foreach (var block in content)
+        {
+            cancellation.ThrowIfCancellationRequested();
             var kind = block switch
             {
                 TableBlock => "Table",
@@ -46,9 +65,11 @@ internal sealed class ResultPage
             };
             counts[kind] = counts.GetValueOrDefault(kind) + 1;
             var title = string.IsNullOrWhiteSpace(block.Title) ? $"{kind} {counts[kind]}" : block.Title!;
+            for (var n = 2; !titles.Add(title); n++)
+                title = $"{block.Title} ({n})";
             blocks.Add(block switch
             {
-                TableBlock t => TableBlockModel.FromTable(t, title),
+                TableBlock t => TableBlockModel.FromTable(t, title, cancellation),
                 RecordBlock r => TableBlockModel.FromRecord(r, title),
                 TextBlock x => new TextBlockModel(title, x.Lines),
                 _ => new TextBlockModel(title, [$"(a {block.GetType().Name} block this TUI cannot show)"]),
@@ -58,7 +79,7 @@ internal sealed class ResultPage
             blocks.Add(new TextBlockModel($"Warnings ({result.Warnings.Count})", result.Warnings));
         if (blocks.Count == 0)
             blocks.Add(new TextBlockModel("Output", ["(no output)"]));
-        return new ResultPage(commandLine, result, blocks);
+        return new ResultPage(commandLine, result, blocks, header);
     }
 
     /// <summary>Applies <paramref name="filter"/> to every block.</summary>
@@ -77,6 +98,9 @@ internal sealed class ResultPage
         {
             switch (block)
             {
+                case TableBlockModel { IsTree: true } t:
+                    parts.Add($"{t.TotalRows} members");
+                    break;
                 case TableBlockModel t:
                     var unit = t.IsRecord ? "fields" : "rows";
                     parts.Add(t.Rows == t.TotalRows ? $"{t.TotalRows} {unit}" : $"{t.Rows}/{t.TotalRows} {unit}");

@@ -5,7 +5,8 @@ namespace DumpScope.Tui.Model;
 
 /// <summary>
 /// Adapts a <see cref="TableBlock"/> or a <see cref="RecordBlock"/> to Terminal.Gui's <see cref="ITableSource"/>, with
-/// filtering, numeric-aware sorting and a marker column for rows that carry a problem.
+/// filtering, numeric-aware sorting, a marker column for rows that carry a problem, integers in hex on request, and
+/// a struct's members as a tree of nested structs and arrays (while no filter or sort is in force).
 /// </summary>
 internal sealed class TableBlockModel : BlockModel, ITableSource
 {
@@ -18,10 +19,14 @@ internal sealed class TableBlockModel : BlockModel, ITableSource
     private readonly string[] _names;
     private readonly CellKind[] _kinds;
     private readonly List<RowModel> _all;
+    private readonly MemberTree? _tree;
+    private readonly int _pathColumn = -1;
     private List<RowModel> _visible;
+    private List<MemberEntry>? _visibleEntries;
     private string[]? _headers;
+    private bool? _hasIntegers;
 
-    private TableBlockModel(string title, string[] names, CellKind[] kinds, List<RowModel> rows, bool hasMarker, bool isRecord = false)
+    private TableBlockModel(string title, string[] names, CellKind[] kinds, List<RowModel> rows, bool hasMarker, bool isRecord = false, int pathColumn = -1)
         : base(title)
     {
         IsRecord = isRecord;
@@ -30,10 +35,16 @@ internal sealed class TableBlockModel : BlockModel, ITableSource
         _all = rows;
         _visible = rows;
         HasMarkerColumn = hasMarker;
+        if (pathColumn >= 0)
+        {
+            _pathColumn = pathColumn;
+            _tree = MemberTree.Build(rows, pathColumn, names.Length);
+            Refilter();
+        }
     }
 
     /// <summary>A model over a table; a marker column comes first when any row has a problem.</summary>
-    public static TableBlockModel FromTable(TableBlock table, string title)
+    public static TableBlockModel FromTable(TableBlock table, string title, CancellationToken cancellation = default)
     {
         var hasMarker = table.Rows.Any(r => r.Problem is not null);
         var offset = hasMarker ? 1 : 0;
@@ -52,6 +63,9 @@ internal sealed class TableBlockModel : BlockModel, ITableSource
         var rows = new List<RowModel>(table.Rows.Count);
         foreach (var row in table.Rows)
         {
+            // A result of a million rows takes seconds to turn into texts: Esc must stop it here too.
+            if ((rows.Count & 0xfff) == 0)
+                cancellation.ThrowIfCancellationRequested();
             var cells = new Cell?[names.Length];
             var texts = new string[names.Length];
             if (hasMarker)
@@ -65,7 +79,8 @@ internal sealed class TableBlockModel : BlockModel, ITableSource
                 texts[i] ??= "";
             rows.Add(new RowModel(cells, texts, row.Targets.ToArray(), row.Problem, rows.Count));
         }
-        return new TableBlockModel(title, names, kinds, rows, hasMarker);
+        var pathColumn = table.MemberPathColumn is { } pathName ? Array.IndexOf(names, pathName) : -1;
+        return new TableBlockModel(title, names, kinds, rows, hasMarker, pathColumn: pathColumn);
     }
 
     /// <summary>A two-column model (FIELD, VALUE) over a record; a field without its own target leads where the record does.</summary>
@@ -99,8 +114,31 @@ internal sealed class TableBlockModel : BlockModel, ITableSource
     /// <summary>The cursor (column, row) remembered when the page is left, restored when it comes back.</summary>
     public System.Drawing.Point Cursor { get; set; }
 
+    /// <summary>True when the rows are a struct's members shown as a tree (no filter, no sort in force).</summary>
+    public bool IsTree => _visibleEntries is not null;
+
+    /// <summary>True when the table has member paths that can be shown as a tree.</summary>
+    public bool HasTree => _tree is not null;
+
+    /// <summary>True when integer cells show in hex.</summary>
+    public bool ShowHex { get; set; }
+
+    /// <summary>True when some cell holds an integer (the hex toggle applies; a struct's VALUE column mixes kinds).</summary>
+    public bool HasIntegers => _hasIntegers ??= _all.Any(r => r.Cells.Any(c => c is { Kind: CellKind.Integer, HasValue: true }));
+
     /// <inheritdoc/>
-    public object this[int row, int col] => _visible[row].Texts[col];
+    public object this[int row, int col]
+    {
+        get
+        {
+            if (_visibleEntries is { } entries && col == _pathColumn)
+                return _tree!.Label(entries[row]);
+            var model = _visible[row];
+            if (ShowHex && model.Cells[col] is { Kind: CellKind.Integer, Value: long or ulong } cell)
+                return CellText.Format(Cell.Hex(cell.Value is long l ? unchecked((ulong)l) : (ulong)cell.Value));
+            return model.Texts[col];
+        }
+    }
 
     /// <inheritdoc/>
     public string[] ColumnNames => _headers ??= _names.Select((n, i) => i != SortColumn ? n : n + (SortIsDescending ? SortDescending : SortAscending)).ToArray();
@@ -122,6 +160,39 @@ internal sealed class TableBlockModel : BlockModel, ITableSource
 
     /// <summary>Where the visible index of <paramref name="model"/> is now, or -1 when filtered out.</summary>
     public int IndexOf(RowModel model) => _visible.IndexOf(model);
+
+    /// <summary>True when the visible row at <paramref name="row"/> is a nested struct or array of the tree.</summary>
+    public bool IsGroup(int row) => _visibleEntries is { } entries && row >= 0 && row < entries.Count && entries[row].IsGroup;
+
+    /// <summary>
+    /// Opens or closes the group at <paramref name="row"/>; on a member, closes the group that holds it. Returns the
+    /// visible row the cursor belongs on afterwards.
+    /// </summary>
+    public int Fold(int row)
+    {
+        if (_visibleEntries is not { } entries || row < 0 || row >= entries.Count)
+            return row;
+        var entry = entries[row];
+        if (!entry.IsGroup)
+        {
+            var parent = MemberTree.Prefixes(entry.Path) is { Count: > 0 } prefixes ? prefixes[^1] : null;
+            if (parent is null || !_tree!.IsOpen(parent))
+                return row;
+            entry = entries.First(e => e.IsGroup && e.Path == parent);
+        }
+        _tree!.Toggle(entry.Path);
+        Refilter();
+        return _visibleEntries!.IndexOf(entry);
+    }
+
+    /// <summary>Opens or closes every group of the tree.</summary>
+    public void FoldAll(bool open)
+    {
+        if (_tree is null)
+            return;
+        _tree.SetAll(open);
+        Refilter();
+    }
 
     /// <summary>
     /// Sorts by <paramref name="column"/>: a new column sorts ascending, the same column again descending, a third
@@ -161,6 +232,13 @@ internal sealed class TableBlockModel : BlockModel, ITableSource
     {
         // The table view asks for the headers on every draw: they are rebuilt only when the sort changes.
         _headers = null;
+        if (_tree is not null && Filter.Length == 0 && SortColumn is null)
+        {
+            _visibleEntries = _tree.Visible();
+            _visible = _visibleEntries.Select(e => e.Row).ToList();
+            return;
+        }
+        _visibleEntries = null;
         IEnumerable<RowModel> rows = Filter.Length == 0 ? _all : _all.Where(r => Matches(r.SearchText));
         if (SortColumn is { } col)
         {

@@ -144,6 +144,14 @@ internal sealed class ResultPane : View
     /// <summary>The row under the cursor of the table shown, or null.</summary>
     public RowModel? CurrentRow => (CurrentBlockView as BlockTableView)?.CurrentRow;
 
+    /// <summary>The text under the cursor to copy: the cell's whole text in a table, the line in a text block; null when there is none.</summary>
+    public string? CopyText() => CurrentBlockView switch
+    {
+        BlockTableView { CurrentRow: { } row } t => row.Cells[t.CursorColumn] is { } cell ? CellText.FormatFull(cell) : row.Texts[t.CursorColumn],
+        TextBlockView { SelectedItem: { } line } x when line < x.Model.VisibleLines.Count => x.Model.VisibleLines[line],
+        _ => null,
+    };
+
     /// <summary>The typed cell under the cursor of the table shown, or null.</summary>
     public Cell? CurrentCell => CurrentBlockView is BlockTableView { CurrentRow: { } row } t ? row.Cells[t.CursorColumn] : null;
 
@@ -164,7 +172,9 @@ internal sealed class ResultPane : View
                 table.Accepting += (_, e) =>
                 {
                     e.Handled = true;
-                    if (table.CurrentRow is { Targets.Count: > 0 } row)
+                    if (model.IsGroup(table.CursorRow))
+                        table.Fold();
+                    else if (table.CurrentRow is { Targets.Count: > 0 } row)
                         TargetRequested?.Invoke(this, row.Targets[0]);
                     else
                         NoTarget?.Invoke(this, EventArgs.Empty);

@@ -36,6 +36,12 @@ public sealed class OptionAttribute(params string[] names) : Attribute
 
     /// <summary>One-line help.</summary>
     public string Help { get; init; } = "";
+
+    /// <summary>The smallest value a numeric option accepts (a usage error below it); no limit by default.</summary>
+    public long Minimum { get; init; } = long.MinValue;
+
+    /// <summary>The value's name in usage and errors ("COUNT"); defaults to the property name in upper case.</summary>
+    public string? ValueName { get; init; }
 }
 
 /// <summary>
@@ -55,4 +61,7 @@ public sealed class ArgumentAttribute(int position) : Attribute
 
     /// <summary>True when the argument must be given.</summary>
     public bool Required { get; init; }
+
+    /// <summary>The smallest value a numeric argument accepts (a usage error below it); no limit by default.</summary>
+    public long Minimum { get; init; } = long.MinValue;
 }

@@ -58,7 +58,24 @@ public sealed class TextBlock(IEnumerable<string> lines) : ResultBlock
 public sealed record Column(string Name, CellKind Kind = CellKind.Text, string? Key = null)
 {
     /// <summary>The JSON field name.</summary>
-    public string JsonKey => Key ?? Name.ToLowerInvariant().Replace(' ', '_').Replace('%', 'p');
+    public string JsonKey => Key ?? SnakeCase(Name);
+
+    /// <summary>
+    /// A display label as a snake_case key: lower case, "%" as "p", every other run of non-alphanumerics one "_"
+    /// ("LOAD AVERAGE" → "load_average", "vsz (KiB)" → "vsz_kib", "%MEM" → "pmem").
+    /// </summary>
+    public static string SnakeCase(string label)
+    {
+        var key = new System.Text.StringBuilder(label.Length);
+        foreach (var c in label)
+        {
+            if (char.IsLetterOrDigit(c)) key.Append(char.ToLowerInvariant(c));
+            else if (c == '%') key.Append('p');
+            else if (key.Length > 0 && key[^1] != '_') key.Append('_');
+        }
+        while (key.Length > 0 && key[^1] == '_') key.Length--;
+        return key.Length == 0 ? "value" : key.ToString();
+    }
 }
 
 /// <summary>A table: typed columns and rows.</summary>
@@ -72,6 +89,12 @@ public sealed class TableBlock : ResultBlock
 
     /// <summary>The rows.</summary>
     public List<TableRow> Rows { get; } = [];
+
+    /// <summary>
+    /// The name of a text column whose cells are member paths of one object ("se.avg.load_sum", "pids[0].node"),
+    /// in depth-first order, or null. A front end may show such rows as a tree of nested structs and arrays.
+    /// </summary>
+    public string? MemberPathColumn { get; init; }
 
     /// <summary>Adds a row of cells and returns it.</summary>
     public TableRow AddRow(params Cell[] cells)
@@ -102,6 +125,13 @@ public sealed class TableRow(Cell[] cells)
         Targets.Add(new NavigationTarget(label, command));
         return this;
     }
+
+    /// <summary>Adds a typed navigation target (the host picks the loaded command that shows it) and returns the row.</summary>
+    public TableRow WithTarget(string label, TargetSubject subject)
+    {
+        Targets.Add(new NavigationTarget(label, subject));
+        return this;
+    }
 }
 
 /// <summary>Name/value fields of one thing (a task's details, sys facts).</summary>
@@ -119,15 +149,24 @@ public sealed class RecordBlock : ResultBlock
         Fields.Add(new RecordField(name, value, target));
         return this;
     }
+
+    /// <summary>Adds a field with an explicit JSON key and returns the block.</summary>
+    public RecordBlock Add(string name, string key, Cell value, NavigationTarget? target = null)
+    {
+        Fields.Add(new RecordField(name, value, target) { Key = key });
+        return this;
+    }
 }
 
 /// <summary>A field of a record.</summary>
 /// <param name="Name">Field name as printed.</param>
 /// <param name="Value">Its value.</param>
 /// <param name="Target">Where the field leads, if anywhere.</param>
-public sealed record RecordField(string Name, Cell Value, NavigationTarget? Target = null);
+public sealed record RecordField(string Name, Cell Value, NavigationTarget? Target = null)
+{
+    /// <summary>Stable JSON field name; defaults to the snake_case of <see cref="Name"/>.</summary>
+    public string? Key { get; init; }
 
-/// <summary>Where a row or field leads: a command to run (the TUI runs it on Enter).</summary>
-/// <param name="Label">What the user sees ("objects", "struct kmem_cache").</param>
-/// <param name="Command">The command line to run ("kmem -S kmalloc-64").</param>
-public sealed record NavigationTarget(string Label, string Command);
+    /// <summary>The JSON field name.</summary>
+    public string JsonKey => Key ?? Column.SnakeCase(Name);
+}

@@ -26,7 +26,7 @@ public class RenderingTests
         var lines = text.Split('\n');
         lines[0].Should().Be("CACHE                  OBJSIZE  SSIZE  NAME");
         lines[1].Should().Be("ffff888003a4c000            64     4k  kmalloc-64");
-        lines[2].Should().Be("ffff888003a4c100  [unreadable]    32k  dentry");
+        lines[2].Should().Be("ffff888003a4c100  <unreadable>    32k  dentry");
         text.Should().Contain("  ^ name unreadable");
         text.Should().Contain("note: ffff888003a4c100 OBJSIZE: page excluded: kernel virtual address: ffff888003a4d000");
         text.Should().Contain("facts\nRELEASE: 6.1\n   CPUS: 2\n");
@@ -49,7 +49,7 @@ public class RenderingTests
         rows[0].GetProperty("_targets")[0].GetProperty("command").GetString().Should().Be("kmem -S kmalloc-64");
         rows[1].GetProperty("objsize").GetProperty("absent").GetString().Should().Be("unreadable");
         rows[1].GetProperty("_problem").GetString().Should().Be("name unreadable");
-        root.GetProperty("blocks")[1].GetProperty("fields").GetProperty("CPUS").GetInt64().Should().Be(2);
+        root.GetProperty("blocks")[1].GetProperty("fields").GetProperty("cpus").GetInt64().Should().Be(2);
         root.GetProperty("blocks")[2].GetProperty("lines")[0].GetString().Should().Be("log line");
         root.GetProperty("warnings")[0].GetString().Should().Be("1 cache unreadable");
     }

@@ -187,7 +187,7 @@ public class StructCommandTests
         ResultText.Cell(result, ResultText.Row(result, "NAME", "frozen"), "VALUE").Value.Should().Be(1UL);
         ResultText.Cell(result, ResultText.Row(result, "NAME", "counters"), "VALUE").Value.Should().Be((1UL << 31) | (32UL << 16) | 5UL);
         ResultText.Row(result, "NAME", "slab_cache").Targets.Should().ContainSingle()
-            .Which.Command.Should().Be($"struct \"struct kmem_cache\" 0x{Page + 0xe00:x}");
+            .Which.Subject.Should().Be(new ObjectTarget("struct kmem_cache", Page + 0xe00));
 
         ulong moduleAt = Page + 0x800;
         var module = new byte[0x400];

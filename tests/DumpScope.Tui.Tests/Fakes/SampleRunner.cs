@@ -31,6 +31,9 @@ public static class SampleRunner
         runner.On("kmem -S kmalloc-192", CommandResult.FromText("kmalloc-192: 2100 objects"));
         runner.On("kmem -S kmalloc-1k", CommandResult.FromText("kmalloc-1k: 512 objects"));
         runner.On("ps", Tasks());
+        runner.On(TaskStructLine, TaskStruct());
+        runner.On("struct mm_struct ffff888004bd0000", CommandResult.FromText("struct mm_struct {", "  mmap_base = 0x7f0000000000,"));
+        runner.On("kmem -S fscrypt_info", UnderscoreCache());
         runner.On("boom", CommandResult.Fail("boom"));
         runner.On("throw", (_, _) => throw new InvalidOperationException("kaboom"));
         return runner;
@@ -94,6 +97,50 @@ public static class SampleRunner
         var objects = result.Add(new TableBlock(new Column("OBJECT", CellKind.Address), new Column("ALLOCATED", CellKind.Bool)) { Title = "OBJECTS" });
         objects.AddRow(Cell.Address(0xffff888003a1e000), Cell.Bool(true));
         objects.AddRow(Cell.Address(0xffff888003a1e040), Cell.Bool(false));
+        return result;
+    }
+
+    /// <summary>The struct command line of <see cref="TaskStruct"/>.</summary>
+    public const string TaskStructLine = "struct task_struct ffff888003a1e000";
+
+    /// <summary>
+    /// struct task_struct ADDR as the struct command returns it: a short record (TYPE, ADDRESS, SIZE) and the members
+    /// depth first with dotted paths, a pointer member leading to the struct it points at.
+    /// </summary>
+    public static CommandResult TaskStruct()
+    {
+        var result = new CommandResult();
+        result.Add(new RecordBlock { Title = "struct task_struct at 0xffff888003a1e000" })
+            .Add("TYPE", Cell.Text("struct task_struct"))
+            .Add("ADDRESS", Cell.Address(0xffff888003a1e000))
+            .Add("SIZE", Cell.Size(9728));
+        var table = result.Add(new TableBlock(new Column("NAME"), new Column("TYPE"), new Column("VALUE"), new Column("DETAIL"))
+        {
+            Title = "struct task_struct at 0xffff888003a1e000",
+            MemberPathColumn = "NAME",
+        });
+        void Row(string name, string type, Cell value) => table.AddRow(Cell.Text(name), Cell.Text(type), value, Cell.NotApplicable());
+        Row("thread_info.flags", "long unsigned int", Cell.UInt(2));
+        Row("thread_info.cpu", "u32", Cell.UInt(1));
+        Row("__state", "unsigned int", Cell.UInt(255));
+        Row("se.load.weight", "long unsigned int", Cell.UInt(1048576));
+        Row("se.avg.load_sum", "u64", Cell.UInt(8413));
+        Row("pids[0].node.next", "struct hlist_node *", Cell.Address(0));
+        Row("pids[1].node.next", "struct hlist_node *", Cell.Address(0));
+        table.AddRow(Cell.Text("mm"), Cell.Text("struct mm_struct *"), Cell.Address(0xffff888004bd0000), Cell.NotApplicable())
+            .WithTarget("struct mm_struct", "struct mm_struct ffff888004bd0000");
+        Row("comm", "char [16]", Cell.Text("kworker/u4:1"));
+        return result;
+    }
+
+    /// <summary>kmem -S fscrypt_info: block titles and cells full of underscores.</summary>
+    public static CommandResult UnderscoreCache()
+    {
+        var result = new CommandResult();
+        result.Add(new TableBlock(new Column("NAME"), new Column("OBJSIZE", CellKind.Integer)) { Title = "kmem_cache fscrypt_info" })
+            .AddRow(Cell.Text("fscrypt_info"), Cell.Int(128));
+        result.Add(new TableBlock(new Column("CPU", CellKind.Integer), new Column("FREE", CellKind.Integer)) { Title = "per_cpu caches" })
+            .AddRow(Cell.Int(0), Cell.Int(3));
         return result;
     }
 

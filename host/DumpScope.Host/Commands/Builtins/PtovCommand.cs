@@ -29,7 +29,7 @@ public sealed class PtovCommand : ICommand
         var table = result.Add(new TableBlock(new Column("VIRTUAL", CellKind.Address), new Column("PHYSICAL", CellKind.Address), new Column("PAGE")));
         var state = kernel.Dump.GetPageState(physical / (ulong)kernel.PageSize);
         table.AddRow(Cell.Address(virtualAddress), Cell.Address(physical), Cell.Enum(state.ToString().ToLowerInvariant()))
-            .WithTarget("rd", $"rd {virtualAddress:x}").WithTarget("vtop", $"vtop {virtualAddress:x}");
+            .WithTarget("rd", new MemoryTarget(virtualAddress)).WithTarget("vtop", $"vtop {virtualAddress:x}");
         return result;
     }
 }

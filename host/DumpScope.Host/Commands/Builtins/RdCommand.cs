@@ -12,6 +12,7 @@ namespace DumpScope.Host.Commands.Builtins;
 /// cannot be read (excluded page, unmapped address) is shown as unreadable with the reason, and the dump of
 /// the following lines goes on.
 /// </summary>
+[Shows(typeof(MemoryTarget), "{Address} {Count}")]
 [Command("rd", Help = "read memory as hex words and ASCII: rd [-8|-16|-32|-64] [-s] [-p] ADDR [COUNT]")]
 public sealed class RdCommand : ICommand
 {
@@ -74,6 +75,10 @@ public sealed class RdCommand : ICommand
             return CommandResult.Fail($"rd: {problem}");
         }
 
+        long total = (long)Count * width;
+        if (MemoryRange.WhollyUnreadable(kernel.Memory, start, (ulong)total, Physical) is { } nothing)
+            return CommandResult.Fail($"rd: {nothing.Message}");
+
         int perLine = LineBytes / width;
         var columns = new List<Column> { new("ADDRESS", CellKind.Address) };
         for (int i = 0; i < perLine; i++) columns.Add(new Column($"+{i * width:x}", Key: $"w{i}"));
@@ -81,26 +86,28 @@ public sealed class RdCommand : ICommand
         var result = new CommandResult();
         var table = result.Add(new TableBlock(columns.ToArray()) { Title = Physical ? "physical memory" : null });
 
-        long total = (long)Count * width;
         var line = new byte[LineBytes];
+        // A run of lines failing the same way on one page shares the first line's reason, so it is listed once.
+        MemoryFault? runFault = null;
         for (long done = 0; done < total; done += LineBytes)
         {
             context.Cancellation.ThrowIfCancellationRequested();
             ulong at = start + (ulong)done;
             int want = (int)Math.Min(LineBytes, total - done);
             var read = Physical ? kernel.Memory.ReadPhysical(at, line.AsSpan(0, want)) : kernel.Memory.ReadVirtual(at, line.AsSpan(0, want));
+            if (read.Fault is { } f && !(runFault is { } r && r.Kind == f.Kind && r.Address >> 12 == f.Address >> 12)) runFault = f;
+            var reason = runFault?.Message ?? "unreadable";
             var cells = new Cell[columns.Count];
             cells[0] = Cell.Address(at);
             for (int w = 0; w < perLine; w++)
             {
                 int offset = w * width;
                 if (offset >= want) cells[1 + w] = Cell.NotApplicable();
-                else if (offset + width > read.BytesRead) cells[1 + w] = Cell.Unreadable(Reason(read.Fault));
+                else if (offset + width > read.BytesRead) cells[1 + w] = Cell.Unreadable(reason);
                 else cells[1 + w] = Word(kernel, line.AsSpan(offset, width));
             }
-            cells[^1] = read.BytesRead == 0 ? Cell.Unreadable(Reason(read.Fault)) : Cell.Text(Ascii(line.AsSpan(0, Math.Min(read.BytesRead, want))));
-            var row = table.AddRow(cells);
-            if (read.Fault is { } fault) row.Problem = fault.Message;
+            cells[^1] = read.BytesRead == 0 ? Cell.Unreadable(reason) : Cell.Text(Ascii(line.AsSpan(0, Math.Min(read.BytesRead, want))));
+            table.AddRow(cells);
             context.Report(done / LineBytes + 1, (total + LineBytes - 1) / LineBytes, "reading memory");
         }
         return result;
@@ -121,8 +128,6 @@ public sealed class RdCommand : ICommand
                 return Cell.Text(value.ToString("x16", CultureInfo.InvariantCulture));
         }
     }
-
-    private static string Reason(MemoryFault? fault) => fault?.Message ?? "unreadable";
 
     private static string Ascii(ReadOnlySpan<byte> bytes)
     {

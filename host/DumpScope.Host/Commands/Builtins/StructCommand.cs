@@ -11,6 +11,7 @@ namespace DumpScope.Host.Commands.Builtins;
 /// from the dump. <c>TYPE.member</c> limits the output to one member path. Reads never go past a runtime size
 /// registered for the type (the slab plugin registers the trimmed <c>struct kmem_cache</c>).
 /// </summary>
+[Shows(typeof(ObjectTarget), "{Type} {Address}")]
 [Command("struct", Aliases = ["union"], Help = "Show a struct/union layout, or the member values of one at an address")]
 public sealed class StructCommand : ICommand
 {
@@ -40,7 +41,11 @@ public sealed class StructCommand : ICommand
             throw new UsageException($"{type.DisplayName} has no member '{member}'");
         var options = new StructPrintOptions { ArrayElements = Elements, ShowOffsets = Offsets, Member = member };
         if (Address is null) return StructPrinter.Layout(type, options, kernel.RuntimeSizes);
-        return StructPrinter.Values(kernel, type, ParseAddress(kernel, Address), options, context.Cancellation);
+        var address = ParseAddress(kernel, Address);
+        ulong size = kernel.RuntimeSizes.TryGet(type.Resolve().DisplayName, out var live) ? live.Size : type.Resolve().Size;
+        if (MemoryRange.WhollyUnreadable(kernel.Memory, address, size, physical: false) is { } nothing)
+            return CommandResult.Fail($"struct: {nothing.Message}");
+        return StructPrinter.Values(kernel, type, address, options, context.Cancellation);
     }
 
     /// <summary>A type and an optional member path from "struct page.lru.next" or "kmem_cache".</summary>

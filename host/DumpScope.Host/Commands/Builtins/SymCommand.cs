@@ -5,6 +5,7 @@ using DumpScope.Sdk.Symbols;
 namespace DumpScope.Host.Commands.Builtins;
 
 /// <summary>crash's <c>sym</c>: a symbol's address, or the symbol (plus offset) at an address.</summary>
+[Shows(typeof(SymbolTarget), "{Name}")]
 [Command("sym", Help = "a symbol's address, or the symbol and offset at an address: sym NAME|ADDR")]
 public sealed class SymCommand : ICommand
 {
@@ -23,7 +24,7 @@ public sealed class SymCommand : ICommand
         {
             var match = symbols.Lookup(address);
             char type = match is { Offset: 0 } m && m.Symbol.Name == target ? m.Symbol.Type : TypeOf(symbols, target, address);
-            table.AddRow(Cell.Address(address), Cell.Enum(type.ToString()), Cell.Text(target)).WithTarget("rd", $"rd {address:x}");
+            table.AddRow(Cell.Address(address), Cell.Enum(type.ToString()), Cell.Text(target)).WithTarget("rd", new MemoryTarget(address));
             return result;
         }
         if (!KernelAddressParser.TryParse(target, symbols, out address, out var problem))
@@ -31,7 +32,7 @@ public sealed class SymCommand : ICommand
         if (symbols.Lookup(address) is not { } found)
             return CommandResult.Fail($"sym: no symbol at or near {address:x} in {symbols.Source}");
         table.AddRow(Cell.Address(address), Cell.Enum(found.Symbol.Type.ToString()), Cell.Text(found.ToString()))
-            .WithTarget("symbol", $"sym {found.Symbol.Name}");
+            .WithTarget("symbol", new SymbolTarget(found.Symbol.Name));
         return result;
     }
 
