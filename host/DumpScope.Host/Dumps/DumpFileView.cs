@@ -34,6 +34,27 @@ internal abstract class DumpFileView : IDisposable
                 $"{what}: expected {destination.Length} bytes, the file has {Math.Max(0, read)} there (image length {Length})");
     }
 
+    /// <summary>
+    /// True when every byte of the range can be read: inside the image, and for a flattened file written by
+    /// some record (a hole reads short). Lazy readers check this at open so that later reads cannot fail.
+    /// </summary>
+    public virtual bool Covers(long offset, long length) => offset >= 0 && length >= 0 && offset <= Length - length;
+
+    /// <summary>
+    /// Reads like <see cref="Read"/> for one pass over a large range (a whole bitmap): a mapped view reads the
+    /// file instead of touching the mapping, so the pass does not add the range to the process's resident set.
+    /// </summary>
+    public virtual int ReadStreaming(long offset, Span<byte> destination) => Read(offset, destination);
+
+    /// <summary><see cref="ReadExactly"/> through <see cref="ReadStreaming"/>.</summary>
+    public void ReadExactlyStreaming(long offset, Span<byte> destination, string what)
+    {
+        int read = offset < 0 ? 0 : ReadStreaming(offset, destination);
+        if (read != destination.Length)
+            throw DumpErrors.Malformed(FilePath, offset,
+                $"{what}: expected {destination.Length} bytes, the file has {Math.Max(0, read)} there (image length {Length})");
+    }
+
     /// <summary>Closes the underlying file.</summary>
     public abstract void Dispose();
 }

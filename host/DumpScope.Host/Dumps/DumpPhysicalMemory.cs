@@ -20,7 +20,7 @@ public sealed class DumpPhysicalMemory : IPhysicalMemory
     private readonly int _pageSize;
     private readonly int _pageShift;
     private readonly ulong _pageMask;
-    private long _cacheMisses;
+    private readonly DumpReadStatistics _statistics;
 
     /// <summary>Creates the view over <paramref name="source"/> (not owned: dispose the source separately).</summary>
     /// <param name="source">The dump.</param>
@@ -37,7 +37,11 @@ public sealed class DumpPhysicalMemory : IPhysicalMemory
         _pageMask = (ulong)_pageSize - 1;
         ZeroFillExcluded = zeroFillExcluded;
         _cache = new PageCache(_pageSize, Math.Max(16, cachePages));
+        _statistics = source is IDumpReadStatistics counted ? counted.Statistics : new DumpReadStatistics();
     }
+
+    /// <summary>The read counters (the source's own when it keeps them, so <c>dumpinfo -v</c> sees the cache's hit rate).</summary>
+    public DumpReadStatistics Statistics => _statistics;
 
     /// <summary>The dump read.</summary>
     public IDumpSource Source => _source;
@@ -61,9 +65,10 @@ public sealed class DumpPhysicalMemory : IPhysicalMemory
                 int inPage = (int)(at & _pageMask);
                 int chunk = Math.Min(destination.Length - done, _pageSize - inPage);
                 var part = destination.Slice(done, chunk);
-                if (!_cache.TryCopy(pfn, inPage, part))
+                bool hit = _cache.TryCopy(pfn, inPage, part);
+                _statistics.CacheLookup(hit);
+                if (!hit)
                 {
-                    Interlocked.Increment(ref _cacheMisses);
                     scratch ??= ArrayPool<byte>.Shared.Rent(_pageSize);
                     var page = scratch.AsSpan(0, _pageSize);
                     var read = _source.ReadPage(pfn, page);
@@ -92,7 +97,7 @@ public sealed class DumpPhysicalMemory : IPhysicalMemory
     }
 
     /// <summary>Reads that had to go to the dump (page not cached); for tests and tuning.</summary>
-    public long CacheMisses => Interlocked.Read(ref _cacheMisses);
+    public long CacheMisses => _statistics.Snapshot().CacheMisses;
 
     /// <summary>Drops every cached page.</summary>
     public void ClearCache() => _cache.Clear();

@@ -9,7 +9,7 @@ namespace DumpScope.Host.Dumps;
 /// same RAM), makedumpfile -E output (a PT_LOAD whose p_filesz &lt; p_memsz has its tail EXCLUDED, not zero)
 /// and QEMU dump-guest-memory (p_vaddr = 0, QEMU CPU notes). Pages are addressed by p_paddr.
 /// </summary>
-internal sealed class ElfDumpSource : IDumpSource, IDumpPageStatistics
+internal sealed class ElfDumpSource : IDumpSource, IDumpPageStatistics, IDumpReadStatistics
 {
     private const ushort EtCore = 4;
     private const ushort EmX86_64 = 62;
@@ -63,6 +63,8 @@ internal sealed class ElfDumpSource : IDumpSource, IDumpPageStatistics
     public IReadOnlyList<DumpCpuState> Cpus { get; }
 
     public DumpTruncation? Truncation { get; }
+
+    public DumpReadStatistics Statistics { get; } = new();
 
     /// <summary>Opens an ELF image; takes ownership of <paramref name="file"/> only on success.</summary>
     public static ElfDumpSource Open(DumpFileView file, DumpOpenOptions options)
@@ -249,6 +251,7 @@ internal sealed class ElfDumpSource : IDumpSource, IDumpPageStatistics
     private PageRead ReadData(long fileOffset, Span<byte> destination)
     {
         int n = _file.Read(fileOffset, destination);
+        Statistics.PageRead(n, 0);
         return n == destination.Length
             ? PageRead.Ok
             : new PageRead(PageState.Truncated, $"file offset 0x{fileOffset + n:x}: the file ends at 0x{_file.Length:x}");

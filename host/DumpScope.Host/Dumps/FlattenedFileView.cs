@@ -120,7 +120,11 @@ internal sealed class FlattenedFileView : DumpFileView
         return new FlattenedFileView(file, starts, ends, fileOffsets, length, intervals.Count, truncated) { Version = version };
     }
 
-    public override int Read(long offset, Span<byte> destination)
+    public override int Read(long offset, Span<byte> destination) => Read(offset, destination, streaming: false);
+
+    public override int ReadStreaming(long offset, Span<byte> destination) => Read(offset, destination, streaming: true);
+
+    private int Read(long offset, Span<byte> destination, bool streaming)
     {
         int total = 0;
         int i = FindPiece(offset);
@@ -129,12 +133,26 @@ internal sealed class FlattenedFileView : DumpFileView
             long at = offset + total;
             if (_starts[i] > at || _ends[i] <= at) break;
             int chunk = (int)Math.Min(destination.Length - total, _ends[i] - at);
-            int n = _file.Read(_fileOffsets[i] + (at - _starts[i]), destination.Slice(total, chunk));
+            long from = _fileOffsets[i] + (at - _starts[i]);
+            var part = destination.Slice(total, chunk);
+            int n = streaming ? _file.ReadStreaming(from, part) : _file.Read(from, part);
             total += n;
             if (n < chunk) break;
             i++;
         }
         return total;
+    }
+
+    public override bool Covers(long offset, long length)
+    {
+        if (!base.Covers(offset, length)) return false;
+        long at = offset, end = offset + length;
+        for (int i = FindPiece(offset); at < end; i++)
+        {
+            if (i >= _starts.Length || _starts[i] > at) return false;
+            at = _ends[i];
+        }
+        return true;
     }
 
     /// <summary>Index of the piece containing <paramref name="offset"/>, or of the first piece after it.</summary>

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
-using System.Numerics;
 using System.Text;
 using DumpScope.Sdk.Dumps;
 
@@ -14,11 +13,12 @@ namespace DumpScope.Host.Dumps;
 /// data. Also the QEMU variant (nothing excluded, zero pages share one page_desc target) and, through
 /// <see cref="FlattenedFileView"/>, flattened files. Open reads headers and bitmaps only.
 /// </summary>
-internal sealed class KdumpDumpSource : IDumpSource, IDumpPageStatistics, IKdumpHeaderInfo
+internal sealed class KdumpDumpSource : IDumpSource, IDumpPageStatistics, IKdumpHeaderInfo, IDumpReadStatistics
 {
     private const int PageDescSize = 24;
     private const int DescsPerBlock = 128;
     private const int DescCacheSlots = 256;
+    private const int TruncationWindow = 512;
     private static readonly long MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
 
     private readonly DumpFileView _file;
@@ -27,10 +27,8 @@ internal sealed class KdumpDumpSource : IDumpSource, IDumpPageStatistics, IKdump
     private readonly PageBitmap _ram;
     private readonly PageBitmap _dumped;
     private readonly long _descTableOffset;
-    private readonly long _descCount;
     private readonly long _descCapacity;
     private readonly long _dataStart;
-    private readonly long _rankBase;
     private readonly ulong _splitStart;
     private readonly ulong _splitEnd;
     private readonly int _maxStoredSize;
@@ -74,9 +72,7 @@ internal sealed class KdumpDumpSource : IDumpSource, IDumpPageStatistics, IKdump
             _splitStart = 0;
             _splitEnd = maxPfn;
         }
-        _rankBase = dumped.Rank(_splitStart);
-        _descCount = dumped.Rank(_splitEnd) - _rankBase;
-        _descCapacity = DescCapacity(file, descTableOffset, _descCount, out _dataStart);
+        _descCapacity = DescCapacity(file, descTableOffset, _maxStoredSize, out _dataStart) ?? DescCount;
         Compression = PageCodecs.FromHeaderStatus(header.Status);
         Truncation = FindTruncation();
         _counts = new Lazy<DumpPageCounts>(Count);
@@ -122,6 +118,11 @@ internal sealed class KdumpDumpSource : IDumpSource, IDumpPageStatistics, IKdump
     public IReadOnlyList<DumpCpuState> Cpus { get; }
 
     public DumpTruncation? Truncation { get; }
+
+    public DumpReadStatistics Statistics { get; } = new();
+
+    /// <summary>Bitmap regions read and counted so far (for <c>dumpinfo -v</c>: open reads none).</summary>
+    public (long RamLoaded, long DumpedLoaded, long DumpedCounted) BitmapRegions => (_ram.RegionsLoaded, _dumped.RegionsLoaded, _dumped.RegionsCounted);
 
     /// <summary>Returns true when <paramref name="head"/> starts with a kdump or diskdump signature.</summary>
     public static bool HasSignature(ReadOnlySpan<byte> head) =>
@@ -172,6 +173,11 @@ internal sealed class KdumpDumpSource : IDumpSource, IDumpPageStatistics, IKdump
             throw DumpErrors.Malformed(path, bitmapOffset,
                 $"bitmaps: expected {bitmapBytes} bytes ({h.BitmapBlocks} blocks), the file ends {file.Length - bitmapOffset} bytes after their start");
 
+        long used = (long)((maxPfn + 7) / 8);
+        foreach (var (at, which) in new[] { (bitmapOffset, "1st bitmap"), (bitmapOffset + half, "2nd bitmap") })
+            if (!file.Covers(at, used))
+                throw DumpErrors.Malformed(path, at, $"{which}: expected {used} bytes for {maxPfn} frames, but the flattened records do not write all of them");
+        // Read lazily, region by region: only what the frames asked for.
         var ram = new PageBitmap(file, bitmapOffset, maxPfn, "1st bitmap");
         var dumped = new PageBitmap(file, bitmapOffset + half, maxPfn, "2nd bitmap");
         long descTable = bitmapOffset + bitmapBytes;
@@ -218,18 +224,30 @@ internal sealed class KdumpDumpSource : IDumpSource, IDumpPageStatistics, IKdump
         return _ram.IsSet(pfn) ? PageState.Excluded : PageState.NotInDump;
     }
 
+    /// <summary>Set bits of the 2nd bitmap before this file's first frame (0 unless the dump is split).</summary>
+    private long RankBase => _splitStart == 0 ? 0 : _dumped.Rank(_splitStart);
+
     /// <summary>
-    /// How many page_descs fit before the page data: writers put the data right after the table, and the first
-    /// descriptor points at or after its start. A 2nd bitmap claiming more frames than that (damage) would
-    /// make the extra descriptors be read out of compressed page data and decode to some other page.
+    /// page_descs in the table: the dumped frames of this file's range. Counting them passes over the whole
+    /// 2nd bitmap, so reading pages uses <see cref="_descCapacity"/> instead; this is for counts and messages.
     /// </summary>
-    private static long DescCapacity(DumpFileView file, long descTableOffset, long descCount, out long dataStart)
+    private long DescCount => _dumped.Rank(_splitEnd) - RankBase;
+
+    /// <summary>
+    /// How many page_descs fit before the page data, from the first descriptor alone: writers put the data
+    /// right after the table (makedumpfile: at most one shared zero page first), and the first descriptor
+    /// points at or after its start. A 2nd bitmap claiming more frames than that (damage) would make the
+    /// extra descriptors be read out of compressed page data and decode to some other page. Null when the
+    /// first descriptor says nothing usable (then the bitmap's count is the bound).
+    /// </summary>
+    private static long? DescCapacity(DumpFileView file, long descTableOffset, int maxStoredSize, out long dataStart)
     {
         dataStart = -1;
         Span<byte> first = stackalloc byte[PageDescSize];
-        if (descCount == 0 || file.Read(descTableOffset, first) != PageDescSize) return descCount;
+        if (file.Read(descTableOffset, first) != PageDescSize) return null;
         long offset = BinaryPrimitives.ReadInt64LittleEndian(first);
-        if (offset <= descTableOffset || offset >= descTableOffset + descCount * PageDescSize) return descCount;
+        uint size = BinaryPrimitives.ReadUInt32LittleEndian(first[8..]);
+        if (offset <= descTableOffset || size == 0 || size > maxStoredSize) return null;
         dataStart = offset;
         return (offset - descTableOffset) / PageDescSize;
     }
@@ -244,18 +262,19 @@ internal sealed class KdumpDumpSource : IDumpSource, IDumpPageStatistics, IKdump
     private DumpTruncation? FindTruncation()
     {
         long length = _file.Length;
-        long tableEnd = _descTableOffset + _descCount * PageDescSize;
+        long tableEnd = _descTableOffset + _descCapacity * PageDescSize;
         if (tableEnd > length)
             return NewTruncation(tableEnd,
-                $"the page_desc table ({_descCount} descriptors at file offset 0x{_descTableOffset:x}) ends at 0x{tableEnd:x}, past the end of the file (0x{length:x}); its size is a lower bound");
+                $"the page_desc table ({_descCapacity} descriptors at file offset 0x{_descTableOffset:x}) ends at 0x{tableEnd:x}, past the end of the file (0x{length:x}); its size is a lower bound");
 
-        long reachable = tableEnd + (_descCount + 1) * _maxStoredSize;
+        long reachable = tableEnd + (_descCapacity + 1) * _maxStoredSize;
         long described = tableEnd;
         string? detail = null;
-        if (_descCount > 0)
+        if (_descCapacity > 0)
         {
-            long first = Math.Max(0, _descCount - DescsPerBlock);
-            for (long i = first; i < _descCount; i++)
+            // The capacity can exceed the count by a shared zero page's worth of descriptors (zeros, skipped).
+            long first = Math.Max(0, _descCapacity - TruncationWindow);
+            for (long i = first; i < _descCapacity; i++)
             {
                 if (!TryGetDesc(i, out long offset, out uint size, out _) || offset <= 0 || size == 0 || size > _maxStoredSize) continue;
                 if (offset > reachable - size || offset + size <= described) continue;
@@ -294,11 +313,11 @@ internal sealed class KdumpDumpSource : IDumpSource, IDumpPageStatistics, IKdump
                 _ => $"pfn 0x{pfn:x} is not RAM in the 1st bitmap",
             });
 
-        long index = _dumped.Rank(pfn) - _rankBase;
+        long index = _dumped.Rank(pfn) - RankBase;
         long descAt = _descTableOffset + index * PageDescSize;
         if (index >= _descCapacity)
             return new PageRead(PageState.Corrupt,
-                $"pfn 0x{pfn:x}: the 2nd bitmap marks {_descCount} frames dumped, but the page_desc table at 0x{_descTableOffset:x} holds {_descCapacity} (page data starts at 0x{_dataStart:x}); this frame's page_desc would lie in page data");
+                $"pfn 0x{pfn:x}: the 2nd bitmap marks {DescCount} frames dumped, but the page_desc table at 0x{_descTableOffset:x} holds {_descCapacity} (page data starts at 0x{_dataStart:x}); this frame's page_desc would lie in page data");
         if (!TryGetDesc(index, out long offset, out uint size, out uint flags))
             return new PageRead(PageState.Truncated, $"page_desc of pfn 0x{pfn:x} at file offset 0x{descAt:x}: the file ends at 0x{_file.Length:x}");
 
@@ -322,6 +341,7 @@ internal sealed class KdumpDumpSource : IDumpSource, IDumpPageStatistics, IKdump
             int n = _file.Read(offset, buffer.AsSpan(0, (int)size));
             if (n != size)
                 return new PageRead(PageState.Truncated, $"pfn 0x{pfn:x}: expected {size} bytes at file offset 0x{offset:x}, read {n}");
+            Statistics.PageRead(size, codec == PageCompression.None ? 0 : PageSize);
             if (PageCodecs.Decompress(codec, buffer, (int)size, destination) is { } error)
                 return new PageRead(PageState.Corrupt, $"pfn 0x{pfn:x}: {size} bytes at file offset 0x{offset:x}: {error}");
             return PageRead.Ok;
@@ -339,7 +359,7 @@ internal sealed class KdumpDumpSource : IDumpSource, IDumpPageStatistics, IKdump
     internal (byte[] Data, PageCompression Codec)? ReadStoredPage(ulong pfn)
     {
         if (GetPageState(pfn) != PageState.Present) return null;
-        if (!TryGetDesc(_dumped.Rank(pfn) - _rankBase, out long offset, out uint size, out uint flags)) return null;
+        if (!TryGetDesc(_dumped.Rank(pfn) - RankBase, out long offset, out uint size, out uint flags)) return null;
         if (offset <= 0 || size == 0 || size > _maxStoredSize || offset > _file.Length - size) return null;
         if (PageCodecs.FromPageFlags(flags) is not { } codec) return null;
         var data = new byte[size];
@@ -354,13 +374,13 @@ internal sealed class KdumpDumpSource : IDumpSource, IDumpPageStatistics, IKdump
     {
         offset = 0;
         size = flags = 0;
-        if (index < 0 || index >= _descCount) return false;
+        if (index < 0 || index >= _descCapacity) return false;
         long block = index / DescsPerBlock;
         ref var slot = ref _descCache[block & (DescCacheSlots - 1)];
         var cached = Volatile.Read(ref slot);
         if (cached is null || cached.Block != block)
         {
-            int want = (int)Math.Min(DescsPerBlock, _descCount - block * DescsPerBlock);
+            int want = (int)Math.Min(DescsPerBlock, _descCapacity - block * DescsPerBlock);
             var raw = new byte[want * PageDescSize];
             int n = _file.Read(_descTableOffset + block * DescsPerBlock * PageDescSize, raw);
             cached = new DescBlock(block, raw, n / PageDescSize);
@@ -377,19 +397,13 @@ internal sealed class KdumpDumpSource : IDumpSource, IDumpPageStatistics, IKdump
 
     public DumpPageCounts CountPages() => _counts.Value;
 
+    /// <summary>One streaming pass over both bitmaps (both cores); nothing of them stays resident.</summary>
     private DumpPageCounts Count()
     {
-        var ram = _ram.Words;
-        var dumped = _dumped.Words;
-        ulong excluded = 0, described = 0;
-        for (int i = 0; i < ram.Length; i++)
-        {
-            excluded += (ulong)BitOperations.PopCount(ram[i] & ~dumped[i]);
-            described += (ulong)BitOperations.PopCount(ram[i] | dumped[i]);
-        }
-        ulong present = (ulong)_descCount;
-        ulong outsideSplit = (ulong)_dumped.SetCount - present;
-        return new DumpPageCounts(present, excluded, MaxPfn - described + outsideSplit);
+        var (excluded, described, dumped) = PageBitmap.CountPair(_ram, _dumped, Environment.ProcessorCount);
+        long present = _splitStart == 0 && _splitEnd == MaxPfn ? dumped : DescCount;
+        long outsideSplit = dumped - present;
+        return new DumpPageCounts((ulong)present, (ulong)excluded, MaxPfn - (ulong)described + (ulong)outsideSplit);
     }
 
     public IReadOnlyList<KeyValuePair<string, string>> Describe()
@@ -429,8 +443,8 @@ internal sealed class KdumpDumpSource : IDumpSource, IDumpPageStatistics, IKdump
             list.Add(new("flattened records", flat.RecordCount.ToString(inv) + (flat.IsTruncated ? " (file truncated)" : "")));
         if (Truncation is { } truncation) list.Add(new("truncated", truncation.Detail));
         if (_pageSizeWarning is not null) list.Add(new("warning", _pageSizeWarning));
-        if (_descCapacity < _descCount)
-            list.Add(new("warning", $"the 2nd bitmap marks {_descCount} frames dumped but the page_desc table holds {_descCapacity}: the bitmap is damaged"));
+        if (_descCapacity < (long)CountPages().Present)
+            list.Add(new("warning", $"the 2nd bitmap marks {CountPages().Present} frames dumped but the page_desc table holds {_descCapacity}: the bitmap is damaged"));
         return list;
     }
 

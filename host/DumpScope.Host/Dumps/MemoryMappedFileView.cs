@@ -14,9 +14,11 @@ internal sealed unsafe class MemoryMappedFileView : DumpFileView
     private readonly MemoryMappedViewAccessor _view;
     private readonly byte* _base;
     private readonly long _length;
+    private readonly Microsoft.Win32.SafeHandles.SafeFileHandle _handle;
 
-    private MemoryMappedFileView(string path, MemoryMappedFile map, MemoryMappedViewAccessor view, long length) : base(path)
+    private MemoryMappedFileView(string path, FileStream stream, MemoryMappedFile map, MemoryMappedViewAccessor view, long length) : base(path)
     {
+        _handle = stream.SafeFileHandle;
         _map = map;
         _view = view;
         _length = length;
@@ -40,7 +42,7 @@ internal sealed unsafe class MemoryMappedFileView : DumpFileView
             }
             map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
             var view = map.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
-            return new MemoryMappedFileView(path, map, view, length);
+            return new MemoryMappedFileView(path, stream, map, view, length);
         }
         catch
         {
@@ -59,6 +61,9 @@ internal sealed unsafe class MemoryMappedFileView : DumpFileView
         new ReadOnlySpan<byte>(_base + offset, n).CopyTo(destination);
         return n;
     }
+
+    /// <summary>A positional read of the file (the page cache, not this process's mapping).</summary>
+    public override int ReadStreaming(long offset, Span<byte> destination) => RandomAccessFileView.ReadAt(_handle, _length, offset, destination);
 
     public override void Dispose()
     {

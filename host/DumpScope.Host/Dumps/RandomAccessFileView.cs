@@ -24,14 +24,17 @@ internal sealed class RandomAccessFileView : DumpFileView
 
     public override long Length => _length;
 
-    public override int Read(long offset, Span<byte> destination)
+    public override int Read(long offset, Span<byte> destination) => ReadAt(_handle, _length, offset, destination);
+
+    /// <summary>Positional reads until <paramref name="destination"/> is full or the file (of <paramref name="length"/> bytes) ends.</summary>
+    internal static int ReadAt(SafeFileHandle handle, long length, long offset, Span<byte> destination)
     {
-        if (offset < 0 || offset >= _length) return 0;
-        if (destination.Length > _length - offset) destination = destination[..(int)(_length - offset)];
+        if (offset < 0 || offset >= length) return 0;
+        if (destination.Length > length - offset) destination = destination[..(int)(length - offset)];
         int total = 0;
         while (total < destination.Length)
         {
-            int n = RandomAccess.Read(_handle, destination[total..], offset + total);
+            int n = RandomAccess.Read(handle, destination[total..], offset + total);
             if (n <= 0) break;
             total += n;
         }

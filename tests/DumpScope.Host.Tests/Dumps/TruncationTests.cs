@@ -60,7 +60,7 @@ public class TruncationTests
         using var dump = DumpOpener.Open(file.Path);
         var t = dump.Truncation!;
         t.FileSize.Should().Be(cut);
-        t.DescribedSize.Should().Be(image.DescTableOffset + 24L * w.Pages.Count);
+        t.DescribedSize.Should().Be(image.DescTableOffset + 24L * w.Pages.Count, "the first page_desc points just past the table");
         t.Detail.Should().Contain("page_desc table").And.Contain("lower bound");
     }
 

@@ -1,5 +1,4 @@
-using DumpScope.Host.Kernel;
-using DumpScope.Host.Tests.Types;
+using DumpScope.Testing.Kernels;
 using DumpScope.Sdk.Commands;
 using DumpScope.Sdk.Kernel;
 
@@ -25,7 +24,7 @@ public class KernelFeatureSetTests
     [Fact]
     public void A_kernel_without_its_own_set_gets_one_kept_per_kernel()
     {
-        IKernel one = new FakeKernel(EmptyTypeCatalog.Instance), other = new FakeKernel(EmptyTypeCatalog.Instance);
+        IKernel one = new SyntheticKernel(), other = new SyntheticKernel();
         one.Features.Record("x", "1", "h", "t");
         one.Features.All.Should().ContainSingle();
         other.Features.All.Should().BeEmpty();
@@ -35,7 +34,7 @@ public class KernelFeatureSetTests
     [Fact]
     public void The_report_runs_every_probe_and_lists_a_failing_one_without_stopping()
     {
-        IKernel kernel = new FakeKernel(EmptyTypeCatalog.Instance);
+        IKernel kernel = new SyntheticKernel();
         var table = KernelFeatureReport.Build(kernel, [new ThrowingProbe(), new TaskStateProbe()]);
         table.Title.Should().Be(KernelFeatureReport.Title);
         table.Columns.Select(c => c.Name).Should().Equal("FEATURE", "VALUE", "HOW PROBED", "BY");

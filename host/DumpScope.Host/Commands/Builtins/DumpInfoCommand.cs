@@ -15,6 +15,10 @@ namespace DumpScope.Host.Commands.Builtins;
 [Command("dumpinfo", Help = "Show the dump file's format, compression, dump level, page counts, CPUs and VMCOREINFO summary", NeedsDump = true)]
 public sealed class DumpInfoCommand : ICommand
 {
+    /// <summary>Also show the read counters: pages read, bytes decompressed, page cache hit rate.</summary>
+    [Option("-v", "--verbose", Help = "also show the session's read counters: pages read, bytes decompressed, page cache hits and hit rate")]
+    public bool Verbose { get; set; }
+
     /// <summary>Above this many frames a source without a page index is not counted frame by frame.</summary>
     private const ulong MaxFramesToScan = 1UL << 28;
 
@@ -80,6 +84,7 @@ public sealed class DumpInfoCommand : ICommand
         var details = result.Add(new RecordBlock { Title = "FILE" });
         foreach (var (key, value) in facts)
             details.Add(key, Cell.Text(value));
+        if (Verbose) AddReads(result, dump);
         return result;
     }
 
@@ -94,6 +99,28 @@ public sealed class DumpInfoCommand : ICommand
         }
         var probes = context.Services.GetService(typeof(IEnumerable<IKernelFeatureProbe>)) as IEnumerable<IKernelFeatureProbe>;
         result.Add(KernelFeatureReport.Build(kernel, probes ?? []));
+    }
+
+    private static void AddReads(CommandResult result, IDumpSource dump)
+    {
+        var reads = result.Add(new RecordBlock { Title = "READS" });
+        if (dump is not IDumpReadStatistics stats)
+        {
+            reads.Add("pages read", Cell.NotAvailable("this dump reader keeps no counters", CellKind.Integer));
+            return;
+        }
+        var c = stats.Statistics.Snapshot();
+        reads.Add("pages read", Cell.Int(c.PagesRead));
+        reads.Add("stored bytes read", Cell.Size((ulong)c.StoredBytes));
+        reads.Add("bytes decompressed", Cell.Size((ulong)c.DecompressedBytes));
+        reads.Add("page cache hits", Cell.Int(c.CacheHits));
+        reads.Add("page cache misses", Cell.Int(c.CacheMisses));
+        reads.Add("page cache hit rate", c.HitRate is { } rate ? Cell.Percent(rate * 100) : Cell.NotAvailable("no page has been read yet", CellKind.Percent));
+        if (dump is KdumpDumpSource kdump)
+        {
+            var (ram, dumped, counted) = kdump.BitmapRegions;
+            reads.Add("bitmap regions read", Cell.Text($"1st {ram}, 2nd {dumped} (of 2^16 frames each); 2nd counted for rank: {counted}"));
+        }
     }
 
     private static Cell Register(DumpCpuState cpu, string name, CellKind kind) =>
