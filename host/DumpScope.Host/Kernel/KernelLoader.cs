@@ -3,6 +3,7 @@ using DumpScope.Host.Dumps;
 using DumpScope.Host.Symbols;
 using DumpScope.Sdk.Commands;
 using DumpScope.Sdk.Dumps;
+using DumpScope.Sdk.Linux.Modules;
 using DumpScope.Sdk.Memory;
 using DumpScope.Sdk.Symbols;
 
@@ -105,6 +106,8 @@ public static class KernelLoader
         var kernel = new DumpKernel(dump, space, symbols, types, facts, memoryModel);
         HostKernelFeatures.Record(kernel, KallsymsFeature(kallsyms, kallsymsOrigin, fileSymbols), KaslrHow(info, options),
             info is null ? "the CPU notes' CR4.LA57 (no VMCOREINFO)" : PagingHow(info));
+        // Module symbols come from each module's kallsyms in memory, read through the kernel's own types.
+        symbols.AttachModules(() => ModuleSymbolTable.Read(kernel));
         return kernel;
     }
 
