@@ -156,12 +156,8 @@ public static class Program
                 CurrentProfile = session.Profile,
                 SwitchProfile = profile =>
                 {
-                    var next = DumpScopeSession.Create(new SessionOptions
-                    {
-                        DumpPath = options.DumpPath, VmlinuxPath = options.VmlinuxPath, SystemMapPath = options.SystemMapPath, BtfPath = options.BtfPath, Types = options.Types,
-                        Force = options.Force, ZeroExcluded = options.ZeroExcluded, KaslrOffset = options.KaslrOffset,
-                        Profile = profile, PluginDirectories = options.PluginDirectories, ManifestPath = options.ManifestPath,
-                    });
+                    // Every option carries over; only the plugin choice changes (a profile replaces an explicit list).
+                    var next = DumpScopeSession.Create(options with { Profile = profile, Plugins = null });
                     opened.Add(next);
                     return next;
                 },

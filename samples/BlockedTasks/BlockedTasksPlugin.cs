@@ -1,19 +1,19 @@
 using DumpScope.Sdk.Plugins;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace TopCaches;
+namespace BlockedTasks;
 
-/// <summary>An external sample plugin: the slab caches that hold the most memory.</summary>
-public sealed class TopCachesPlugin : IDumpScopePlugin
+/// <summary>An external sample plugin: the tasks in uninterruptible sleep (D state), from the Linux helpers.</summary>
+public sealed class BlockedTasksPlugin : IDumpScopePlugin
 {
     /// <inheritdoc/>
-    public string Name => "topcaches";
+    public string Name => "blockedtasks";
 
     /// <inheritdoc/>
     public string Version => "1.0.0";
 
     /// <inheritdoc/>
-    public string Description => "sample: the largest slab caches by memory (built on kmem -s)";
+    public string Description => "sample: tasks in D state (DumpScope.Sdk.Linux's ForEachTask and TaskStateOf)";
 
     /// <inheritdoc/>
     public void ConfigureServices(IServiceCollection services)
