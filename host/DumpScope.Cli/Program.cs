@@ -154,6 +154,7 @@ public static class Program
             {
                 Profiles = session.Manifest.Profiles.Keys.Order(StringComparer.Ordinal).ToArray(),
                 CurrentProfile = session.Profile,
+                Notes = session.Notes,
                 SwitchProfile = profile =>
                 {
                     // Every option carries over; only the plugin choice changes (a profile replaces an explicit list).
