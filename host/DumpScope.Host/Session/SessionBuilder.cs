@@ -156,8 +156,9 @@ public sealed class SessionBuilder(SessionOptions options)
     /// <summary>Runs every <see cref="IKernelInitializer"/> on the kernel; one that fails is a note.</summary>
     private void InitializeKernel()
     {
-        if (_provider!.GetService<IKernel>() is not { } kernel) return;
-        foreach (var initializer in _provider.GetServices<IKernelInitializer>())
+        var provider = _provider!;
+        if (provider.GetService<IKernel>() is not { } kernel) return;
+        foreach (var initializer in provider.GetServices<IKernelInitializer>())
         {
             try
             {
