@@ -1,5 +1,6 @@
 using System.Text;
 using DumpScope.Sdk.Commands;
+using DumpScope.Sdk.Types;
 using DumpScope.Testing.Kernels;
 using DumpScope.Testing.Types;
 using MyPlugin.Commands;
