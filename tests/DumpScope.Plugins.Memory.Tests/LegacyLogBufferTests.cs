@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
 using DumpScope.Plugins.Memory.Log;
-using DumpScope.Plugins.Memory.Tests.Fakes;
 using DumpScope.Sdk.Types;
 
 namespace DumpScope.Plugins.Memory.Tests;
@@ -16,10 +15,10 @@ public sealed class LegacyLogBufferTests
     private const int Length = 256;
 
     // struct printk_log { u64 ts_nsec; u16 len; u16 text_len; u16 dict_len; u8 facility; u8 flags:5; u8 level:3; }
-    private static TestStruct PrintkLog()
+    private static SyntheticStruct PrintkLog()
     {
         KernelType U8 = new IntegerType("u8", 1, false), U16 = new IntegerType("u16", 2, false), U64 = new IntegerType("u64", 8, false);
-        return new TestStruct("printk_log", 16,
+        return new SyntheticStruct("printk_log", 16,
             new TypeMember("ts_nsec", U64, 0, 0), new TypeMember("len", U16, 64, 0), new TypeMember("text_len", U16, 80, 0),
             new TypeMember("dict_len", U16, 96, 0), new TypeMember("facility", U8, 112, 0),
             new TypeMember("flags", U8, 120, 5), new TypeMember("level", U8, 125, 3));
@@ -41,9 +40,8 @@ public sealed class LegacyLogBufferTests
 
     private static SyntheticKernel Kernel(byte[] buffer, int first, int next)
     {
-        var kernel = new SyntheticKernel();
-        kernel.Type("struct printk_log", PrintkLog());
-        kernel.Map(Buffer, buffer);
+        var kernel = new SyntheticKernel(new SyntheticTypes().Add("struct printk_log", PrintkLog()), nrCpuIds: 1);
+        kernel.Memory.Map(Buffer, buffer);
         kernel.Global("log_buf", 0xffff_ffff_8100_0000UL, Buffer);
         kernel.Global("log_buf_len", 0xffff_ffff_8100_0100UL, Length);
         kernel.Global("log_first_idx", 0xffff_ffff_8100_0200UL, (ulong)first);

@@ -1,6 +1,5 @@
 using DumpScope.Testing;
 using DumpScope.Plugins.Memory.Log;
-using DumpScope.Plugins.Memory.Tests.Fakes;
 using DumpScope.Sdk.Kernel;
 using DumpScope.Sdk.Types;
 
@@ -42,7 +41,7 @@ public sealed class LogCorruptionTests(Kd1Session kd1) : IClassFixture<Kd1Sessio
         ulong count = ring.DescsSize / ring.DescSize;
         ulong middle = (ring.Tail + ((ring.Head - ring.Tail) & ((1UL << 62) - 1)) / 2) & (count - 1);
         middle = Math.Min(middle, count - 64);
-        var memory = new CorruptingMemory(kd1.Analyzer.Kernel.Memory).Garbage(ring.Descs + middle * ring.DescSize, 64 * ring.DescSize);
+        var memory = new FaultInjectingMemory(kd1.Analyzer.Kernel.Memory).Garbage(ring.Descs + middle * ring.DescSize, 64 * ring.DescSize);
         var log = ReadBounded(new KernelWithMemory(kd1.Analyzer.Kernel, memory));
         log.Skipped.Should().BeGreaterThan(0);
         log.Records.Count.Should().BeLessThan(clean.Records.Count);
@@ -57,7 +56,7 @@ public sealed class LogCorruptionTests(Kd1Session kd1) : IClassFixture<Kd1Sessio
     public void A_garbage_descriptor_ring_ends_with_nothing_read()
     {
         var ring = Locate();
-        var memory = new CorruptingMemory(kd1.Analyzer.Kernel.Memory).Garbage(ring.Descs, ring.DescsSize);
+        var memory = new FaultInjectingMemory(kd1.Analyzer.Kernel.Memory).Garbage(ring.Descs, ring.DescsSize);
         var log = ReadBounded(new KernelWithMemory(kd1.Analyzer.Kernel, memory));
         log.Records.Should().BeEmpty();
         log.Skipped.Should().BeGreaterThan(0);
@@ -68,7 +67,7 @@ public sealed class LogCorruptionTests(Kd1Session kd1) : IClassFixture<Kd1Sessio
     {
         var ring = Locate();
         // head_id and tail_id are adjacent atomic_long_t in prb_desc_ring.
-        var memory = new CorruptingMemory(kd1.Analyzer.Kernel.Memory).Garbage(ring.HeadId, 16);
+        var memory = new FaultInjectingMemory(kd1.Analyzer.Kernel.Memory).Garbage(ring.HeadId, 16);
         var log = ReadBounded(new KernelWithMemory(kd1.Analyzer.Kernel, memory));
         ulong descCount = ring.DescsSize / ring.DescSize;
         ((ulong)(log.Records.Count + log.Skipped + log.Incomplete)).Should().BeLessThanOrEqualTo(descCount);
@@ -79,13 +78,13 @@ public sealed class LogCorruptionTests(Kd1Session kd1) : IClassFixture<Kd1Sessio
     {
         var ring = Locate();
         var clean = kd1.Analyzer.Log;
-        var excluded = new CorruptingMemory(kd1.Analyzer.Kernel.Memory).Exclude(ring.Data + 4096, 4096);
+        var excluded = new FaultInjectingMemory(kd1.Analyzer.Kernel.Memory).Exclude(ring.Data + 4096, 4096);
         var log = ReadBounded(new KernelWithMemory(kd1.Analyzer.Kernel, excluded));
         log.Skipped.Should().BeGreaterThan(0);
         log.Records.Count.Should().BeGreaterThan(clean.Records.Count / 2);
         log.Problems.Should().Contain(p => p.Contains("page excluded", StringComparison.Ordinal));
 
-        var garbage = new CorruptingMemory(kd1.Analyzer.Kernel.Memory).Garbage(ring.Data, ring.DataSize);
+        var garbage = new FaultInjectingMemory(kd1.Analyzer.Kernel.Memory).Garbage(ring.Data, ring.DataSize);
         var none = ReadBounded(new KernelWithMemory(kd1.Analyzer.Kernel, garbage));
         none.Records.Should().BeEmpty("every text block's id is checked against its descriptor");
         none.Skipped.Should().Be(clean.Records.Count);

@@ -10,12 +10,7 @@ namespace DumpScope.Plugins.Memory.Tests;
 /// </summary>
 public sealed class Q1Tests : IDisposable
 {
-    private readonly Lazy<DumpScopeSession> _session = new(() => DumpScopeSession.Create(new SessionOptions
-    {
-        DumpPath = Fixtures.Q1Elf,
-        SearchDefaultPluginDirectory = false,
-        InProcessPlugins = [typeof(MemoryPlugin).Assembly],
-    }));
+    private readonly Lazy<DumpScopeSession> _session = new(() => FixtureSession.Open(Fixtures.Q1Elf, typeof(MemoryPlugin).Assembly));
 
     private DumpScopeSession Session => _session.Value;
 

@@ -1,6 +1,5 @@
 using DumpScope.Testing;
 using DumpScope.Plugins.Memory.Tasks;
-using DumpScope.Plugins.Memory.Tests.Fakes;
 using DumpScope.Sdk.Kernel;
 using DumpScope.Sdk.Commands;
 
@@ -63,8 +62,8 @@ public sealed class VmTests(Kd1Session kd1) : IClassFixture<Kd1Session>
         ulong root = mm["mm_mt.ma_root"].ReadPointer() & ~0xffUL;
         foreach (var memory in new[]
         {
-            new CorruptingMemory(kernel.Memory).Garbage(root + 8, 248),
-            new CorruptingMemory(kernel.Memory).Exclude(root, 256),
+            new FaultInjectingMemory(kernel.Memory).Garbage(root + 8, 248),
+            new FaultInjectingMemory(kernel.Memory).Exclude(root, 256),
         })
         {
             var task = Task.Run(() => VmaReader.Read(new KernelWithMemory(kernel, memory), init.Mm));

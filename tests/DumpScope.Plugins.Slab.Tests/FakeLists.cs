@@ -1,4 +1,3 @@
-using DumpScope.Host.Tests.Types;
 
 namespace DumpScope.Plugins.Slab.Tests;
 
@@ -6,7 +5,7 @@ namespace DumpScope.Plugins.Slab.Tests;
 internal static class FakeLists
 {
     /// <summary>Links <paramref name="head"/> and <paramref name="nodes"/> (list_head addresses) into one circular list.</summary>
-    public static void Link(FakeKernelMemory memory, ulong head, ulong[] nodes)
+    public static void Link(SyntheticMemory memory, ulong head, ulong[] nodes)
     {
         var all = nodes.Prepend(head).ToArray();
         for (int i = 0; i < all.Length; i++)

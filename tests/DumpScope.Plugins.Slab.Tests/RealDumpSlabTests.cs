@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using DumpScope.Host.Session;
 using DumpScope.Sdk.Commands;
+using DumpScope.Sdk.Linux.Slab;
 using DumpScope.Sdk.Types;
 using DumpScope.Testing;
 
@@ -9,12 +10,7 @@ namespace DumpScope.Plugins.Slab.Tests;
 /// <summary>The slab plugin on the real kd1 dumps, checked against crash 8.0.2's output for the same files.</summary>
 public class RealDumpSlabTests
 {
-    private static DumpScopeSession Open(string dump) => DumpScopeSession.Create(new SessionOptions
-    {
-        DumpPath = dump,
-        SearchDefaultPluginDirectory = false,
-        InProcessPlugins = [typeof(SlabPlugin).Assembly],
-    });
+    private static DumpScopeSession Open(string dump) => FixtureSession.Open(dump, typeof(SlabPlugin).Assembly);
 
     public static TheoryData<string, string> Formats => new()
     {
@@ -28,7 +24,7 @@ public class RealDumpSlabTests
     [MemberData(nameof(Formats))]
     public void Kmem_s_equals_crash_for_every_cache(string dump, string crashOutput)
     {
-        var expected = CrashKmemS(File.ReadAllLines(Fixtures.Require(crashOutput)));
+        var expected = CrashOutput.KmemSlabLines(crashOutput);
         expected.Should().HaveCountGreaterThan(100);
         using var session = Open(Fixtures.Require(dump));
         var result = session.Run("kmem -s");
@@ -81,7 +77,7 @@ public class RealDumpSlabTests
             var a = Regex.Match(line, @"^\s+\[([0-9a-f]{16})\]\s*$");
             if (a.Success) { allocated.Add(a.Groups[1].Value); continue; }
             var f = Regex.Match(line, @"^\s{3}([0-9a-f]{16})\s*(\(cpu (\d+) cache\))?\s*$");
-            if (f.Success) free[f.Groups[1].Value] = f.Groups[3].Success ? $"free (cpu {f.Groups[3].Value} cache)" : "free";
+            if (f.Success) free[f.Groups[1].Value] = f.Groups[3].Success ? $"free (cpu {f.Groups[3].Value} cache)" : "free (slab freelist)";
         }
         (allocated.Count + free.Count).Should().BeGreaterThan(0);
 
@@ -111,6 +107,40 @@ public class RealDumpSlabTests
         cache["NAME"].Should().Be("kmem_cache", "a kmem_cache lives in the kmem_cache cache");
     }
 
+    [SkippableTheory]
+    [InlineData("task_struct")]
+    [InlineData("dentry")]
+    public void Kmem_address_and_kmem_S_give_every_object_the_same_state(string cache)
+    {
+        using var session = Open(Fixtures.Kd1Zlib);
+        var objects = session.Run($"kmem -S {cache}").Blocks.OfType<TableBlock>().Single(b => b.Title == "objects").Rows;
+        objects.Should().NotBeEmpty();
+        var kernel = (DumpScope.Sdk.Kernel.IKernel)session.Services.GetService(typeof(DumpScope.Sdk.Kernel.IKernel))!;
+        foreach (var row in objects)
+            SlabHelpers.SlabObjectInfo(kernel, (ulong)row.Cells[0].Value! + 8).State.Text.Should().Be((string)row.Cells[3].Value!, $"object {(ulong)row.Cells[0].Value!:x}");
+        // The object the issue names: on CPU 0's active slab, on the slab's own freelist (a remote free); crash says cpu 0 cache.
+        if (cache == "task_struct") Fields(session.Run("kmem ffff89ab1fde1800"))["STATUS"].Should().Be("free (cpu 0 cache)");
+    }
+
+    [SkippableTheory]
+    [InlineData("dentry")]
+    [InlineData("kmalloc-64")]
+    [InlineData("task_struct")]
+    public void For_each_allocated_object_finds_as_many_objects_as_kmem_s_counts(string cache)
+    {
+        using var session = Open(Fixtures.Kd1Zlib);
+        var kernel = (DumpScope.Sdk.Kernel.IKernel)session.Services.GetService(typeof(DumpScope.Sdk.Kernel.IKernel))!;
+        ulong address = SlabHelpers.FindSlabCache(kernel, cache)!.Value;
+        var problems = new List<string>();
+        var allocated = SlabHelpers.ForEachAllocatedObject(kernel, address, problems.Add).ToList();
+        problems.Should().BeEmpty();
+        allocated.Should().OnlyHaveUniqueItems();
+        allocated.Count.Should().Be((int)SlabHelpers.SlabCacheStatistics(kernel, address).Allocated!.Value);
+        var listed = session.Run($"kmem -S {cache}").Blocks.OfType<TableBlock>().Single(b => b.Title == "objects").Rows
+            .Where(r => (string)r.Cells[3].Value! == "allocated").Select(r => (ulong)r.Cells[0].Value!);
+        allocated.Should().Contain(listed, "kmem -S lists the slabs SLUB tracks; the page scan finds those and the full ones");
+    }
+
     [SkippableFact]
     public void Kmem_address_of_a_non_slab_page_says_so()
     {
@@ -126,19 +156,5 @@ public class RealDumpSlabTests
     {
         result.Failed.Should().BeFalse(result.Error);
         return result.Blocks.OfType<RecordBlock>().Single().Fields.ToDictionary(f => f.Name, f => f.Value.Value);
-    }
-
-    private static List<string> CrashKmemS(string[] lines)
-    {
-        var rows = new List<string>();
-        bool inTable = false;
-        foreach (var line in lines)
-        {
-            if (line.StartsWith("CACHE             OBJSIZE", StringComparison.Ordinal)) { inTable = true; continue; }
-            if (!inTable) continue;
-            if (!line.StartsWith("ffff", StringComparison.Ordinal)) break;
-            rows.Add(string.Join(' ', line.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
-        }
-        return rows;
     }
 }

@@ -1,5 +1,4 @@
 using System.Text;
-using DumpScope.Host.Tests.Types;
 using DumpScope.Host.Types.Btf;
 using DumpScope.Plugins.Slab.Commands;
 using DumpScope.Sdk.Commands;
@@ -26,7 +25,7 @@ public class SeedScenarioTests
     private const ulong Page = Base + 0x20000;
     private const ulong Cache = Page + 0x1000 - 88 - 8; // live size 88 ends 8 bytes before the page end
 
-    private static (FakeKernel Kernel, ServiceProvider Services) Build(Action<FakeKernelMemory>? corrupt = null)
+    private static (SyntheticKernel Kernel, ServiceProvider Services) Build(Action<SyntheticMemory>? corrupt = null)
     {
         var b = new BtfBuilder();
         int u32 = b.Int("unsigned int", 4);
@@ -48,10 +47,10 @@ public class SeedScenarioTests
         b.Struct("page", 64, ("flags", u64, 0, 0));
         var types = BtfTypeCatalog.FromBytes(b.Build(), "seed types");
 
-        var kernel = new FakeKernel(types, nrCpuIds: 2, nrNodeIds: 1);
-        var m = kernel.FakeMemory;
-        kernel.FakeSymbols.Add("slab_caches", Head);
-        kernel.FakeSymbols.Add("cache_cache", CacheCache);
+        var kernel = new SyntheticKernel(types, nrCpuIds: 2, nrNodeIds: 1);
+        var m = kernel.Memory;
+        kernel.Symbols.Add("slab_caches", Head);
+        kernel.Symbols.Add("cache_cache", CacheCache);
         m.WriteU32(CacheCache + 12, 88); // cache_cache.buffer_size = offsetof(array[nr_cpu_ids]) + nr_node_ids pointers
         m.Write(Name, Encoding.ASCII.GetBytes("seed-cache\0"));
 
@@ -118,7 +117,7 @@ public class SeedScenarioTests
         loaded["array[1]"].ReadPointer().Should().Be(Ac1);
         var beyond = () => loaded["array[5]"].ReadPointer();
         beyond.Should().Throw<MemoryFaultException>().Which.Fault.Kind.Should().Be(MemoryFaultKind.Excluded);
-        kernel.FakeMemory.Reads.Where(r => r.Address == Cache).Should().OnlyContain(r => r.Length <= 88, "the cache is read with its live size, never the declared 320 bytes");
+        kernel.Memory.Reads.Where(r => r.Address == Cache).Should().OnlyContain(r => r.Length <= 88, "the cache is read with its live size, never the declared 320 bytes");
     }
 
     [Fact]

@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using System.Text;
-using DumpScope.Host.Tests.Types;
 using DumpScope.Host.Types.Btf;
 using DumpScope.Plugins.Slab.Commands;
 using DumpScope.Sdk.Commands;
 using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux.Slab.Slub;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DumpScope.Plugins.Slab.Tests;
@@ -29,7 +29,7 @@ public class SlubTrimmedScenarioTests
     private static ulong Desc(ulong pfn) => Vmemmap + pfn * 64;
     private static ulong Mem(ulong pfn) => DirectMap + pfn * 4096;
 
-    private static (FakeKernel Kernel, ServiceProvider Services) Build(Action<FakeKernelMemory>? corrupt = null)
+    private static (SyntheticKernel Kernel, ServiceProvider Services) Build(Action<SyntheticMemory>? corrupt = null)
     {
         var b = new BtfBuilder();
         int u32 = b.Int("unsigned int", 4);
@@ -50,13 +50,13 @@ public class SlubTrimmedScenarioTests
         b.Struct("kmem_cache", 56 + 8192, ("cpu_slab", b.Ptr(cpu), 0, 0), ("size", u32, 64, 0), ("object_size", u32, 96, 0), ("offset", u32, 128, 0),
             ("oo", oo, 160, 0), ("random", u64, 192, 0), ("name", charp, 256, 0), ("list", list, 320, 0), ("node", nodes, 448, 0));
         b.Struct("page", 64, ("flags", u64, 0, 0));
-        var kernel = new FakeKernel(BtfTypeCatalog.FromBytes(b.Build(), "slub types"), nrCpuIds: 2, nrNodeIds: 1);
-        var m = kernel.FakeMemory;
+        var kernel = new SyntheticKernel(BtfTypeCatalog.FromBytes(b.Build(), "slub types"), nrCpuIds: 2, nrNodeIds: 1);
+        var m = kernel.Memory;
 
-        kernel.FakeSymbols.Add("slab_caches", Head);
-        kernel.FakeSymbols.Add("kmem_cache", BootPtr);
-        kernel.FakeSymbols.Add("vmemmap_base", VmemmapVar);
-        kernel.FakeSymbols.Add("page_offset_base", PageOffsetVar);
+        kernel.Symbols.Add("slab_caches", Head);
+        kernel.Symbols.Add("kmem_cache", BootPtr);
+        kernel.Symbols.Add("vmemmap_base", VmemmapVar);
+        kernel.Symbols.Add("page_offset_base", PageOffsetVar);
         m.WriteU64(VmemmapVar, Vmemmap);
         m.WriteU64(PageOffsetVar, DirectMap);
         m.WriteU64(BootPtr, Boot);
@@ -98,7 +98,7 @@ public class SlubTrimmedScenarioTests
         return (kernel, services);
     }
 
-    private static void WriteSlab(FakeKernelMemory m, ulong desc, uint inuse, uint objects, bool frozen)
+    private static void WriteSlab(SyntheticMemory m, ulong desc, uint inuse, uint objects, bool frozen)
     {
         m.Write(desc, new byte[64]);
         m.WriteU32(desc + 40, inuse | objects << 16 | (frozen ? 1u << 31 : 0));
@@ -120,7 +120,7 @@ public class SlubTrimmedScenarioTests
         analyzer.Encoding.Should().Be(FreelistEncoding.XorSwab);
         analyzer.Layout.CacheSize.Size.Should().Be(64);
         analyzer.Layout.CacheSize.DeclaredSize.Should().Be(8248);
-        kernel.FakeMemory.Reads.Where(r => r.Address == Cache).Should().OnlyContain(r => r.Length <= 64);
+        kernel.Memory.Reads.Where(r => r.Address == Cache).Should().OnlyContain(r => r.Length <= 64);
     }
 
     [Fact]

@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace DumpScope.Plugins.Tasks.Tests;
 
 /// <summary>
-/// ps over kd1 with chosen damage (<see cref="PatchedMemory"/>): every walk ends, damaged entries are marked
+/// ps over kd1 with chosen damage (<see cref="FaultInjectingMemory"/>): every walk ends, damaged entries are marked
 /// rows, and the independent walks recover what one damaged structure hides.
 /// </summary>
 [Collection("kd1")]

@@ -5,10 +5,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace DumpScope.Plugins.Tasks.Tests;
 
-/// <summary>A real dump's kernel seen through <see cref="PatchedMemory"/>; everything else is the real kernel's.</summary>
+/// <summary>A real dump's kernel seen through <see cref="FaultInjectingMemory"/>; everything else is the real kernel's.</summary>
 internal sealed class PatchedKernel(IKernel inner)
 {
-    public PatchedMemory Patches { get; } = new(inner.Memory, inner.PageSize);
+    public FaultInjectingMemory Patches { get; } = new(inner.Memory, inner.PageSize);
 
     /// <summary>The kernel whose reads go through the patches.</summary>
     public IKernel Kernel => field ??= new KernelWithMemory(inner, Patches, new RuntimeSizeRegistry());

@@ -2,8 +2,8 @@ using System.Reflection;
 
 namespace DumpScope.Host.Session;
 
-/// <summary>What a session opens and which plugins it loads.</summary>
-public sealed class SessionOptions
+/// <summary>What a session opens and which plugins it loads; change one option with <c>options with { … }</c>.</summary>
+public sealed record SessionOptions
 {
     /// <summary>The dump file, or null for a session without a dump.</summary>
     public string? DumpPath { get; init; }

@@ -14,7 +14,7 @@ public sealed class KmemAddressCommand(SlabAnalyzer analyzer) : ICommand
     public CommandResult Execute(CommandContext context)
     {
         ulong address = Arguments.ParseAddress(Address);
-        var where = SlabObjectLocator.Locate(analyzer, address);
+        var where = analyzer.Allocator.ObjectInfo(address);
         var result = new CommandResult();
         var record = result.Add(new RecordBlock());
         record.Add("ADDRESS", Cell.Address(address));
@@ -32,13 +32,10 @@ public sealed class KmemAddressCommand(SlabAnalyzer analyzer) : ICommand
         record.Add("OBJECT", where.Object is { } o ? Cell.Address(o) : Cell.NotApplicable(CellKind.Address),
             where.Object is { } obj ? new NavigationTarget("rd", $"rd {obj:x} 8") : null);
         if (where.Object is { } start) record.Add("OFFSET", Cell.UInt(address - start));
-        record.Add("STATUS", where.Allocated switch
-        {
-            true => Cell.Enum("allocated"),
-            false => Cell.Enum($"free ({where.FreeWhere})"),
-            null => Cell.NotAvailable(where.Note ?? "unknown", CellKind.Enum),
-        });
-        if (where.Note is not null && where.Allocated is not null) result.Warnings.Add(where.Note);
+        record.Add("STATUS", where.State.Allocated is null
+            ? Cell.NotAvailable(where.State.Reason ?? where.Note ?? "unknown", CellKind.Enum)
+            : Cell.Enum(where.State.Text));
+        if (where.Note is not null && where.State.Allocated is not null) result.Warnings.Add(where.Note);
         return result;
     }
 }

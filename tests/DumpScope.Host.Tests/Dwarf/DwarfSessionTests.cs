@@ -11,14 +11,8 @@ namespace DumpScope.Host.Tests.Dwarf;
 /// <summary>Type source selection in a session: --vmlinux with DWARF by default, --types btf|dwarf to force one.</summary>
 public class DwarfSessionTests
 {
-    private static DumpScopeSession Open(TypeSourceKind types, string? vmlinux, string? btf = null) => DumpScopeSession.Create(new SessionOptions
-    {
-        DumpPath = Fixtures.Kd1Zlib,
-        VmlinuxPath = vmlinux,
-        BtfPath = btf,
-        Types = types,
-        SearchDefaultPluginDirectory = false,
-    });
+    private static DumpScopeSession Open(TypeSourceKind types, string? vmlinux, string? btf = null) =>
+        FixtureSession.Open(new SessionOptions { DumpPath = Fixtures.Kd1Zlib, VmlinuxPath = vmlinux, BtfPath = btf, Types = types });
 
     private static IKernel Kernel(DumpScopeSession session) => session.Services.GetRequiredService<IKernel>();
 

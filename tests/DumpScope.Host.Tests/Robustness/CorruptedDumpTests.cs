@@ -24,12 +24,8 @@ public class CorruptedDumpTests(ITestOutputHelper output)
     private const int CachesBeforeDamage = 6;
     private const ulong NonCanonical = 0xdead_0000_0000_0122UL; // LIST_POISON2: what a freed list entry holds
 
-    private static DumpScopeSession Open(string path) => DumpScopeSession.Create(new SessionOptions
-    {
-        DumpPath = path,
-        SearchDefaultPluginDirectory = false,
-        InProcessPlugins = [typeof(SlabPlugin).Assembly, typeof(TasksPlugin).Assembly, typeof(MemoryPlugin).Assembly],
-    });
+    private static DumpScopeSession Open(string path) =>
+        FixtureSession.Open(path, typeof(SlabPlugin).Assembly, typeof(TasksPlugin).Assembly, typeof(MemoryPlugin).Assembly);
 
     public enum BadPointer { Excluded, Unmapped, NonCanonical }
 

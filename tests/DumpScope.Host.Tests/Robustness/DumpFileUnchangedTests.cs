@@ -22,12 +22,7 @@ public class DumpFileUnchangedTests(ITestOutputHelper output)
         File.SetAttributes(copy.Path, FileAttributes.ReadOnly);
         var before = (Hash: Sha256(copy.Path), Times: StatTimes(copy.Path));
 
-        using (var session = DumpScopeSession.Create(new SessionOptions
-        {
-            DumpPath = copy.Path,
-            SearchDefaultPluginDirectory = false,
-            InProcessPlugins = [typeof(SlabPlugin).Assembly, typeof(TasksPlugin).Assembly, typeof(MemoryPlugin).Assembly],
-        }))
+        using (var session = FixtureSession.Open(copy.Path, typeof(SlabPlugin).Assembly, typeof(TasksPlugin).Assembly, typeof(MemoryPlugin).Assembly))
         {
             var commands = session.Commands.Select(c => c.Invocation).Concat(BoundedCommands.Standard).Distinct().ToList();
             foreach (var command in commands)

@@ -24,14 +24,14 @@ public class KallsymsReaderTests
         new("nr_cpu_ids", Text + 0x1c3_9f50, 'D'),
     ];
 
-    private static FlatKernelMemory Map(KallsymsImage image)
+    private static SyntheticMemory Map(KallsymsImage image)
     {
-        var memory = new FlatKernelMemory(MemoryBase);
+        var memory = new SyntheticMemory();
         memory.Write(image.Address, image.Bytes);
         return memory;
     }
 
-    private static (FlatKernelMemory Memory, VmcoreInfo Info) Build(bool absolutePercpu, ulong? claimedStext = null, List<KernelSymbol>? symbols = null)
+    private static (SyntheticMemory Memory, VmcoreInfo Info) Build(bool absolutePercpu, ulong? claimedStext = null, List<KernelSymbol>? symbols = null)
     {
         var image = KallsymsImage.Build(symbols ?? SampleSymbols(), KallsymsLayout.OffsetsFirst, ImageAt, absolutePercpu ? Text : 0, absolutePercpu);
         return (Map(image), VmcoreInfo.Parse(image.VmcoreInfoText(claimedStext ?? Text)));
@@ -92,7 +92,7 @@ public class KallsymsReaderTests
     [Fact]
     public void Reports_missing_vmcoreinfo_and_absurd_counts()
     {
-        KallsymsReader.TryRead(new FlatKernelMemory(0), null, out var noInfo).Should().BeNull();
+        KallsymsReader.TryRead(new SyntheticMemory(), null, out var noInfo).Should().BeNull();
         noInfo.Should().Be("the dump has no VMCOREINFO");
 
         var (memory, info) = Build(absolutePercpu: true);
@@ -109,8 +109,7 @@ public class KallsymsReaderTests
         many.Insert(0, new KernelSymbol("_stext", Text, 'T'));
         var (memory, info) = Build(absolutePercpu: true, symbols: many);
         info.TryGetSymbol("kallsyms_names", out var names);
-        ulong lastPage = (names - memory.Base + 20_000) / 4096;
-        memory.Physical.Exclude(lastPage);
+        memory.Exclude(names + 20_000);
         KallsymsReader.TryRead(memory, info, out var problem).Should().BeNull();
         problem.Should().StartWith("kallsyms_names entry ").And.Contain("unreadable: page excluded");
     }

@@ -29,11 +29,11 @@ public class KallsymsSearchTests
         return list;
     }
 
-    private static (FlatKernelMemory Memory, VmcoreInfo Info, KallsymsImage Image) Build(KallsymsLayout layout, bool percpu, int markerSize = 4)
+    private static (SyntheticMemory Memory, VmcoreInfo Info, KallsymsImage Image) Build(KallsymsLayout layout, bool percpu, int markerSize = 4)
     {
         var symbols = Symbols(percpu);
         var image = KallsymsImage.Build(symbols, layout, ImageAt, relativeBase: Text, absolutePercpu: percpu, markerSize: markerSize);
-        var memory = new FlatKernelMemory(Text);
+        var memory = new SyntheticMemory();
         memory.Write(image.Address, image.Bytes);
         var pointer = new byte[8];
         BinaryPrimitives.WriteUInt64LittleEndian(pointer, MemSectionValue);
@@ -84,7 +84,7 @@ public class KallsymsSearchTests
     public void Absent_tables_are_reported_with_the_range_searched()
     {
         var (_, info, _) = Build(KallsymsLayout.OffsetsFirst, true);
-        var empty = new FlatKernelMemory(Text);
+        var empty = new SyntheticMemory();
         empty.Write(Text, new byte[4096]);
         KallsymsReader.TryRead(empty, info, out var problem).Should().BeNull();
         problem.Should().StartWith($"no kallsyms token table found in the kernel image {Text:x}-{UtsNs:x} (").And.Contain("pages of it unreadable");

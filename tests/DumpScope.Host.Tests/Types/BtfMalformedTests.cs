@@ -75,10 +75,10 @@ public class BtfMalformedTests
         Invalid(data).Message.Should().Contain("hdr_len 1000000");
     }
 
-    [SkippableFact]
+    [Fact]
     public void A_fixture_cut_short_is_refused_with_the_section_that_no_longer_fits()
     {
-        var data = File.ReadAllBytes(Fixtures.Btf);
+        var data = ReferenceTypes.Debian61Bytes;
         Invalid(data[..(data.Length / 2)]).Message.Should().Contain("type section").And.Contain("ends past");
     }
 

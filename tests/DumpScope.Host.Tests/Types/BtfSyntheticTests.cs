@@ -153,19 +153,19 @@ public class BtfSyntheticTests
         catalog.FindType(".data..percpu").Should().BeNull();
     }
 
-    [SkippableFact]
+    [Fact]
     public void From_memory_reads_page_by_page_and_matches_the_file()
     {
-        var bytes = File.ReadAllBytes(Fixtures.Btf);
-        var memory = new FakeKernelMemory();
+        var bytes = ReferenceTypes.Debian61Bytes;
+        var memory = new SyntheticMemory();
         const ulong start = 0xffffffff9d000000UL + 0x123; // not page aligned, like a section start may be
         memory.Write(start, bytes);
         var catalog = BtfTypeCatalog.FromMemory(memory, start, start + (ulong)bytes.Length);
         catalog.TypeCount.Should().Be(95246);
         catalog.Source.Should().Be($"BTF in dump memory ({bytes.Length} bytes)");
         catalog.FindType("struct kmem_cache")!.Size.Should().Be(8408);
-        memory.Reads.Should().OnlyContain(r => r.Length <= FakeKernelMemory.PageSize);
-        memory.Reads.Skip(1).Should().OnlyContain(r => r.Address % FakeKernelMemory.PageSize == 0, "chunks after the first are page-aligned");
+        memory.Reads.Should().OnlyContain(r => r.Length <= SyntheticMemory.PageSize);
+        memory.Reads.Skip(1).Should().OnlyContain(r => r.Address % SyntheticMemory.PageSize == 0, "chunks after the first are page-aligned");
         memory.Reads.Sum(r => r.Length).Should().Be(bytes.Length);
     }
 
@@ -175,7 +175,7 @@ public class BtfSyntheticTests
         var b = new BtfBuilder();
         for (int n = 0; n < 600; n++) b.Int("int" + n, 4);
         var bytes = b.Build();
-        var memory = new FakeKernelMemory();
+        var memory = new SyntheticMemory();
         const ulong start = 0xffffffff9d000000UL;
         memory.Write(start, bytes);
         memory.Exclude(start + 4096);
@@ -188,7 +188,7 @@ public class BtfSyntheticTests
     [Fact]
     public void From_memory_refuses_impossible_bounds()
     {
-        var memory = new FakeKernelMemory();
+        var memory = new SyntheticMemory();
         var act = () => BtfTypeCatalog.FromMemory(memory, 0xffffffff9d001000UL, 0xffffffff9d000000UL);
         act.Should().Throw<InvalidDataException>().WithMessage("*__stop_BTF*not above*");
         act = () => BtfTypeCatalog.FromMemory(memory, 0xffff_0000_0000_0000UL, 0xffff_0001_0000_0000UL);

@@ -6,16 +6,16 @@ namespace DumpScope.Host.Tests.Types;
 /// <summary>The whatis command over the fixture BTF.</summary>
 public class WhatisCommandTests
 {
-    private static CommandResult Run(FakeKernel kernel, string name) => new WhatisCommand { Name = name }.Execute(kernel.Context());
+    private static CommandResult Run(SyntheticKernel kernel, string name) => new WhatisCommand { Name = name }.Execute(kernel.Context());
 
-    private static FakeKernel Kernel() => new(FixtureBtf.Catalog);
+    private static SyntheticKernel Kernel() => new(ReferenceTypes.Debian61);
 
     private static Cell Field(CommandResult result, string name) =>
         result.Blocks.OfType<RecordBlock>().First().Fields.Single(f => f.Name == name).Value;
 
     private static IReadOnlyList<string> Text(CommandResult result) => result.Blocks.OfType<TextBlock>().SelectMany(t => t.Lines).ToList();
 
-    [SkippableFact]
+    [Fact]
     public void A_struct_shows_kind_size_and_its_definition_with_offsets()
     {
         var result = Run(Kernel(), "kmem_cache");
@@ -32,7 +32,7 @@ public class WhatisCommandTests
         result.Warnings.Should().BeEmpty();
     }
 
-    [SkippableFact]
+    [Fact]
     public void Anonymous_members_are_nested_and_bitfields_carry_their_width()
     {
         var lines = Text(Run(Kernel(), "struct slab"));
@@ -42,7 +42,7 @@ public class WhatisCommandTests
         lines.Should().Contain("\t\tlong unsigned int counters;  /*     40     8 */");
     }
 
-    [SkippableFact]
+    [Fact]
     public void A_typedef_resolves_and_an_enum_lists_its_values()
     {
         var result = Run(Kernel(), "u64");
@@ -58,7 +58,7 @@ public class WhatisCommandTests
         Text(zone).Should().Contain("\tZONE_NORMAL = 2,");
     }
 
-    [SkippableFact]
+    [Fact]
     public void A_member_path_gives_its_offset_and_type()
     {
         var result = Run(Kernel(), "kmem_cache.node");
@@ -72,12 +72,12 @@ public class WhatisCommandTests
         Field(frozen, "BIT OFFSET").Value.Should().Be(40UL * 8 + 31);
     }
 
-    [SkippableFact]
+    [Fact]
     public void A_per_cpu_variable_and_a_function_have_types_other_symbols_say_why_not()
     {
         var kernel = Kernel();
-        kernel.FakeSymbols.Add("runqueues", 0x31980);
-        kernel.FakeSymbols.Add("slab_caches", 0xffffffff9e8f5a40UL);
+        kernel.Symbols.Add("runqueues", 0x31980);
+        kernel.Symbols.Add("slab_caches", 0xffffffff9e8f5a40UL);
         var rq = Run(kernel, "runqueues");
         Field(rq, "TYPE").Value.Should().Be("struct rq");
         Field(rq, "SIZE").Value.Should().Be(3264UL);
@@ -96,7 +96,7 @@ public class WhatisCommandTests
         Field(caches, "TYPE").Reason.Should().Contain("no type for this symbol");
     }
 
-    [SkippableFact]
+    [Fact]
     public void Duplicate_definitions_are_warned_about_and_unknown_names_are_usage_errors()
     {
         var kernel = Kernel();

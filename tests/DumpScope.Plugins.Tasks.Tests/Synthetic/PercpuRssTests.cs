@@ -19,20 +19,20 @@ public sealed class PercpuRssTests
     {
         var ulongType = new IntegerType("unsigned long", 8, false);
         var s64 = new IntegerType("s64", 8, true);
-        var counter = new TestStruct("percpu_counter", 40)
+        var counter = new SyntheticStruct("percpu_counter", 40)
             .Add("lock", new IntegerType("int", 4, true), 0)
             .Add("count", s64, 8)
             .Add("counters", new PointerType(new IntegerType("s32", 4, true)), 32);
-        var mm = new TestStruct("mm_struct", 8 + 4 * 40).Add("total_vm", ulongType, 0).Add("rss_stat", new ArrayType(counter, 4), 8);
-        var task = new TestStruct("task_struct", 64)
+        var mm = new SyntheticStruct("mm_struct", 8 + 4 * 40).Add("total_vm", ulongType, 0).Add("rss_stat", new ArrayType(counter, 4), 8);
+        var task = new SyntheticStruct("task_struct", 64)
             .Add("__state", new IntegerType("unsigned int", 4, false), 0)
             .Add("pid", new IntegerType("int", 4, true), 4)
             .Add("tgid", new IntegerType("int", 4, true), 8)
             .Add("mm", new PointerType(mm), 16)
             .Add("tasks", new ArrayType(ulongType, 2), 24)
             .Add("comm", new ArrayType(new IntegerType("char", 1, true), 16), 40);
-        var kernel = new SyntheticKernel(new TestCatalog(counter, mm, task));
-        var bytes = kernel.Bytes;
+        var kernel = new SyntheticKernel(new SyntheticTypes(counter, mm, task));
+        var bytes = kernel.Memory;
         bytes.WriteU64(Mm, 50);
         long[] counts = [0, 20, 0, 5];
         int[][] deltas = [[-2, -3, 0, 0], [1, 2, 0, 1]]; // per CPU, per counter

@@ -1,5 +1,4 @@
 using System.Text;
-using DumpScope.Host.Types.Btf;
 using DumpScope.Sdk.Kernel;
 using DumpScope.Sdk.Types;
 using DumpScope.Testing;
@@ -14,8 +13,6 @@ namespace DumpScope.Plugins.Tasks.Tests.Synthetic;
 /// </summary>
 internal sealed class SyntheticTasks
 {
-    private static readonly Lazy<BtfTypeCatalog> Btf = new(() => BtfTypeCatalog.FromFile(Fixtures.Btf));
-
     public const ulong InitTask = 0xffff_8880_0100_0000;
     public const ulong Server = 0xffff_8880_0110_0000;
     public const ulong Thread11 = 0xffff_8880_0120_0000;
@@ -33,13 +30,12 @@ internal sealed class SyntheticTasks
 
     public SyntheticTasks()
     {
-        _ = Fixtures.Btf;
-        Kernel = new SyntheticKernel(Btf.Value);
-        Kernel.SymbolAddresses["init_task"] = InitTask;
-        Kernel.SymbolAddresses["runqueues"] = Runqueues;
-        Kernel.SymbolAddresses["init_pid_ns"] = PidNamespace;
-        Kernel.SymbolAddresses["panic_cpu"] = PanicCpu;
-        Kernel.SymbolAddresses["_totalram_pages"] = TotalRam;
+        Kernel = new SyntheticKernel(ReferenceTypes.Debian61);
+        Kernel.Symbols.Add("init_task", InitTask);
+        Kernel.Symbols.Add("runqueues", Runqueues);
+        Kernel.Symbols.Add("init_pid_ns", PidNamespace);
+        Kernel.Symbols.Add("panic_cpu", PanicCpu);
+        Kernel.Symbols.Add("_totalram_pages", TotalRam);
 
         Task(InitTask, 0, 0, "swapper/0", cpu: 0, state: 0, kthread: true, parent: InitTask, leader: InitTask, signal: Signals);
         Task(Idle1, 0, 0, "swapper/1", cpu: 1, state: 0, kthread: true, parent: InitTask, leader: Idle1, signal: Signals);
@@ -60,7 +56,7 @@ internal sealed class SyntheticTasks
         Set("struct mm_struct", Mm, "total_vm", 100);
         for (int i = 0; i < 4; i++) Set("struct mm_struct", Mm, $"rss_stat.count[{i}].counter", new ulong[] { 10, 20, 0, 5 }[i]);
         Set("struct task_struct", Thread11, "rss_stat.count[1]", 2);
-        Kernel.Bytes.WriteU64(TotalRam, 1000);
+        Kernel.Memory.WriteU64(TotalRam, 1000);
 
         foreach (var (cpu, curr, idle) in new[] { (0, Thread11, InitTask), (1, Idle1, Idle1) })
         {
@@ -68,19 +64,19 @@ internal sealed class SyntheticTasks
             Set("struct rq", rq, "curr", curr);
             Set("struct rq", rq, "idle", idle);
         }
-        Kernel.Bytes.WriteU64(PanicCpu, 0);
+        Kernel.Memory.WriteU64(PanicCpu, 0);
 
         // init_pid_ns.idr: one xa_node at shift 0 holding the pids 2, 10, 11, 12.
         Set("struct pid_namespace", PidNamespace, "idr.idr_rt.xa_head", XaNode | 2);
-        Kernel.Bytes.Write(XaNode, new byte[(int)Size("struct xa_node")]);
+        Kernel.Memory.Write(XaNode, new byte[(int)Size("struct xa_node")]);
         ulong numbers = Offset("struct pid", "numbers"), link = Offset("struct task_struct", "pid_links[0]");
         foreach (var (nr, task) in new[] { (2, Kworker), (10, Server), (11, Thread11), (12, Thread12) })
         {
             ulong pid = Pids + (ulong)nr * 0x100;
             Set("struct xa_node", XaNode, $"slots[{nr}]", pid);
-            Kernel.Bytes.Write(pid, new byte[(int)numbers + 16]);
+            Kernel.Memory.Write(pid, new byte[(int)numbers + 16]);
             Set("struct pid", pid, "tasks[0].first", task + link);
-            Kernel.Bytes.Write(pid + numbers, BitConverter.GetBytes(nr));
+            Kernel.Memory.Write(pid + numbers, BitConverter.GetBytes(nr));
             Set("struct task_struct", task, "thread_pid", pid);
         }
     }
@@ -95,16 +91,16 @@ internal sealed class SyntheticTasks
     {
         var location = Kernel.Types.Require(type).Resolve().FindMember(member);
         var bytes = BitConverter.GetBytes(value);
-        Kernel.Bytes.Write(address + location.Offset, bytes.AsSpan(0, (int)location.Type.Resolve().Size));
+        Kernel.Memory.Write(address + location.Offset, bytes.AsSpan(0, (int)location.Type.Resolve().Size));
     }
 
     private void Task(ulong address, int pid, int tgid, string comm, int cpu, ulong state, bool kthread, ulong parent, ulong leader, ulong signal)
     {
         // Only the first part of the task_struct is placed: the plugin must not read past what it uses.
-        Kernel.Bytes.Write(address, new byte[(int)Offset("struct task_struct", "signal") + 8]);
+        Kernel.Memory.Write(address, new byte[(int)Offset("struct task_struct", "signal") + 8]);
         Set("struct task_struct", address, "pid", (ulong)pid);
         Set("struct task_struct", address, "tgid", (ulong)tgid);
-        Kernel.Bytes.Write(address + Offset("struct task_struct", "comm"), Encoding.ASCII.GetBytes(comm + "\0"));
+        Kernel.Memory.Write(address + Offset("struct task_struct", "comm"), Encoding.ASCII.GetBytes(comm + "\0"));
         Set("struct task_struct", address, "thread_info.cpu", (ulong)cpu);
         Set("struct task_struct", address, "__state", state);
         Set("struct task_struct", address, "flags", kthread ? TaskInfo.PfKthread : 0x400000);
@@ -118,13 +114,13 @@ internal sealed class SyntheticTasks
     private void Ring(ulong offset, params ulong[] objects)
     {
         for (int i = 0; i < objects.Length; i++)
-            Kernel.Bytes.WriteU64(objects[i] + offset, objects[(i + 1) % objects.Length] + offset);
+            Kernel.Memory.WriteU64(objects[i] + offset, objects[(i + 1) % objects.Length] + offset);
     }
 
     private void HeadRing(ulong head, ulong offset, params ulong[] tasks)
     {
-        Kernel.Bytes.WriteU64(head, tasks[0] + offset);
+        Kernel.Memory.WriteU64(head, tasks[0] + offset);
         for (int i = 0; i < tasks.Length; i++)
-            Kernel.Bytes.WriteU64(tasks[i] + offset, i + 1 < tasks.Length ? tasks[i + 1] + offset : head);
+            Kernel.Memory.WriteU64(tasks[i] + offset, i + 1 < tasks.Length ? tasks[i + 1] + offset : head);
     }
 }

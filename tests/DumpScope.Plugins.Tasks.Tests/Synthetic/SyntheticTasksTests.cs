@@ -17,7 +17,7 @@ public sealed class SyntheticTasksTests
     private static CommandResult Run(ServiceProvider services, ICommand command) =>
         command.Execute(new CommandContext(services, "test", CancellationToken.None));
 
-    [SkippableFact]
+    [Fact]
     public void Threads_are_listed_from_their_leaders_signal_thread_head()
     {
         var (_, services) = Build();
@@ -42,7 +42,7 @@ public sealed class SyntheticTasksTests
         leaders.Select(r => r.Pid).Should().Equal(0L, 0L, 2L, 10L);
     }
 
-    [SkippableFact]
+    [Fact]
     public void The_tree_shows_threads_in_braces_under_their_leader()
     {
         var (_, services) = Build();
@@ -51,7 +51,7 @@ public sealed class SyntheticTasksTests
         comms.Should().Equal("[swapper/0]", "|- [swapper/1]", "|- [kworker]", "`- server", "   |- {server-io}", "   `- {server-io}");
     }
 
-    [SkippableFact]
+    [Fact]
     public void Task_of_a_thread_leads_to_its_process_and_shared_mm()
     {
         var (_, services) = Build();
@@ -64,12 +64,12 @@ public sealed class SyntheticTasksTests
         record.Targets.Select(t => t.Command).Should().Contain($"struct mm_struct {SyntheticTasks.Mm:x}");
     }
 
-    [SkippableFact]
+    [Fact]
     public void A_thread_missing_from_the_pid_namespace_is_reported()
     {
         var (world, services) = Build();
         // Unhook thread 12 from its struct pid: the PID namespace no longer leads to it.
-        world.Kernel.Bytes.WriteU64(0xffff_8880_0320_0000UL + 12 * 0x100 + world.Offset("struct pid", "tasks[0].first"), 0);
+        world.Kernel.Memory.WriteU64(0xffff_8880_0320_0000UL + 12 * 0x100 + world.Offset("struct pid", "tasks[0].first"), 0);
         var result = Run(services, new PsCommand(services.GetRequiredService<TaskAnalyzer>()));
         PsRow.From(result).Single(r => r.Pid == 12).Problem.Should().Contain("not found through the PID namespace");
         result.Warnings.Should().Contain(w => w.Contains("pid 12") && w.Contains("not in the PID namespace"));

@@ -1,4 +1,3 @@
-using DumpScope.Host.Tests.Types;
 using DumpScope.Host.Types.Btf;
 using DumpScope.Sdk.Kernel;
 using DumpScope.Sdk.Linux.Mm;
@@ -15,7 +14,7 @@ public class PageHelpersTests
     /// <summary>How tail pages and slab pages are marked.</summary>
     public enum Era { FirstPage, CompoundHeadPgSlab, PageTypeTopByte }
 
-    private static FakeKernel Build(Era era)
+    private static SyntheticKernel Build(Era era)
     {
         var b = new BtfBuilder();
         int u32 = b.Int("unsigned int", 4);
@@ -40,11 +39,11 @@ public class PageHelpersTests
             flags.Add(("__NR_PAGEFLAGS", 22));
             b.Enum("pageflags", 4, false, [.. flags]);
         }
-        var kernel = new FakeKernel(BtfTypeCatalog.FromBytes(b.Build(), "mm types"));
-        var m = kernel.FakeMemory;
-        kernel.FakeSymbols.Add("vmemmap_base", DirectMap + 0x100);
-        kernel.FakeSymbols.Add("page_offset_base", DirectMap + 0x108);
-        kernel.FakeSymbols.Add("max_pfn", DirectMap + 0x110);
+        var kernel = new SyntheticKernel(BtfTypeCatalog.FromBytes(b.Build(), "mm types"));
+        var m = kernel.Memory;
+        kernel.Symbols.Add("vmemmap_base", DirectMap + 0x100);
+        kernel.Symbols.Add("page_offset_base", DirectMap + 0x108);
+        kernel.Symbols.Add("max_pfn", DirectMap + 0x110);
         m.WriteU64(DirectMap + 0x100, Vmemmap);
         m.WriteU64(DirectMap + 0x108, DirectMap);
         m.WriteU64(DirectMap + 0x110, 0x1000);

@@ -1,0 +1,411 @@
+using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux.Lists;
+using DumpScope.Sdk.Linux.Mm;
+using DumpScope.Sdk.Linux.Objects;
+using DumpScope.Sdk.Linux.PerCpu;
+using DumpScope.Sdk.Memory;
+using DumpScope.Sdk.Types;
+
+namespace DumpScope.Sdk.Linux.Slab.Slub;
+
+/// <summary>
+/// A SLUB cache read through its live (trimmed) size: per-CPU slabs and freelists, cpu partial chains, per-node
+/// partial lists, sheaves, and the counting crash's <c>kmem -s</c> does: free = per CPU (cpu slab objects - inuse
+/// + cpu freelist + Σ cpu partial objects - inuse) + per node Σ partial objects - inuse + objects in sheaves;
+/// TOTAL and SLABS from the nodes' SLUB_DEBUG counters.
+/// </summary>
+public sealed class SlubCache : ISlabCache
+{
+    private readonly SlubAllocator _allocator;
+    private readonly KernelObject _cache;
+    private readonly IKernel _kernel;
+    private Dictionary<ulong, string>? _sheafObjects;
+
+    internal SlubCache(SlubAllocator allocator, ulong address)
+    {
+        _allocator = allocator;
+        _kernel = allocator.Kernel;
+        Address = address;
+        // Load() reads exactly the registered runtime size: never the declared node[MAX_NUMNODES].
+        _cache = new KernelObject(_kernel, allocator.Layout.KmemCache, address).Load();
+        ObjectSize = _cache["object_size"].ReadUnsigned();
+        Size = _cache["size"].ReadUnsigned();
+        FreePointerOffset = _cache["offset"].ReadUnsigned();
+        Random = _cache.HasMember("random") ? _cache["random"].ReadUnsigned() : 0;
+        uint oo = (uint)_cache["oo.x"].ReadUnsigned();
+        ObjectsPerSlab = oo & 0xffff;
+        Order = (int)(oo >> 16);
+        if (Size == 0 || Size > 1 << 26) throw new InvalidDataException($"kmem_cache {address:x}: object size {Size} is impossible");
+        if (Order > 20) throw new InvalidDataException($"kmem_cache {address:x}: slab order {Order} is impossible");
+    }
+
+    /// <inheritdoc/>
+    public ulong Address { get; }
+
+    /// <inheritdoc/>
+    public ulong ObjectSize { get; }
+
+    /// <inheritdoc/>
+    public ulong Size { get; }
+
+    /// <summary>offset: where the free pointer sits inside a free object.</summary>
+    public ulong FreePointerOffset { get; }
+
+    /// <summary>s->random for hardened freelists, 0 otherwise.</summary>
+    public ulong Random { get; }
+
+    /// <inheritdoc/>
+    public uint ObjectsPerSlab { get; }
+
+    /// <inheritdoc/>
+    public int Order { get; }
+
+    /// <inheritdoc/>
+    public ulong SlabBytes => (ulong)_kernel.PageSize << Order;
+
+    /// <inheritdoc/>
+    public string Name => _cache["name"].ReadString(64);
+
+    /// <summary>The cache object (for struct printing).</summary>
+    public KernelObject Object => _cache;
+
+    /// <summary>Per-CPU state: kmem_cache_cpu address, cpu slab, raw freelist head, partial chain head.</summary>
+    public IEnumerable<(int Cpu, ulong CpuCache, ulong Slab, ulong Freelist, ulong Partial)> CpuStates()
+    {
+        if (_allocator.CpuType is not { } cpuType) yield break;
+        ulong perCpu = _cache["cpu_slab"].ReadPointer();
+        foreach (var cpu in _kernel.ForEachPossibleCpu())
+        {
+            var c = new KernelObject(_kernel, cpuType, _kernel.PerCpuPtr(perCpu, cpu)).Load();
+            yield return (cpu, c.Address, c[_allocator.CpuSlabMember].ReadPointer(), c["freelist"].ReadPointer(),
+                _allocator.HasCpuPartial ? c["partial"].ReadPointer() : 0);
+        }
+    }
+
+    /// <summary>The CPU whose active slab <paramref name="descriptor"/> is, with its lockless freelist head; (-1, 0) for none.</summary>
+    public (int Cpu, ulong Freelist) CpuOwning(ulong descriptor)
+    {
+        foreach (var (cpu, _, slab, freelist, _) in CpuStates())
+            if (slab == descriptor) return (cpu, freelist);
+        return (-1, 0);
+    }
+
+    /// <summary>The non-NULL kmem_cache_node pointers, for node ids below nr_node_ids only.</summary>
+    public IEnumerable<(int Node, ulong Address)> Nodes()
+    {
+        uint count = Math.Max(1u, _kernel.NrNodeIds);
+        for (uint n = 0; n < count; n++)
+        {
+            ulong node = _cache[$"node[{n}]"].ReadPointer();
+            if (node != 0) yield return ((int)n, node);
+        }
+    }
+
+    /// <summary>Reads a slab descriptor's counters.</summary>
+    public SlabInfo ReadSlab(ulong descriptor, string where, int cpu, int node = -1)
+    {
+        var slab = new KernelObject(_kernel, _allocator.Layout.SlabType, descriptor).Load();
+        uint objects = (uint)slab["objects"].ReadUnsigned();
+        uint inuse = (uint)slab["inuse"].ReadUnsigned();
+        if (objects == 0 || objects > 65535 || inuse > objects)
+            throw new InvalidDataException($"slab {descriptor:x} ({where}): objects {objects}, inuse {inuse} are impossible");
+        return new SlabInfo(descriptor, _kernel.PageToVirt(descriptor), _kernel.NrNodeIds <= 1 ? 0 : node, objects, inuse, where, cpu);
+    }
+
+    /// <summary>The slab's own freelist head (raw pointer).</summary>
+    public ulong SlabFreelist(ulong descriptor) =>
+        new KernelObject(_kernel, _allocator.Layout.SlabType, descriptor)["freelist"].ReadPointer();
+
+    /// <summary>The next slab on a CPU partial chain.</summary>
+    public ulong NextPartial(ulong descriptor) =>
+        new KernelObject(_kernel, _allocator.Layout.SlabType, descriptor)["next"].ReadPointer();
+
+    /// <summary>
+    /// Walks a freelist from its raw head, decoding stored pointers, bounded by the slab's object count and
+    /// checked to stay inside the slab: a pointer outside it or a cycle ends the walk with a problem.
+    /// </summary>
+    public WalkResult<ulong> WalkFreelist(ulong head, SlabInfo slab)
+    {
+        var encoding = _allocator.EncodingFor(this, head, slab);
+        ulong start = slab.Memory, end = slab.Memory + (ulong)slab.Objects * Size;
+        var walk = KernelLists.NullTerminated(_kernel.Memory, head, FreePointerOffset, (int)slab.Objects + 1,
+            (stored, at) => FreelistDecoder.Decode(encoding, Random, stored, at));
+        // Every node must be an object of this slab: anything else is garbage that must not be trusted.
+        for (int i = 0; i < walk.Items.Count; i++)
+        {
+            ulong obj = walk.Items[i];
+            if (obj < start || obj >= end || (obj - start) % Size != 0)
+                return new WalkResult<ulong>(walk.Items.Take(i).ToArray(), WalkEnd.CorruptLink,
+                    $"freelist of slab {slab.Descriptor:x} ({slab.Where}) leads to {obj:x}, outside its objects {start:x}-{end:x}");
+        }
+        return walk.End switch
+        {
+            WalkEnd.Completed => walk,
+            WalkEnd.BoundReached => new WalkResult<ulong>(walk.Items, WalkEnd.Cycle, $"freelist of slab {slab.Descriptor:x} ({slab.Where}) is longer than its {slab.Objects} objects (a cycle)"),
+            _ => new WalkResult<ulong>(walk.Items, walk.End, $"freelist of slab {slab.Descriptor:x} ({slab.Where}): {walk.Problem}"),
+        };
+    }
+
+    /// <summary>Slab descriptors on a node's partial list.</summary>
+    public WalkResult<ulong> NodePartial(ulong node)
+    {
+        ulong head = node + _allocator.NodeType.Resolve().FindMember("partial").Offset;
+        ulong linkOffset = _allocator.Layout.SlabType.Resolve().FindMember(_allocator.Layout.SlabListMember).Offset;
+        return KernelLists.ListForEach(_kernel.Memory, head, SlabHelpers.MaxListLength).Select(n => n - linkOffset);
+    }
+
+    /// <summary>The node's SLUB_DEBUG counters: nr_slabs and total_objects, or null without CONFIG_SLUB_DEBUG.</summary>
+    public (long Slabs, long Total)? NodeCounters(ulong node)
+    {
+        var n = new KernelObject(_kernel, _allocator.NodeType, node).Load();
+        if (!n.HasMember("nr_slabs") || !n.HasMember("total_objects")) return null;
+        return (Counter(n["nr_slabs"]), Counter(n["total_objects"]));
+    }
+
+    private static long Counter(KernelObject atomic) => atomic.HasMember("counter") ? atomic["counter"].ReadSigned() : atomic.ReadSigned();
+
+    /// <summary>
+    /// The states of one slab's objects. Free: the slab's own freelist; for CPU N's active slab also the CPU's
+    /// lockless freelist (<paramref name="cpuFreelist"/>), and, as crash reports them, every free object of CPU N's
+    /// active slab (whichever freelist holds it, remote frees included) is "cpu N cache"; objects in sheaves are
+    /// free where their sheaf sits. A freelist that could not be walked leaves the other objects unknown.
+    /// </summary>
+    internal SlabFreeMap States(SlabInfo slab, ulong cpuFreelist, List<string> problems)
+    {
+        var free = new Dictionary<ulong, string>();
+        string? incomplete = null;
+        string slabWhere = slab.Cpu >= 0 && slab.Where == $"cpu {slab.Cpu}" ? $"cpu {slab.Cpu} cache" : "slab freelist";
+        var own = WalkFreelist(SlabFreelist(slab.Descriptor), slab);
+        if (!own.IsComplete) problems.Add(incomplete = own.Problem!);
+        foreach (var o in own.Items) free[o] = slabWhere;
+        if (slab.Cpu >= 0 && cpuFreelist != 0)
+        {
+            var lockless = WalkFreelist(cpuFreelist, slab);
+            if (!lockless.IsComplete) problems.Add(incomplete = lockless.Problem!);
+            foreach (var o in lockless.Items) free[o] = $"cpu {slab.Cpu} cache";
+        }
+        return new SlabFreeMap(free, SheafObjects(problems), incomplete);
+    }
+
+    /// <summary>Objects held in this cache's sheaves, and where (empty on kernels without sheaves).</summary>
+    private Dictionary<ulong, string>? SheafObjects(List<string> problems)
+    {
+        if (_allocator.Sheaves is not { } sheaves) return null;
+        if (_sheafObjects is { } known) return known;
+        var objects = new Dictionary<ulong, string>();
+        foreach (var (where, sheaf) in sheaves.ForEachSheaf(_kernel, _cache["cpu_sheaves"].ReadPointer(), Nodes(), problems))
+        {
+            try { foreach (var o in sheaves.ObjectsOf(_kernel, sheaf)) objects.TryAdd(o, where); }
+            catch (Exception e) when (KernelDataErrors.IsDataProblem(e)) { problems.Add($"{where} {sheaf:x}: {KernelDataErrors.Reason(e)}"); }
+        }
+        return _sheafObjects = objects;
+    }
+
+    /// <inheritdoc/>
+    public SlabCacheStatistics Statistics(string? name, CancellationToken cancellation)
+    {
+        var problems = new List<string>();
+        long free = 0;
+        foreach (var (cpu, _, slabPtr, freelist, partial) in CpuStates())
+        {
+            cancellation.ThrowIfCancellationRequested();
+            if (slabPtr != 0)
+            {
+                try
+                {
+                    var slab = ReadSlab(slabPtr, $"cpu {cpu}", cpu);
+                    free += slab.Objects - slab.InUse;
+                    var walk = WalkFreelist(freelist, slab);
+                    free += walk.Items.Count;
+                    if (!walk.IsComplete) problems.Add(walk.Problem!);
+                }
+                catch (Exception e) when (KernelDataErrors.IsDataProblem(e))
+                {
+                    problems.Add($"cpu {cpu} slab {slabPtr:x}: {KernelDataErrors.Reason(e)}");
+                }
+            }
+            foreach (var slab in CpuPartial(cpu, partial, problems)) free += slab.Objects - slab.InUse;
+        }
+
+        long total = 0, slabs = 0;
+        bool countersKnown = true;
+        foreach (var (nodeId, node) in Nodes())
+        {
+            cancellation.ThrowIfCancellationRequested();
+            try
+            {
+                var counters = NodeCounters(node);
+                if (counters is null) countersKnown = false;
+                else { slabs += counters.Value.Slabs; total += counters.Value.Total; }
+                var partial = NodePartial(node);
+                if (!partial.IsComplete) problems.Add($"node {nodeId} partial list: {partial.Problem}");
+                foreach (var descriptor in partial.Items)
+                {
+                    try
+                    {
+                        var slab = ReadSlab(descriptor, $"node {nodeId} partial", -1, nodeId);
+                        free += slab.Objects - slab.InUse;
+                    }
+                    catch (Exception e) when (KernelDataErrors.IsDataProblem(e))
+                    {
+                        problems.Add($"node {nodeId} partial slab {descriptor:x}: {KernelDataErrors.Reason(e)}");
+                    }
+                }
+            }
+            catch (MemoryFaultException e)
+            {
+                problems.Add($"node {nodeId} ({node:x}): {e.Fault.Message}");
+                countersKnown = false;
+            }
+        }
+        if (_allocator.Sheaves is { } sheaves)
+        {
+            foreach (var (where, sheaf) in sheaves.ForEachSheaf(_kernel, _cache["cpu_sheaves"].ReadPointer(), Nodes(), problems))
+            {
+                try { free += sheaves.SizeOf(_kernel, sheaf); }
+                catch (Exception e) when (KernelDataErrors.IsDataProblem(e)) { problems.Add($"{where} {sheaf:x}: {KernelDataErrors.Reason(e)}"); }
+            }
+        }
+        long? totalObjects = countersKnown ? total : null;
+        return new SlabCacheStatistics(Address, name, ObjectSize, Size, totalObjects is { } t ? t - free : null, totalObjects,
+            countersKnown ? slabs : null, SlabBytes, problems);
+    }
+
+    /// <summary>
+    /// The slabs on CPU <paramref name="cpu"/>'s partial chain (slab->next; the head also carries the chain's
+    /// length: pages/pobjects in struct page before 5.16, slabs since), bounded and cycle-checked.
+    /// </summary>
+    private List<SlabInfo> CpuPartial(int cpu, ulong first, List<string> problems)
+    {
+        var slabs = new List<SlabInfo>();
+        var seen = new HashSet<ulong>();
+        for (ulong p = first; p != 0;)
+        {
+            if (!seen.Add(p) || seen.Count > SlabHelpers.MaxListLength)
+            {
+                problems.Add($"cpu {cpu} partial list loops at {p:x}");
+                break;
+            }
+            try
+            {
+                slabs.Add(ReadSlab(p, $"cpu {cpu} partial", cpu));
+                p = NextPartial(p);
+            }
+            catch (Exception e) when (KernelDataErrors.IsDataProblem(e))
+            {
+                problems.Add($"cpu {cpu} partial slab {p:x}: {KernelDataErrors.Reason(e)}");
+                break;
+            }
+        }
+        return slabs;
+    }
+
+    /// <inheritdoc/>
+    public SlabCacheContents Contents(CancellationToken cancellation)
+    {
+        var slabs = new List<SlabContents>();
+        var cpuCaches = new List<CpuCacheInfo>();
+        var nodes = new List<NodeInfo>();
+        var problems = new List<string>();
+        foreach (var (cpu, cpuCache, slabPtr, freelist, partial) in CpuStates())
+        {
+            cancellation.ThrowIfCancellationRequested();
+            cpuCaches.Add(new CpuCacheInfo(cpu, cpuCache));
+            if (slabPtr != 0)
+            {
+                try { Add(ReadSlab(slabPtr, $"cpu {cpu}", cpu), freelist); }
+                catch (Exception e) when (KernelDataErrors.IsDataProblem(e)) { problems.Add($"cpu {cpu} slab {slabPtr:x}: {KernelDataErrors.Reason(e)}"); }
+            }
+            foreach (var slab in CpuPartial(cpu, partial, problems))
+                if (!Add(slab, 0)) break;
+        }
+        foreach (var (nodeId, node) in Nodes())
+        {
+            cancellation.ThrowIfCancellationRequested();
+            try
+            {
+                var counters = NodeCounters(node);
+                var partial = NodePartial(node);
+                if (!partial.IsComplete) problems.Add($"node {nodeId} partial list: {partial.Problem}");
+                nodes.Add(new NodeInfo(nodeId, node, counters?.Slabs, partial.Items.Count));
+                foreach (var descriptor in partial.Items)
+                {
+                    try { Add(ReadSlab(descriptor, $"node {nodeId} partial", -1, nodeId), 0); }
+                    catch (Exception e) when (KernelDataErrors.IsDataProblem(e)) { problems.Add($"node {nodeId} partial slab {descriptor:x}: {KernelDataErrors.Reason(e)}"); }
+                }
+            }
+            catch (MemoryFaultException e)
+            {
+                problems.Add($"node {nodeId} ({node:x}): {e.Fault.Message}");
+            }
+        }
+        return new SlabCacheContents("struct kmem_cache_cpu", "struct kmem_cache_node", "full slabs are not tracked by SLUB", cpuCaches, nodes, slabs, problems);
+
+        bool Add(SlabInfo slab, ulong cpuFreelist)
+        {
+            try
+            {
+                var states = States(slab, cpuFreelist, problems);
+                var objects = new SlabObject[slab.Objects];
+                for (uint i = 0; i < slab.Objects; i++)
+                {
+                    ulong address = slab.Memory + i * Size;
+                    objects[i] = new SlabObject(address, slab.Descriptor, states.StateOf(address));
+                }
+                slabs.Add(new SlabContents(slab, objects));
+                return true;
+            }
+            catch (Exception e) when (KernelDataErrors.IsDataProblem(e))
+            {
+                problems.Add($"{slab.Where} slab {slab.Descriptor:x}: {KernelDataErrors.Reason(e)}");
+                return false;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public IEnumerable<ulong> ForEachAllocatedObject(Action<string>? problem = null, CancellationToken cancellation = default)
+    {
+        var cpuSlabs = new Dictionary<ulong, (int Cpu, ulong Freelist)>();
+        foreach (var (cpu, _, slab, freelist, _) in CpuStates())
+            if (slab != 0) cpuSlabs.TryAdd(slab, (cpu, freelist));
+        var page = StructPageLayout.Of(_kernel);
+        var model = _kernel.MemoryModel;
+        var found = new List<ulong>();
+        var problems = new List<string>();
+        foreach (var chunk in MemMap.ForEachChunk(_kernel, cancellation))
+        {
+            if (chunk.Fault is not null) continue;
+            found.Clear();
+            for (int i = 0; i < chunk.Count; i++)
+            {
+                var bytes = chunk.Page(i);
+                if (page.HeadOf(bytes) is null && page.IsSlab(bytes) && page.SlabCache(bytes) == Address)
+                    found.Add(model.PfnToPage(chunk.FirstPfn + (ulong)i));
+            }
+            foreach (var descriptor in found)
+            {
+                SlabInfo slab;
+                SlabFreeMap states;
+                problems.Clear();
+                try
+                {
+                    var owner = cpuSlabs.TryGetValue(descriptor, out var o) ? o : (Cpu: -1, Freelist: 0UL);
+                    slab = ReadSlab(descriptor, owner.Cpu >= 0 ? $"cpu {owner.Cpu}" : "slab", owner.Cpu);
+                    states = States(slab, owner.Freelist, problems);
+                }
+                catch (Exception e) when (KernelDataErrors.IsDataProblem(e))
+                {
+                    problem?.Invoke($"slab {descriptor:x}: {KernelDataErrors.Reason(e)}");
+                    continue;
+                }
+                foreach (var p in problems) problem?.Invoke(p);
+                for (uint i = 0; i < slab.Objects; i++)
+                {
+                    ulong address = slab.Memory + i * Size;
+                    if (states.StateOf(address).Allocated == true) yield return address;
+                }
+            }
+        }
+    }
+}

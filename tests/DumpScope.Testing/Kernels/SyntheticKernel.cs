@@ -1,0 +1,99 @@
+using DumpScope.Sdk.Commands;
+using DumpScope.Sdk.Dumps;
+using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Memory;
+using DumpScope.Sdk.Symbols;
+using DumpScope.Sdk.Types;
+using DumpScope.Testing.Types;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DumpScope.Testing.Kernels;
+
+/// <summary>
+/// A kernel built by a test: <see cref="SyntheticMemory"/>, hand-placed <see cref="SyntheticSymbols"/>, any type
+/// catalog (BTF written with <see cref="BtfBuilder"/>, the bundled <see cref="ReferenceTypes"/> of a real
+/// kernel, or <see cref="SyntheticTypes"/>) and a real runtime-size registry. It has no dump file.
+/// </summary>
+public sealed class SyntheticKernel : IKernel
+{
+    /// <summary>A kernel with <paramref name="nrCpuIds"/> possible and online CPUs and <paramref name="nrNodeIds"/> nodes.</summary>
+    public SyntheticKernel(ITypeCatalog? types = null, uint nrCpuIds = 2, uint nrNodeIds = 1)
+    {
+        Types = types ?? new SyntheticTypes();
+        NrCpuIds = nrCpuIds;
+        NrNodeIds = nrNodeIds;
+        PossibleCpus = CpuMask.FirstN((int)nrCpuIds);
+        OnlineCpus = PossibleCpus;
+    }
+
+    /// <summary>The kernel's memory, for the test to fill.</summary>
+    public SyntheticMemory Memory { get; } = new();
+
+    /// <summary>The kernel's symbols, for the test to add.</summary>
+    public SyntheticSymbols Symbols { get; } = new();
+
+    IKernelMemory IKernel.Memory => Memory;
+
+    ISymbolTable IKernel.Symbols => Symbols;
+
+    /// <inheritdoc/>
+    public IDumpSource Dump => throw new NotSupportedException("a synthetic kernel has no dump file");
+
+    /// <inheritdoc/>
+    public ITypeCatalog Types { get; }
+
+    /// <inheritdoc/>
+    public IRuntimeSizeRegistry RuntimeSizes { get; } = new RuntimeSizeRegistry();
+
+    /// <inheritdoc/>
+    public VmcoreInfo? VmcoreInfo => null;
+
+    /// <inheritdoc/>
+    public string Release { get; init; } = "6.1.0-56-cloud-amd64";
+
+    /// <inheritdoc/>
+    public string Architecture => "x86_64";
+
+    /// <inheritdoc/>
+    public int PageSize => SyntheticMemory.PageSize;
+
+    /// <inheritdoc/>
+    public ulong KaslrOffset => 0;
+
+    /// <inheritdoc/>
+    public uint NrCpuIds { get; }
+
+    /// <inheritdoc/>
+    public uint NrNodeIds { get; }
+
+    /// <inheritdoc/>
+    public CpuMask PossibleCpus { get; }
+
+    /// <inheritdoc/>
+    public CpuMask OnlineCpus { get; }
+
+    /// <summary>CPU n's per-cpu area starts at 0x1000_0000 * (n + 1).</summary>
+    public ulong PerCpuOffset(int cpu) =>
+        cpu >= 0 && cpu < NrCpuIds ? 0x1000_0000UL * (ulong)(cpu + 1) : throw new ArgumentOutOfRangeException(nameof(cpu));
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string> FactNotes => [];
+
+    /// <summary>Places an 8-byte global holding <paramref name="value"/> at <paramref name="address"/> and names it.</summary>
+    public void Global(string name, ulong address, ulong value)
+    {
+        Memory.WriteU64(address, value);
+        Symbols.Add(name, address);
+    }
+
+    /// <summary>Services holding this kernel (as <see cref="IKernel"/>) and whatever <paramref name="configure"/> adds.</summary>
+    public ServiceProvider Services(Action<IServiceCollection>? configure = null)
+    {
+        var services = new ServiceCollection().AddSingleton<IKernel>(this);
+        configure?.Invoke(services);
+        return services.BuildServiceProvider();
+    }
+
+    /// <summary>A command context whose services hold this kernel.</summary>
+    public CommandContext Context(string commandLine = "test") => new(Services(), commandLine, CancellationToken.None);
+}

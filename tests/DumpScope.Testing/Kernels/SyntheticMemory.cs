@@ -1,0 +1,87 @@
+using DumpScope.Sdk.Memory;
+
+namespace DumpScope.Testing.Kernels;
+
+/// <summary>
+/// Kernel virtual memory for synthetic kernels: bytes placed at addresses in 4 KiB pages (created zero-filled
+/// on first write), pages that can be made unreadable as a makedumpfile -d 31 dump excludes them, and a log
+/// of reads for tests that check how a reader chunks. Addresses never written fault as not mapped; a placed
+/// page translates to itself (physical = virtual), so page-level code sees it as present.
+/// </summary>
+public sealed class SyntheticMemory : IKernelMemory
+{
+    /// <summary>The page size of this memory.</summary>
+    public const int PageSize = 4096;
+
+    private readonly Dictionary<ulong, byte[]> _pages = [];
+    private readonly Dictionary<ulong, MemoryFaultKind> _faults = [];
+
+    /// <summary>Every <see cref="ReadVirtual"/> call: address and length.</summary>
+    public List<(ulong Address, int Length)> Reads { get; } = [];
+
+    /// <summary>Copies bytes into memory at an address (pages are created as needed, zero-filled).</summary>
+    public void Write(ulong address, ReadOnlySpan<byte> data)
+    {
+        for (int done = 0; done < data.Length;)
+        {
+            ulong at = address + (ulong)done;
+            ulong page = at & ~(ulong)(PageSize - 1);
+            if (!_pages.TryGetValue(page, out var bytes)) _pages[page] = bytes = new byte[PageSize];
+            int inPage = (int)(at - page);
+            int chunk = Math.Min(PageSize - inPage, data.Length - done);
+            data.Slice(done, chunk).CopyTo(bytes.AsSpan(inPage));
+            done += chunk;
+        }
+    }
+
+    /// <summary>Places a block of bytes and returns its address.</summary>
+    public ulong Map(ulong address, byte[] data)
+    {
+        Write(address, data);
+        return address;
+    }
+
+    /// <summary>Writes a little-endian u64.</summary>
+    public void WriteU64(ulong address, ulong value) => Write(address, BitConverter.GetBytes(value));
+
+    /// <summary>Writes a little-endian u32.</summary>
+    public void WriteU32(ulong address, uint value) => Write(address, BitConverter.GetBytes(value));
+
+    /// <summary>Writes one byte.</summary>
+    public void WriteU8(ulong address, byte value) => Write(address, [value]);
+
+    /// <summary>Makes the page holding <paramref name="address"/> unreadable with the given fault kind.</summary>
+    public void Exclude(ulong address, MemoryFaultKind kind = MemoryFaultKind.Excluded) =>
+        _faults[address & ~(ulong)(PageSize - 1)] = kind;
+
+    /// <inheritdoc/>
+    public ReadResult ReadVirtual(ulong address, Span<byte> destination)
+    {
+        lock (Reads) Reads.Add((address, destination.Length));
+        int done = 0;
+        while (done < destination.Length)
+        {
+            ulong at = address + (ulong)done;
+            ulong page = at & ~(ulong)(PageSize - 1);
+            if (_faults.TryGetValue(page, out var kind))
+                return new ReadResult(done, new MemoryFault(at, kind, false));
+            if (!_pages.TryGetValue(page, out var bytes))
+                return new ReadResult(done, new MemoryFault(at, MemoryFaultKind.NotMapped, false));
+            int inPage = (int)(at - page);
+            int chunk = Math.Min(PageSize - inPage, destination.Length - done);
+            bytes.AsSpan(inPage, chunk).CopyTo(destination[done..]);
+            done += chunk;
+        }
+        return ReadResult.Complete(done);
+    }
+
+    /// <inheritdoc/>
+    public ReadResult ReadPhysical(ulong address, Span<byte> destination) =>
+        new(0, new MemoryFault(address, MemoryFaultKind.NotInDump, true));
+
+    /// <inheritdoc/>
+    public Translation Translate(ulong virtualAddress) =>
+        _pages.ContainsKey(virtualAddress & ~(ulong)(PageSize - 1))
+            ? new Translation(virtualAddress, PageSize, null)
+            : new Translation(0, 0, new MemoryFault(virtualAddress, MemoryFaultKind.NotMapped, false));
+}
