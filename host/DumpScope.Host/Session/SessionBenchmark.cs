@@ -30,9 +30,10 @@ public static class SessionBenchmark
         var result = new CommandResult();
         var total = new DumpReadCounters();
 
-        var table = result.Add(new TableBlock(new Column("COMMAND"), new Column("FIRST ms", CellKind.Integer), new Column("AGAIN ms", CellKind.Integer),
-            new Column("ROWS/LINES", CellKind.Integer), new Column("PAGES READ", CellKind.Integer), new Column("DECOMPRESSED", CellKind.Size),
-            new Column("CACHE HITS", CellKind.Percent), new Column("STATUS")) { Title = "COMMANDS" });
+        var table = result.Add(new TableBlock(new Column("COMMAND"), new Column("FIRST ms", CellKind.Integer, "first_ms"),
+            new Column("AGAIN ms", CellKind.Integer, "again_ms"), new Column("ROWS/LINES", CellKind.Integer, "rows"),
+            new Column("PAGES READ", CellKind.Integer, "pages_read"), new Column("DECOMPRESSED", CellKind.Size, "decompressed_bytes"),
+            new Column("CACHE HITS", CellKind.Percent, "cache_hit_percent"), new Column("STATUS")) { Title = "COMMANDS" });
         foreach (var command in commands)
         {
             cancellation.ThrowIfCancellationRequested();
