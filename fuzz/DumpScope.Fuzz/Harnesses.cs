@@ -17,6 +17,8 @@ public static class Harnesses
         new("kallsyms", "kallsyms decoder (KallsymsReader.TryRead) over an image mapped as kernel memory", KallsymsHarness.Run),
         new("kallsyms-search", "kallsyms search of a kernel image without VMCOREINFO's table symbols (KallsymsSearch through KallsymsReader.TryRead)", KallsymsSearchHarness.Run),
         new("btf", "BTF parser (BtfTypeCatalog.FromBytes) plus type look-ups and formatting", BtfHarness.Run),
+        new("orc", "ORC tables (OrcLayoutProbe, OrcTable look-ups and decoding) over an image mapped as kernel memory", OrcHarness.Run),
+        new("modkallsyms", "module kallsyms (ModuleKallsymsReader, ModuleSymbolTable) over an image mapped as module memory", ModuleKallsymsHarness.Run),
     ];
 
     /// <summary>The harness called <paramref name="name"/>, or null.</summary>

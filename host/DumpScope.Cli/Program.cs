@@ -165,6 +165,7 @@ public static class Program
             {
                 Profiles = session.Manifest.Profiles.Keys.Order(StringComparer.Ordinal).ToArray(),
                 CurrentProfile = session.Profile,
+                Notes = session.Notes,
                 SwitchProfile = profile =>
                 {
                     var next = DumpScopeSession.Create(new SessionOptions

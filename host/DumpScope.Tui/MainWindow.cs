@@ -1,3 +1,4 @@
+using DumpScope.Host.Rendering;
 using DumpScope.Host.Session;
 using DumpScope.Sdk.Commands;
 using DumpScope.Tui.Model;
@@ -339,7 +340,7 @@ public sealed class MainWindow : Window
         _summary = result;
         var width = Math.Max(Frame.Width - 4, 20);
         var maxLines = Frame.Height >= TallRows ? SummaryMaxLines : CompactSummaryLines;
-        var lines = SummaryLines.Format(result, width, maxLines, _options.SummaryPinned, _options.SummaryOrder);
+        var lines = SummaryLines.Format(result, _options.Notes, width, maxLines, _options.SummaryPinned, _options.SummaryOrder);
         if (lines.Count == 0)
         {
             _summaryText.Text = "";
@@ -513,7 +514,7 @@ public sealed class MainWindow : Window
             return;
         }
         WriteToTerminal(Osc52.Sequence(text));
-        ShowText($"copied: {CellText.Shorten(text, 60)}", error: false);
+        ShowText($"copied: {CellFormatter.Shorten(text, 60)}", error: false);
     }
 
     private void ApplyFilter()
@@ -632,7 +633,7 @@ public sealed class MainWindow : Window
         if (row.Problem is not null)
             ShowText($"problem: {row.Problem}", error: true);
         else if (_pane.CurrentCell is { HasValue: false } cell && cell.Absence != Absence.NotApplicable)
-            ShowText(CellText.FormatFull(cell), error: true);
+            ShowText(CellFormatter.FormatFull(cell), error: true);
         else if (row.Targets.Count > 0)
             ShowText($"Enter: {row.Targets[0].Label} ({row.Targets[0].Command})" + (row.Targets.Count > 1 ? $"; {TuiKeys.GoTo}: {row.Targets.Count} targets" : ""), error: false);
         else

@@ -21,7 +21,10 @@ public sealed class TuiOptions
     public IReadOnlyList<string> SummaryCommands { get; init; } = ["sys", "dumpinfo"];
 
     /// <summary>Summary fields always shown, each on a line of its own, whatever the terminal's size.</summary>
-    public IReadOnlyCollection<string> SummaryPinned { get; init; } = ["PANIC"];
+    public IReadOnlyCollection<string> SummaryPinned { get; init; } = ["PANIC", "truncated"];
+
+    /// <summary>What the session noted at open (a truncated dump, symbols not found): always shown in the summary.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
 
     /// <summary>Summary fields shown first when not all fit (the rest follow in the command's order).</summary>
     public IReadOnlyList<string> SummaryOrder { get; init; } = ["NODENAME", "RELEASE", "CPUS", "MEMORY", "UPTIME", "DATE", "TASKS", "LOAD AVERAGE"];

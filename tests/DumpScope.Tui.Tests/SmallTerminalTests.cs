@@ -1,3 +1,4 @@
+using DumpScope.Host.Rendering;
 using DumpScope.Sdk.Commands;
 using DumpScope.Tui.Model;
 using DumpScope.Tui.Tests.Fakes;
@@ -73,6 +74,25 @@ public sealed class SmallTerminalTests
     }
 
     [Fact]
+    public void Summary_PinsSessionNotes_AndTruncationFromDumpinfo_ButNotItsNo()
+    {
+        var dumpinfo = new CommandResult();
+        dumpinfo.Add(new RecordBlock { Title = "DUMP" })
+            .Add("format", Cell.Text("kdump-compressed (zlib)"))
+            .Add("truncated", Cell.Text("dump truncated: file is 8.5 MB, the header describes 16.9 MB; pages past the end are missing"));
+        var runner = SampleRunner.Create().On("sys", CommandResult.Fail("the kernel could not be read")).On("dumpinfo", dumpinfo);
+        var options = new TuiOptions { Notes = ["no kernel symbols: give a System.map"] };
+        using var tui = new TuiHarness(runner, options, width: 80, height: 24);
+        tui.Window.SummaryText.Split('\n').Should().Equal(
+            CellFormatter.Shorten("truncated: dump truncated: file is 8.5 MB, the header describes 16.9 MB; pages past the end are missing", 80 - 4),
+            "no kernel symbols: give a System.map");
+
+        var whole = new CommandResult();
+        whole.Add(new RecordBlock()).Add("format", Cell.Text("kdump")).Add("truncated", Cell.Text("no"));
+        SummaryLines.Format(whole, [], 80, 2, ["truncated"], []).Should().Equal("format: kdump");
+    }
+
+    [Fact]
     public void FilterLine_AppearsWhenUsed_AndEscClearsIt()
     {
         using var tui = new TuiHarness(SampleRunner.Create(), width: 80, height: 24);
@@ -105,10 +125,10 @@ public sealed class SmallTerminalTests
             .Add("CPUS", Cell.Int(2))
             .Add("RELEASE", Cell.Text("6.1.0-56-cloud-amd64"))
             .Add("PANIC", Cell.Text("Kernel panic - not syncing: sysrq triggered crash"));
-        var lines = SummaryLines.Format(sys, 60, 2, ["PANIC"], ["RELEASE", "CPUS"]);
+        var lines = SummaryLines.Format(sys, [], 60, 2, ["PANIC"], ["RELEASE", "CPUS"]);
         lines.Should().Equal("PANIC: Kernel panic - not syncing: sysrq triggered crash", "RELEASE: 6.1.0-56-cloud-amd64   CPUS: 2");
-        SummaryLines.Format(sys, 60, 4, ["PANIC"], []).Should().HaveCount(3)
+        SummaryLines.Format(sys, [], 60, 4, ["PANIC"], []).Should().HaveCount(3)
             .And.Contain(l => l.StartsWith("KERNEL: kkk", StringComparison.Ordinal) && l.Length == 60 && l.EndsWith('…'));
-        SummaryLines.Format(CommandResult.Fail("no"), 60, 2, ["PANIC"], []).Should().BeEmpty();
+        SummaryLines.Format(CommandResult.Fail("no"), [], 60, 2, ["PANIC"], []).Should().BeEmpty();
     }
 }

@@ -2,18 +2,21 @@
 # Real-terminal smoke test for the DumpScope TUI, driven through tmux.
 #
 # Usage:
-#   tmux-smoke.sh [STEP]... [-w SECONDS] [-q QUIT-KEY] -- COMMAND [ARG]...
+#   tmux-smoke.sh [STEP]... [-s COLSxROWS] [-w SECONDS] [-q QUIT-KEY] -- COMMAND [ARG]...
 #
-# COMMAND [ARG]... is the program to start in a 160x50 tmux pane (the TUI: today the test SmokeApp,
+# COMMAND [ARG]... is the program to start in a tmux pane of 160x50 or -s (the TUI: the test SmokeApp,
 #   `dotnet tests/DumpScope.Tui.Tests/SmokeApp/bin/Debug/net10.0/DumpScope.Tui.SmokeApp.dll`; later the CLI,
 #   e.g. `dotnet host/DumpScope.Cli/bin/Debug/net10.0/dumpscope.dll DUMP --tui`). Everything after `--` is
 #   passed as is.
 # Steps run in the order given:
 #   -e TEXT   wait (up to the timeout) until the screen contains TEXT (fixed string, grep -F); fail otherwise
+#   -m FILE   wait until the whole screen matches FILE: one line per screen row, each compared with its row, `*`
+#             matching any run of characters (every other character stands for itself); fail with both screens
 #   -n TEXT   fail if the screen contains TEXT now
 #   -t TEXT   type TEXT literally (tmux send-keys -l)
 #   -k KEYS   send tmux key names, space-separated (e.g. "Enter", "F9", "Escape", "BSpace", "C-q", "M-Left")
 # Options:
+#   -s COLSxROWS  terminal size (default 160x50)
 #   -w SECONDS  timeout for each wait (default 30)
 #   -q KEY      quit key sent at the end (default C-q)
 # After the steps the quit key is sent; the script then waits for COMMAND to end and fails unless its exit code
@@ -24,18 +27,20 @@
 #       -- dotnet tests/DumpScope.Tui.Tests/SmokeApp/bin/Debug/net10.0/DumpScope.Tui.SmokeApp.dll
 set -euo pipefail
 
-usage() { sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; }
 
 steps=()
 timeout=30
+size=160x50
 quit_key="C-q"
 while [[ $# -gt 0 ]]; do
     case "$1" in
-        -e|-n|-t|-k)
+        -e|-n|-t|-k|-m)
             [[ $# -ge 2 ]] || { echo "tmux-smoke: $1 needs a value" >&2; exit 2; }
             steps+=("${1#-}" "$2")
             shift 2 ;;
         -w) timeout="$2"; shift 2 ;;
+        -s) size="$2"; shift 2 ;;
         -q) quit_key="$2"; shift 2 ;;
         -h|--help) usage; exit 0 ;;
         --) shift; break ;;
@@ -43,6 +48,9 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 [[ $# -gt 0 ]] || { echo "tmux-smoke: no command given" >&2; usage >&2; exit 2; }
+[[ "$size" =~ ^([0-9]+)x([0-9]+)$ ]] || { echo "tmux-smoke: -s wants COLSxROWS, not '$size'" >&2; exit 2; }
+cols="${BASH_REMATCH[1]}"
+rows="${BASH_REMATCH[2]}"
 command -v tmux >/dev/null 2>&1 || { echo "tmux-smoke: tmux is not installed" >&2; exit 2; }
 
 session="dumpscope-smoke-$$"
@@ -66,7 +74,37 @@ fail() {
 
 # The pane's shell records the program's exit code, so the session may close without losing it.
 printf -v program '%q ' "$@"
-tmux new-session -d -s "$session" -x 160 -y 50 "$program; echo \$? > '$rc_file'; sleep 1"
+tmux new-session -d -s "$session" -x "$cols" -y "$rows" "$program; echo \$? > '$rc_file'; sleep 1"
+
+# line_matches LINE PATTERN: PATTERN's `*` match any run of characters, everything else itself.
+line_matches() {
+    local line="$1" pattern="$2" piece rest
+    [[ "$pattern" == *"*"* ]] || { [[ "$line" == "$pattern" ]]; return; }
+    piece="${pattern%%\**}"
+    [[ "${line:0:${#piece}}" == "$piece" ]] || return 1
+    line="${line:${#piece}}"
+    rest="${pattern#*\*}"
+    while [[ "$rest" == *"*"* ]]; do
+        piece="${rest%%\**}"
+        rest="${rest#*\*}"
+        [[ -z "$piece" ]] && continue
+        [[ "$line" == *"$piece"* ]] || return 1
+        line="${line#*"$piece"}"
+    done
+    [[ -z "$rest" || ( ${#line} -ge ${#rest} && "${line: -${#rest}}" == "$rest" ) ]]
+}
+
+# screen_matches FILE: every row of the screen matches its line of FILE.
+screen_matches() {
+    local -a have want
+    mapfile -t have < <(screen)
+    mapfile -t want < "$1"
+    [[ ${#want[@]} -le ${#have[@]} ]] || return 1
+    local r
+    for r in "${!want[@]}"; do
+        line_matches "${have[$r]}" "${want[$r]}" || return 1
+    done
+}
 
 checks=0
 deadline() { echo $(( $(date +%s) + timeout )); }
@@ -82,6 +120,19 @@ while [[ $i -lt ${#steps[@]} ]]; do
             until screen | grep -F -q -- "$value"; do
                 [[ -f "$rc_file" ]] && fail "program ended (exit $(cat "$rc_file")) before showing '$value'"
                 [[ $(date +%s) -lt $end ]] || fail "'$value' did not appear within ${timeout}s"
+                sleep 0.2
+            done
+            checks=$((checks + 1)) ;;
+        m)
+            [[ -f "$value" ]] || { echo "tmux-smoke: no screen file $value" >&2; exit 2; }
+            end="$(deadline)"
+            until screen_matches "$value"; do
+                [[ -f "$rc_file" ]] && fail "program ended (exit $(cat "$rc_file")) before the screen matched $value"
+                if [[ $(date +%s) -ge $end ]]; then
+                    echo "---- expected ($value) ----" >&2
+                    cat "$value" >&2
+                    fail "the screen did not match $value within ${timeout}s"
+                fi
                 sleep 0.2
             done
             checks=$((checks + 1)) ;;

@@ -3,6 +3,7 @@ using DumpScope.Host.Dumps;
 using DumpScope.Host.Symbols;
 using DumpScope.Sdk.Commands;
 using DumpScope.Sdk.Dumps;
+using DumpScope.Sdk.Linux.Modules;
 using DumpScope.Sdk.Memory;
 using DumpScope.Sdk.Symbols;
 
@@ -102,7 +103,10 @@ public static class KernelLoader
         var facts = KernelFactsReader.Read(dump, space, symbols, kaslr, notes);
         // Established on first use: sizeof(struct page) needs the types, which may be parsed lazily.
         var memoryModel = new Lazy<Sdk.Memory.IMemoryModel>(() => MemoryModelReader.Read(dump, space, symbols, types, facts.PageSize));
-        return new DumpKernel(dump, space, symbols, types, facts, memoryModel);
+        var kernel = new DumpKernel(dump, space, symbols, types, facts, memoryModel);
+        // Module symbols come from each module's kallsyms in memory, read through the kernel's own types.
+        symbols.AttachModules(() => ModuleSymbolTable.Read(kernel));
+        return kernel;
     }
 
     // Say what is missing and which file of which package supplies it (Debian/Ubuntu names; RHEL's

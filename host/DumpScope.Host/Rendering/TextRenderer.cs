@@ -46,6 +46,15 @@ public sealed class TextRenderer : IResultRenderer
 
     private static void RenderTable(TableBlock table, StringBuilder text)
     {
+        if (table.TextFromRows)
+        {
+            foreach (var row in table.Rows)
+            {
+                if (row.Text is not null) text.Append(row.Text).Append('\n');
+                if (row.Problem is not null) text.Append("  ^ ").Append(row.Problem).Append('\n');
+            }
+            return;
+        }
         var cells = table.Rows.Select(r => r.Cells.Select(c => CellFormatter.Format(c)).ToArray()).ToList();
         var widths = table.Columns.Select((c, i) => Math.Max(c.Name.Length, cells.Count == 0 ? 0 : cells.Max(r => r[i].Length))).ToArray();
         var line = new StringBuilder();

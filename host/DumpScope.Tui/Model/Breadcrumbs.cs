@@ -1,3 +1,4 @@
+using DumpScope.Host.Rendering;
 namespace DumpScope.Tui.Model;
 
 /// <summary>Formats the navigation path ("kmem -s › kmem -S kmalloc-64"), cutting from the left when it is too wide.</summary>
@@ -20,6 +21,6 @@ internal static class Breadcrumbs
             if (text.Length <= width)
                 return text;
         }
-        return CellText.Shorten(path[^1], width);
+        return CellFormatter.Shorten(path[^1], width);
     }
 }

@@ -1,3 +1,4 @@
+using DumpScope.Host.Rendering;
 using DumpScope.Sdk.Commands;
 
 namespace DumpScope.Tui.Model;
@@ -51,7 +52,7 @@ internal sealed class ResultPage
         var content = result.Blocks.AsEnumerable();
         if (result.Blocks is [RecordBlock { Targets.Count: 0 } lead, _, ..] && lead.Fields.Count <= HeaderMaxFields && lead.Fields.All(f => f.Target is null))
         {
-            header = string.Join(SummaryLines.Separator, lead.Fields.Select(f => $"{f.Name}: {CellText.Format(f.Value)}"));
+            header = string.Join(SummaryLines.Separator, lead.Fields.Select(f => $"{f.Name}: {CellFormatter.Format(f.Value, CellFormatter.ReasonWidth)}"));
             content = content.Skip(1);
         }
         foreach (var block in content)

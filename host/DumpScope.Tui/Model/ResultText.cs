@@ -1,3 +1,4 @@
+using DumpScope.Host.Rendering;
 using DumpScope.Sdk.Commands;
 
 namespace DumpScope.Tui.Model;
@@ -18,7 +19,7 @@ internal static class ResultText
             {
                 case RecordBlock r:
                     var width = r.Fields.Count == 0 ? 0 : r.Fields.Max(f => f.Name.Length);
-                    lines.AddRange(r.Fields.Select(f => $"{f.Name.PadLeft(width)}: {CellText.Format(f.Value)}"));
+                    lines.AddRange(r.Fields.Select(f => $"{f.Name.PadLeft(width)}: {CellFormatter.Format(f.Value, CellFormatter.ReasonWidth)}"));
                     break;
                 case TextBlock t:
                     lines.AddRange(t.Lines);
@@ -33,10 +34,10 @@ internal static class ResultText
 
     private static void AddTable(List<string> lines, TableBlock table)
     {
-        var texts = table.Rows.Select(r => r.Cells.Select(c => CellText.Format(c)).ToArray()).ToList();
+        var texts = table.Rows.Select(r => r.Cells.Select(c => CellFormatter.Format(c, CellFormatter.ReasonWidth)).ToArray()).ToList();
         var widths = table.Columns.Select((c, i) => Math.Max(c.Name.Length, texts.Count == 0 ? 0 : texts.Max(t => t[i].Length))).ToArray();
         string Line(IReadOnlyList<string> cells) => string.Join("  ", cells.Select((c, i) =>
-            CellText.IsNumeric(table.Columns[i].Kind) ? c.PadLeft(widths[i]) : c.PadRight(widths[i]))).TrimEnd();
+            CellFormatter.RightAligned(table.Columns[i].Kind) ? c.PadLeft(widths[i]) : c.PadRight(widths[i]))).TrimEnd();
         lines.Add(Line(table.Columns.Select(c => c.Name).ToArray()));
         lines.AddRange(texts.Select(Line));
     }

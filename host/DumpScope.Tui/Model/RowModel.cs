@@ -1,3 +1,4 @@
+using DumpScope.Host.Rendering;
 using DumpScope.Sdk.Commands;
 
 namespace DumpScope.Tui.Model;
@@ -14,5 +15,5 @@ internal sealed record RowModel(Cell?[] Cells, string[] Texts, IReadOnlyList<Nav
 
     /// <summary>All texts joined, with full absence reasons and the problem, for filtering (built on first use).</summary>
     public string SearchText => _searchText ??= string.Join('\u001f',
-        Texts.Concat(Cells.Where(c => c is { HasValue: false }).Select(c => CellText.FormatFull(c!.Value))).Append(Problem ?? ""));
+        Texts.Concat(Cells.Where(c => c is { HasValue: false }).Select(c => CellFormatter.FormatFull(c!.Value))).Append(Problem ?? ""));
 }

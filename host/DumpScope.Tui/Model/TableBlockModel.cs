@@ -1,3 +1,4 @@
+using DumpScope.Host.Rendering;
 using DumpScope.Sdk.Commands;
 using Terminal.Gui.Views;
 
@@ -73,11 +74,11 @@ internal sealed class TableBlockModel : BlockModel, ITableSource
             for (var i = 0; i < row.Cells.Length && i + offset < names.Length; i++)
             {
                 cells[i + offset] = row.Cells[i];
-                texts[i + offset] = CellText.Format(row.Cells[i]);
+                texts[i + offset] = CellFormatter.Format(row.Cells[i], CellFormatter.ReasonWidth);
             }
             for (var i = 0; i < texts.Length; i++)
                 texts[i] ??= "";
-            rows.Add(new RowModel(cells, texts, row.Targets.ToArray(), row.Problem, rows.Count));
+            rows.Add(new RowModel(cells, texts, Runnable(row.Targets), row.Problem, rows.Count));
         }
         var pathColumn = table.MemberPathColumn is { } pathName ? Array.IndexOf(names, pathName) : -1;
         return new TableBlockModel(title, names, kinds, rows, hasMarker, pathColumn: pathColumn);
@@ -89,12 +90,19 @@ internal sealed class TableBlockModel : BlockModel, ITableSource
         var rows = new List<RowModel>(record.Fields.Count);
         foreach (var field in record.Fields)
         {
-            var targets = field.Target is { } t ? new[] { t }.Concat(record.Targets).ToArray() : record.Targets.ToArray();
+            var targets = Runnable(field.Target is { } t ? new[] { t }.Concat(record.Targets) : record.Targets);
             var name = Cell.Text(field.Name);
-            rows.Add(new RowModel([name, field.Value], [field.Name, CellText.Format(field.Value)], targets, null, rows.Count));
+            rows.Add(new RowModel([name, field.Value], [field.Name, CellFormatter.Format(field.Value, CellFormatter.ReasonWidth)], targets, null, rows.Count));
         }
         return new TableBlockModel(title, ["FIELD", "VALUE"], [CellKind.Text, CellKind.Text], rows, hasMarker: false, isRecord: true);
     }
+
+    /// <summary>
+    /// The targets Enter can follow: a typed target the host could not resolve to a loaded command has no command
+    /// line and is not offered.
+    /// </summary>
+    private static NavigationTarget[] Runnable(IEnumerable<NavigationTarget> targets) =>
+        targets.Where(t => !string.IsNullOrWhiteSpace(t.Command)).ToArray();
 
     /// <summary>True when the model shows a record's fields rather than a table's rows.</summary>
     public bool IsRecord { get; }
@@ -135,7 +143,7 @@ internal sealed class TableBlockModel : BlockModel, ITableSource
                 return _tree!.Label(entries[row]);
             var model = _visible[row];
             if (ShowHex && model.Cells[col] is { Kind: CellKind.Integer, Value: long or ulong } cell)
-                return CellText.Format(Cell.Hex(cell.Value is long l ? unchecked((ulong)l) : (ulong)cell.Value));
+                return CellFormatter.Format(Cell.Hex(cell.Value is long l ? unchecked((ulong)l) : (ulong)cell.Value), CellFormatter.ReasonWidth);
             return model.Texts[col];
         }
     }

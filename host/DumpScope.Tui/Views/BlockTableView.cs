@@ -1,3 +1,4 @@
+using DumpScope.Host.Rendering;
 using DumpScope.Sdk.Commands;
 using DumpScope.Tui.Model;
 using Terminal.Gui.Input;
@@ -27,11 +28,11 @@ internal sealed class BlockTableView : TableView
         Table = model;
         for (var col = 0; col < model.Columns; col++)
         {
-            if (CellText.IsNumeric(model.KindOf(col)) || model.KindOf(col) == CellKind.Address)
+            if (CellFormatter.RightAligned(model.KindOf(col)) || model.KindOf(col) == CellKind.Address)
                 Style.GetOrCreateColumnStyle(col).Alignment = Alignment.End;
             // A number needs at most 20 digits; an absence reason in a number column must not push the names off a
             // small terminal (the status line shows the whole reason when the cursor is on it).
-            if (CellText.IsNumeric(model.KindOf(col)))
+            if (CellFormatter.RightAligned(model.KindOf(col)))
                 Style.GetOrCreateColumnStyle(col).MaxWidth = Math.Max(model.ColumnName(col).Length + 2, NumberWidth);
         }
         if (model.HasMarkerColumn)

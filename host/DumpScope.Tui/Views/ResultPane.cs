@@ -1,3 +1,4 @@
+using DumpScope.Host.Rendering;
 using DumpScope.Sdk.Commands;
 using DumpScope.Tui.Model;
 using Terminal.Gui.Input;
@@ -147,7 +148,7 @@ internal sealed class ResultPane : View
     /// <summary>The text under the cursor to copy: the cell's whole text in a table, the line in a text block; null when there is none.</summary>
     public string? CopyText() => CurrentBlockView switch
     {
-        BlockTableView { CurrentRow: { } row } t => row.Cells[t.CursorColumn] is { } cell ? CellText.FormatFull(cell) : row.Texts[t.CursorColumn],
+        BlockTableView { CurrentRow: { } row } t => row.Cells[t.CursorColumn] is { } cell ? CellFormatter.FormatFull(cell) : row.Texts[t.CursorColumn],
         TextBlockView { SelectedItem: { } line } x when line < x.Model.VisibleLines.Count => x.Model.VisibleLines[line],
         _ => null,
     };

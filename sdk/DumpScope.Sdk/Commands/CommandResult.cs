@@ -91,6 +91,12 @@ public sealed class TableBlock : ResultBlock
     public List<TableRow> Rows { get; } = [];
 
     /// <summary>
+    /// When set, text output prints each row's <see cref="TableRow.Text"/> (a tool's own line format, like crash's
+    /// bt frames) instead of aligned columns; JSON and table views still use the cells.
+    /// </summary>
+    public bool TextFromRows { get; init; }
+
+    /// <summary>
     /// The name of a text column whose cells are member paths of one object ("se.avg.load_sum", "pids[0].node"),
     /// in depth-first order, or null. A front end may show such rows as a tree of nested structs and arrays.
     /// </summary>
@@ -118,6 +124,9 @@ public sealed class TableRow(Cell[] cells)
 
     /// <summary>What is wrong with this row's entry, when something is ("name unreadable: page excluded…").</summary>
     public string? Problem { get; set; }
+
+    /// <summary>The row as text lines, for tables with <see cref="TableBlock.TextFromRows"/> (may hold several lines).</summary>
+    public string? Text { get; set; }
 
     /// <summary>Adds a navigation target and returns the row.</summary>
     public TableRow WithTarget(string label, string command)

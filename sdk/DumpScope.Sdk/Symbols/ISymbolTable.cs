@@ -4,13 +4,17 @@ namespace DumpScope.Sdk.Symbols;
 /// <param name="Name">Symbol name.</param>
 /// <param name="Address">Address as it was in the dumped kernel (KASLR already applied).</param>
 /// <param name="Type">nm type letter ('T' text, 'D' data, 'B' bss, 'R' rodata…), '?' when unknown.</param>
-public readonly record struct KernelSymbol(string Name, ulong Address, char Type);
+public readonly record struct KernelSymbol(string Name, ulong Address, char Type)
+{
+    /// <summary>The module the symbol belongs to (its in-memory kallsyms), or null for vmlinux symbols.</summary>
+    public string? Module { get; init; }
+}
 
 /// <summary>The symbol at or below an address and the distance from it.</summary>
 public readonly record struct SymbolMatch(KernelSymbol Symbol, ulong Offset)
 {
     /// <inheritdoc/>
-    public override string ToString() => Offset == 0 ? Symbol.Name : $"{Symbol.Name}+{Offset}";
+    public override string ToString() => (Offset == 0 ? Symbol.Name : $"{Symbol.Name}+{Offset}") + (Symbol.Module is { } m ? $" [{m}]" : "");
 }
 
 /// <summary>Kernel symbols from one or more sources (kallsyms in the dump, System.map, vmlinux .symtab).</summary>

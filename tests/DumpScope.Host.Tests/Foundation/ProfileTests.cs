@@ -78,6 +78,6 @@ public class ProfileTests
         var repoManifest = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "plugins.json");
         var manifest = PluginManifest.Load(repoManifest);
         manifest.Profiles.Should().ContainKey(manifest.Default);
-        manifest.Profiles.Values.SelectMany(v => v).Should().OnlyContain(n => n == "slab" || n == "tasks" || n == "memory");
+        manifest.Profiles.Values.SelectMany(v => v).Should().OnlyContain(n => n == "slab" || n == "tasks" || n == "memory" || n == "stacks");
     }
 }

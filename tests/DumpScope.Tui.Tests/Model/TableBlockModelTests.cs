@@ -1,3 +1,4 @@
+using DumpScope.Host.Rendering;
 using DumpScope.Sdk.Commands;
 using DumpScope.Tui.Model;
 
@@ -95,5 +96,28 @@ public sealed class TableBlockModelTests
     {
         var col = model.HasMarkerColumn ? 1 : 0;
         return Enumerable.Range(0, model.Rows).Select(r => (string)model[r, col]).ToList();
+    }
+    [Fact]
+    public void Cells_ReadAsTheCliPrintsThem_WithTheReasonCutWhereTheCliLeavesItOut()
+    {
+        var table = new TableBlock(new Column("SIZE", CellKind.Size), new Column("VALUE"));
+        table.AddRow(Cell.Size(1UL << 30), Cell.Unreadable(new string('r', 40)));
+        var model = TableBlockModel.FromTable(table, "t");
+        model[0, 0].Should().Be("1g", "one formatter: the CLI's spelling");
+        model[0, 0].Should().Be(CellFormatter.Format(table.Rows[0].Cells[0]));
+        ((string)model[0, 1]).Should().Be(CellFormatter.Format(table.Rows[0].Cells[1], CellFormatter.ReasonWidth))
+            .And.StartWith("<unreadable: rrr").And.EndWith("…>");
+        model.RowAt(0).SearchText.Should().Contain(new string('r', 40), "filtering sees the whole reason");
+    }
+    [Fact]
+    public void TypedTargets_FollowTheirResolvedCommand_UnresolvedOnesAreNotOffered()
+    {
+        var table = new TableBlock(new Column("OBJECT", CellKind.Address));
+        var resolved = new NavigationTarget("struct task_struct", new ObjectTarget("task_struct", 0xffff888003a1e000)) { Command = "struct task_struct 0xffff888003a1e000" };
+        table.AddRow(Cell.Address(0xffff888003a1e000))
+            .WithTarget("page", new PageTarget(0xffffea0000000000))
+            .Targets.Add(resolved);
+        var model = TableBlockModel.FromTable(table, "t");
+        model.RowAt(0).Targets.Should().ContainSingle().Which.Command.Should().Be("struct task_struct 0xffff888003a1e000");
     }
 }

@@ -24,7 +24,8 @@ public sealed class SymCommand : ICommand
         {
             var match = symbols.Lookup(address);
             char type = match is { Offset: 0 } m && m.Symbol.Name == target ? m.Symbol.Type : TypeOf(symbols, target, address);
-            table.AddRow(Cell.Address(address), Cell.Enum(type.ToString()), Cell.Text(target)).WithTarget("rd", new MemoryTarget(address));
+            string name = match is { Offset: 0, Symbol.Module: { } module } ? $"{target} [{module}]" : target;
+            table.AddRow(Cell.Address(address), Cell.Enum(type.ToString()), Cell.Text(name)).WithTarget("rd", new MemoryTarget(address));
             return result;
         }
         if (!KernelAddressParser.TryParse(target, symbols, out address, out var problem))

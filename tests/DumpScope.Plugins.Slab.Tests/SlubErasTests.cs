@@ -1,0 +1,239 @@
+using System.Buffers.Binary;
+using System.Text;
+using DumpScope.Host.Types.Btf;
+using DumpScope.Plugins.Slab.Commands;
+using DumpScope.Sdk.Commands;
+using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux.Slab;
+using DumpScope.Sdk.Linux.Slab.Slub;
+using DumpScope.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DumpScope.Plugins.Slab.Tests;
+
+/// <summary>
+/// SLUB in two eras, the same slabs in each: 5.10's slab fields in struct page (kmem_cache_cpu.page, cpu partial
+/// head with pages/pobjects, PG_slab, freelists xor-hardened without swab) and 6.18's struct slab with per-cpu
+/// sheaves and a node barn (slab as a page type, PGTY_slab; swab-hardened freelists).
+/// Slabs (16 objects of 64 bytes each): cpu 0's active slab (3 on its lockless freelist, 1 remote free on the
+/// slab's own), a cpu 0 partial chain of two slabs (6 and 1 free), a node partial slab (4 free), a full slab.
+/// </summary>
+public class SlubErasTests
+{
+    /// <summary>The layout generation.</summary>
+    public enum Era
+    {
+        /// <summary>Slab fields in struct page (before 5.17).</summary>
+        StructPage,
+        /// <summary>struct slab with sheaves (6.18+).</summary>
+        Sheaves,
+    }
+
+    private const ulong Vmemmap = 0xffffea0000000000UL, DirectMap = 0xffff888000000000UL;
+    private const ulong Head = DirectMap + 0x1000, Boot = DirectMap + 0x2000, Name = DirectMap + 0x3000, Node = DirectMap + 0x4000;
+    private const ulong Cache = DirectMap + 0x6000, Barn = DirectMap + 0x7000, Sheaf0 = DirectMap + 0x8000, BarnSheaf = DirectMap + 0x8100;
+    private const ulong CpuSlab = 0x1000, CpuSheaves = 0x2000;
+    private const ulong Random = 0x0badc0ffee0ddf00UL, Stride = 64, FreeOffset = 0x20;
+    private const ulong Active = 0x200, Partial1 = 0x201, Partial2 = 0x202, NodePartial = 0x203, Full = 0x204;
+
+    private static ulong Desc(ulong pfn) => Vmemmap + pfn * 64;
+    private static ulong Obj(ulong pfn, ulong index) => DirectMap + pfn * 4096 + index * Stride;
+
+    private static (SyntheticKernel Kernel, ServiceProvider Services) Build(Era era)
+    {
+        var b = new BtfBuilder();
+        int u32 = b.Int("unsigned int", 4);
+        int u64 = b.Int("long unsigned int", 8);
+        int ch = b.Int("char", 1, signed: true, isChar: true);
+        int charp = b.Ptr(ch);
+        int voidp = b.Ptr(0);
+        int listPtr = b.Ptr(b.NextId + 1);
+        int list = b.Struct("list_head", 16, ("next", listPtr, 0, 0), ("prev", listPtr, 64, 0));
+        bool old = era == Era.StructPage;
+        // The slab descriptor: struct page's own fields before 5.17, struct slab (overlaying struct page) after.
+        var slabMembers = new List<(string, int, uint, uint)>
+        {
+            (old ? "flags" : "__page_flags", u64, 0, 0), ("slab_list", list, 64, 0), ("next", voidp, 64, 0),
+            ("slab_cache", voidp, 192, 0), ("freelist", voidp, 256, 0), ("inuse", u32, 320, 16), ("objects", u32, 336, 15), ("frozen", u32, 351, 1),
+        };
+        if (old) slabMembers.AddRange([("pages", u32, 128, 0), ("pobjects", u32, 160, 0), ("compound_head", u64, 64, 0), ("_mapcount", u32, 384, 0)]);
+        else slabMembers.Add(("slabs", u32, 128, 0));
+        int slab = b.Struct(old ? "page" : "slab", 64, [.. slabMembers]);
+        if (!old) b.Struct("page", 64, ("flags", u64, 0, 0), ("compound_head", u64, 64, 0), ("page_type", u32, 384, 0));
+        int slabPtr = b.Ptr(slab);
+        int cpu = b.Struct("kmem_cache_cpu", 32, ("freelist", voidp, 0, 0), ("tid", u64, 64, 0), (old ? "page" : "slab", slabPtr, 128, 0), ("partial", slabPtr, 192, 0));
+        var nodeMembers = new List<(string, int, uint, uint)> { ("list_lock", u32, 0, 0), ("nr_partial", u64, 64, 0), ("partial", list, 128, 0),
+            ("nr_slabs", u64, 256, 0), ("total_objects", u64, 320, 0), ("full", list, 384, 0) };
+        if (!old)
+        {
+            int barn = b.Struct("node_barn", 48, ("lock", u32, 0, 0), ("sheaves_full", list, 64, 0), ("sheaves_empty", list, 192, 0), ("nr_full", u32, 320, 0), ("nr_empty", u32, 352, 0));
+            nodeMembers.Add(("barn", b.Ptr(barn), 512, 0));
+        }
+        int node = b.Struct("kmem_cache_node", old ? 64u : 72u, [.. nodeMembers]);
+        int oo = b.Struct("kmem_cache_order_objects", 4, ("x", u32, 0, 0));
+        int nodes = b.Array(b.Ptr(node), u32, 1024);
+        var cacheMembers = new List<(string, int, uint, uint)> { ("cpu_slab", b.Ptr(cpu), 0, 0), ("size", u32, 64, 0), ("object_size", u32, 96, 0),
+            ("offset", u32, 128, 0), ("oo", oo, 160, 0), ("random", u64, 192, 0), ("name", charp, 256, 0), ("list", list, 320, 0) };
+        if (!old)
+        {
+            int sheaf = b.Struct("slab_sheaf", 32, ("barn_list", list, 0, 0), ("cache", voidp, 128, 0), ("size", u32, 192, 0), ("objects", b.Array(voidp, u32, 0), 256, 0));
+            int pcs = b.Struct("slub_percpu_sheaves", 32, ("lock", u32, 0, 0), ("main", b.Ptr(sheaf), 64, 0), ("spare", b.Ptr(sheaf), 128, 0), ("rcu_free", b.Ptr(sheaf), 192, 0));
+            cacheMembers.Add(("cpu_sheaves", b.Ptr(pcs), 448, 0));
+        }
+        uint nodeAt = old ? 56u : 64u;
+        cacheMembers.Add(("node", nodes, nodeAt * 8, 0));
+        b.Struct("kmem_cache", nodeAt + 8192, [.. cacheMembers]);
+        if (old) b.Enum("pageflags", 4, false, ("PG_locked", 0), ("PG_slab", 9), ("PG_head", 16), ("__NR_PAGEFLAGS", 24));
+        else
+        {
+            b.Enum("pageflags", 4, false, ("PG_locked", 0), ("PG_head", 6), ("__NR_PAGEFLAGS", 22));
+            b.Enum("pagetype", 4, false, ("PGTY_buddy", 0xf0), ("PGTY_slab", 0xf5), ("PGTY_mapcount_underflow", 0xff));
+        }
+        var kernel = new SyntheticKernel(BtfTypeCatalog.FromBytes(b.Build(), "slub era types"), nrCpuIds: 2, nrNodeIds: 1);
+        var m = kernel.Memory;
+
+        kernel.Global("vmemmap_base", DirectMap + 0x5000, Vmemmap);
+        kernel.Global("page_offset_base", DirectMap + 0x5008, DirectMap);
+        kernel.Global("kmem_cache", DirectMap + 0x5010, Boot);
+        kernel.Global("max_pfn", DirectMap + 0x5018, 0x400);
+        kernel.Symbols.Add("slab_caches", Head);
+        m.WriteU32(Boot + 12, nodeAt + 8);               // boot cache object_size: offsetof(node) + 1 pointer
+        m.Write(Name, Encoding.ASCII.GetBytes("era-cache\0"));
+        m.Write(Cache, new byte[nodeAt + 8]);
+        m.WriteU64(Cache + 0, CpuSlab);
+        m.WriteU32(Cache + 8, (uint)Stride);
+        m.WriteU32(Cache + 12, 56);
+        m.WriteU32(Cache + 16, (uint)FreeOffset);
+        m.WriteU32(Cache + 20, 16);                      // oo: order 0, 16 objects
+        m.WriteU64(Cache + 24, Random);
+        m.WriteU64(Cache + 32, Name);
+        FakeLists.Link(m, Head, [Cache + 40]);
+        m.WriteU64(Cache + nodeAt, Node);
+
+        m.Write(Vmemmap + 0x200 * 64, new byte[4096]);   // the vmemmap page holding frames 0x200–0x23f
+        ulong at0 = CpuSlab + kernel.PerCpuOffset(0), at1 = CpuSlab + kernel.PerCpuOffset(1);
+        m.Write(at1, new byte[32]);
+        WriteFreelist(m, era, [Obj(Active, 0), Obj(Active, 3), Obj(Active, 7)]);
+        m.WriteU64(at0, Obj(Active, 0));
+        m.WriteU64(at0 + 16, Desc(Active));
+        m.WriteU64(at0 + 24, Desc(Partial1));
+        WriteSlab(m, era, Active, inuse: 15, frozen: true, [Obj(Active, 5)]);
+        WriteSlab(m, era, Partial1, inuse: 10, frozen: true, [.. Enumerable.Range(1, 6).Select(i => Obj(Partial1, (ulong)i))]);
+        WriteSlab(m, era, Partial2, inuse: 15, frozen: true, [Obj(Partial2, 15)]);
+        WriteSlab(m, era, NodePartial, inuse: 12, frozen: false, [Obj(NodePartial, 0), Obj(NodePartial, 1), Obj(NodePartial, 2), Obj(NodePartial, 3)]);
+        WriteSlab(m, era, Full, inuse: 16, frozen: false, []);
+        m.WriteU64(Desc(Partial1) + 8, Desc(Partial2));  // slab->next
+        if (old) { m.WriteU32(Desc(Partial1) + 16, 2); m.WriteU32(Desc(Partial1) + 20, 7); } // pages, pobjects of the chain
+        else m.WriteU32(Desc(Partial1) + 16, 2);         // slabs of the chain
+        m.WriteU64(Node + 32, 5);                        // nr_slabs
+        m.WriteU64(Node + 40, 80);                       // total_objects
+        FakeLists.Link(m, Node + 16, [Desc(NodePartial) + 8]);
+        FakeLists.Link(m, Node + 48, []);
+
+        if (!old)
+        {
+            // CPU 0's main sheaf holds objects 0 and 1 of the full slab; node 0's barn a full sheaf with object 2.
+            ulong pcs0 = CpuSheaves + kernel.PerCpuOffset(0), pcs1 = CpuSheaves + kernel.PerCpuOffset(1);
+            m.WriteU64(Cache + 56, CpuSheaves);
+            m.Write(pcs0, new byte[32]);
+            m.Write(pcs1, new byte[32]);
+            m.WriteU64(pcs0 + 8, Sheaf0);
+            m.Write(Sheaf0, new byte[64]);
+            m.WriteU32(Sheaf0 + 24, 2);
+            m.WriteU64(Sheaf0 + 32, Obj(Full, 0));
+            m.WriteU64(Sheaf0 + 40, Obj(Full, 1));
+            m.WriteU64(Node + 64, Barn);
+            m.Write(Barn, new byte[48]);
+            m.Write(BarnSheaf, new byte[64]);
+            FakeLists.Link(m, Barn + 8, [BarnSheaf]);
+            FakeLists.Link(m, Barn + 24, []);
+            m.WriteU32(BarnSheaf + 24, 1);
+            m.WriteU64(BarnSheaf + 32, Obj(Full, 2));
+        }
+        var services = kernel.Services(s => s.AddSingleton<SlabAnalyzer>());
+        return (kernel, services);
+    }
+
+    private static void WriteSlab(SyntheticMemory m, Era era, ulong pfn, uint inuse, bool frozen, ulong[] free)
+    {
+        ulong desc = Desc(pfn);
+        if (era == Era.StructPage) m.WriteU64(desc, 1UL << 9);   // PG_slab
+        else m.WriteU32(desc + 48, 0xf500_0000);                 // page_type PGTY_slab
+        m.WriteU64(desc + 24, Cache);
+        m.WriteU64(desc + 32, free.Length > 0 ? free[0] : 0);
+        m.WriteU32(desc + 40, inuse | 16u << 16 | (frozen ? 1u << 31 : 0));
+        WriteFreelist(m, era, free);
+    }
+
+    private static void WriteFreelist(SyntheticMemory m, Era era, ulong[] objects)
+    {
+        for (int i = 0; i < objects.Length; i++)
+        {
+            ulong at = objects[i] + FreeOffset, next = i + 1 < objects.Length ? objects[i + 1] : 0;
+            m.WriteU64(at, next ^ Random ^ (era == Era.StructPage ? at : BinaryPrimitives.ReverseEndianness(at)));
+        }
+    }
+
+    private static CommandResult Run(ServiceProvider services, ICommand command, string line) =>
+        command.Execute(new CommandContext(services, line, CancellationToken.None));
+
+    [Theory]
+    [InlineData(Era.StructPage, 65L)]
+    [InlineData(Era.Sheaves, 62L)]
+    public void Kmem_s_counts_cpu_partial_chains_and_sheaves(Era era, long allocated)
+    {
+        var (kernel, services) = Build(era);
+        var analyzer = services.GetRequiredService<SlabAnalyzer>();
+        var row = Run(services, new KmemSlabSummaryCommand(analyzer), "kmem -s").Blocks.OfType<TableBlock>().Single().Rows.Single();
+        row.Problem.Should().BeNull();
+        // free = cpu slab (16 - 15) + 3 lockless + partial chain (6 + 1) + node partial 4 (+ 2 in cpu 0's sheaf + 1 in the barn).
+        row.Cells.Select(c => c.Value).Should().Equal(Cache, 56UL, allocated, 80L, 5L, 4096UL, "era-cache");
+        analyzer.Encoding.Should().Be(era == Era.StructPage ? FreelistEncoding.Xor : FreelistEncoding.XorSwab);
+        var slub = (SlubAllocator)analyzer.Allocator;
+        slub.Layout.Descriptor.Should().Be(era == Era.StructPage ? "struct page" : "struct slab");
+        slub.CpuSlabMember.Should().Be(era == Era.StructPage ? "page" : "slab");
+        (slub.Sheaves is not null).Should().Be(era == Era.Sheaves);
+        SlabHelpers.ForEachAllocatedObject(kernel, Cache).Should().HaveCount((int)allocated);
+    }
+
+    [Theory]
+    [InlineData(Era.StructPage)]
+    [InlineData(Era.Sheaves)]
+    public void Every_object_has_one_state_in_kmem_S_kmem_ADDR_and_the_allocated_walk(Era era)
+    {
+        var (kernel, services) = Build(era);
+        var analyzer = services.GetRequiredService<SlabAnalyzer>();
+        var result = Run(services, new KmemSlabObjectsCommand(analyzer) { Cache = "era-cache" }, "kmem -S era-cache");
+        result.Warnings.Should().BeEmpty();
+        var states = result.Blocks.OfType<TableBlock>().Single(t => t.Title == "objects").Rows
+            .ToDictionary(r => (ulong)r.Cells[0].Value!, r => (string)r.Cells[3].Value!);
+        states.Should().HaveCount(4 * 16, "SLUB tracks the cpu slab, the two cpu partial slabs and the node partial slab");
+        states[Obj(Active, 3)].Should().Be("free (cpu 0 cache)");
+        states[Obj(Active, 5)].Should().Be("free (cpu 0 cache)", "a remote free on cpu 0's active slab counts as that CPU's, as crash says");
+        states[Obj(Partial2, 15)].Should().Be("free (slab freelist)");
+        states[Obj(NodePartial, 2)].Should().Be("free (slab freelist)");
+        states[Obj(Active, 4)].Should().Be("allocated");
+        foreach (var (address, state) in states)
+            SlabHelpers.SlabObjectInfo(kernel, address + 9).State.Text.Should().Be(state);
+
+        var full = SlabHelpers.SlabObjectInfo(kernel, Obj(Full, 0));
+        full.Cache.Should().Be(Cache);
+        full.CacheName.Should().Be("era-cache");
+        full.State.Text.Should().Be(era == Era.Sheaves ? "free (cpu 0 sheaf)" : "allocated");
+        SlabHelpers.SlabObjectInfo(kernel, Obj(Full, 2)).State.Text.Should().Be(era == Era.Sheaves ? "free (node 0 barn)" : "allocated");
+        var allocated = SlabHelpers.ForEachAllocatedObject(kernel, Cache).ToHashSet();
+        allocated.Should().BeEquivalentTo(states.Where(s => s.Value == "allocated").Select(s => s.Key)
+            .Concat(Enumerable.Range(era == Era.Sheaves ? 3 : 0, era == Era.Sheaves ? 13 : 16).Select(i => Obj(Full, (ulong)i))));
+    }
+
+    [Fact]
+    public void The_kmem_ADDR_command_says_where_a_sheaf_object_is()
+    {
+        var (_, services) = Build(Era.Sheaves);
+        var result = Run(services, new KmemAddressCommand(services.GetRequiredService<SlabAnalyzer>()) { Address = $"{Obj(Full, 1) + 8:x}" }, "kmem");
+        var fields = result.Blocks.OfType<RecordBlock>().Single().Fields.ToDictionary(f => f.Name, f => f.Value.Value);
+        fields["STATUS"].Should().Be("free (cpu 0 sheaf)");
+        fields["OFFSET"].Should().Be(8UL);
+        fields["SLAB MEMORY"].Should().Be(Obj(Full, 0));
+    }
+}

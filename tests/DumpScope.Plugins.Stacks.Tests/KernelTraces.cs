@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace DumpScope.Plugins.Stacks.Tests;
+
+/// <summary>One frame of a trace the kernel printed: <c>[ts]  ? name+0xoff/0xsize [module]</c>.</summary>
+internal sealed record KernelFrame(string Name, ulong Offset, bool Reliable, string? Module);
+
+/// <summary>One task's block of a sysrq-t dump: <c>task:NAME state:X stack:N pid:N ppid:N flags:…</c> then its Call Trace.</summary>
+internal sealed record SysrqTask(string Comm, char State, int Pid, IReadOnlyList<KernelFrame> Frames)
+{
+    public IEnumerable<KernelFrame> ReliableFrames => Frames.Where(f => f.Reliable);
+}
+
+/// <summary>Parses the traces the kernel printed into its log (the ground truth of the stack tests).</summary>
+internal static partial class KernelTraces
+{
+    /// <summary>Every task block of the sysrq-t dumps in a kernel log.</summary>
+    public static IReadOnlyList<SysrqTask> SysrqT(string log)
+    {
+        var tasks = new List<SysrqTask>();
+        string? comm = null;
+        char state = '?';
+        int pid = -1;
+        var frames = new List<KernelFrame>();
+        void Flush()
+        {
+            if (comm is not null && frames.Count > 0) tasks.Add(new SysrqTask(comm, state, pid, frames.ToArray()));
+            comm = null;
+            frames.Clear();
+        }
+        foreach (var line in log.Split('\n'))
+        {
+            var header = TaskHeader().Match(line);
+            if (header.Success)
+            {
+                Flush();
+                comm = header.Groups[1].Value;
+                state = header.Groups[2].Value[0];
+                pid = int.Parse(header.Groups[3].Value, CultureInfo.InvariantCulture);
+                continue;
+            }
+            if (comm is null) continue;
+            if (Frame(line) is { } frame) frames.Add(frame);
+            else if (line.Contains("</TASK>", StringComparison.Ordinal)) Flush();
+        }
+        Flush();
+        return tasks;
+    }
+
+    /// <summary>The Call Trace printed after "Kernel panic" in a log or console capture.</summary>
+    public static IReadOnlyList<KernelFrame> PanicTrace(string log)
+    {
+        int panic = log.IndexOf("Kernel panic - not syncing", StringComparison.Ordinal);
+        if (panic < 0) return [];
+        var frames = new List<KernelFrame>();
+        bool inTrace = false;
+        foreach (var line in log[panic..].Split('\n'))
+        {
+            if (line.Contains("Call Trace:", StringComparison.Ordinal)) { inTrace = true; continue; }
+            if (!inTrace) continue;
+            if (Frame(line) is { } frame) frames.Add(frame);
+            else if (line.Contains("<TASK>", StringComparison.Ordinal)) continue;
+            else if (frames.Count > 0) break;
+        }
+        return frames;
+    }
+
+    private static KernelFrame? Frame(string line)
+    {
+        var m = FrameLine().Match(line.TrimEnd('\r'));
+        if (!m.Success) return null;
+        return new KernelFrame(m.Groups[2].Value, ulong.Parse(m.Groups[3].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture),
+            !m.Groups[1].Success, m.Groups[5].Success ? m.Groups[5].Value : null);
+    }
+
+    [GeneratedRegex(@"\] task:(\S+)\s+state:(\S)\s+stack:\s*\d+\s+pid:\s*(\d+)")]
+    private static partial Regex TaskHeader();
+
+    [GeneratedRegex(@"^\[\s*[\d.]+\]\s+(\? )?([\w.$]+)\+0x([0-9a-f]+)/0x[0-9a-f]+( \[(\w+)\])?$")]
+    private static partial Regex FrameLine();
+}
