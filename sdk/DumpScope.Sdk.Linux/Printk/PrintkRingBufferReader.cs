@@ -3,7 +3,7 @@ using DumpScope.Sdk.Kernel;
 using DumpScope.Sdk.Linux.Objects;
 using DumpScope.Sdk.Memory;
 
-namespace DumpScope.Plugins.Memory.Log;
+namespace DumpScope.Sdk.Linux.Printk;
 
 /// <summary>
 /// Reads the lockless printk ring buffer (5.10+). <c>prb</c> points to a <c>struct printk_ringbuffer</c>: a
@@ -58,9 +58,9 @@ internal static class PrintkRingBufferReader
         ulong headId = memory.ReadU64(descRing + layout.HeadId, "prb_desc_ring.head_id") & IdMask;
         ulong tailId = memory.ReadU64(descRing + layout.TailId, "prb_desc_ring.tail_id") & IdMask;
 
-        var descs = MemoryRegion.Read(memory, descsAddress, (int)(descCount * (long)layout.DescSize));
-        var infos = MemoryRegion.Read(memory, infosAddress, (int)(descCount * (long)layout.InfoSize));
-        var data = MemoryRegion.Read(memory, dataAddress, (int)dataSize);
+        var descs = MemorySnapshot.Read(memory, descsAddress, (int)(descCount * (long)layout.DescSize), kernel.PageSize);
+        var infos = MemorySnapshot.Read(memory, infosAddress, (int)(descCount * (long)layout.InfoSize), kernel.PageSize);
+        var data = MemorySnapshot.Read(memory, dataAddress, (int)dataSize, kernel.PageSize);
         foreach (var (name, region) in new[] { ("descriptor ring", descs), ("info array", infos), ("text ring", data) })
             if (region.FirstFault is { } fault) notes.Add($"printk {name}: {fault.Message}; records there are skipped");
 
@@ -85,18 +85,18 @@ internal static class PrintkRingBufferReader
         for (ulong id = tailId, n = 0; n < (ulong)descCount; id = (id + 1) & IdMask, n++)
         {
             long d = (long)((id & mask) * layout.DescSize), inf = (long)((id & mask) * layout.InfoSize);
-            if (!descs.IsReadable(d, (long)layout.DescSize) || !infos.IsReadable(inf, (long)layout.InfoSize)) Skip(id, "descriptor or info unreadable");
+            if (!Readable(descs, d, (long)layout.DescSize) || !Readable(infos, inf, (long)layout.InfoSize)) Skip(id, "descriptor or info unreadable");
             else
             {
-                ulong state = U64(descs.Data, d + (long)layout.StateVar);
+                ulong state = U64(descs, d + (long)layout.StateVar);
                 ulong descId = state & IdMask, kind = state >> StateShift;
                 if (descId != id) Skip(id, $"state_var {state:x} names id {descId:x}");
                 else if (kind is not (Committed or Finalized)) incomplete++;
                 else
                 {
-                    ulong begin = U64(descs.Data, d + (long)(layout.TextBlkLpos + layout.LposBegin));
-                    ulong next = U64(descs.Data, d + (long)(layout.TextBlkLpos + layout.LposNext));
-                    var record = Record(id, begin, next, sizeBits, data, infos.Data, inf, layout, out var why, out bool dataless);
+                    ulong begin = U64(descs, d + (long)(layout.TextBlkLpos + layout.LposBegin));
+                    ulong next = U64(descs, d + (long)(layout.TextBlkLpos + layout.LposNext));
+                    var record = Record(id, begin, next, sizeBits, data, infos, inf, layout, out var why, out bool dataless);
                     if (record is not null) records.Add(record);
                     else if (dataless) incomplete++;
                     else Skip(id, why!);
@@ -110,7 +110,7 @@ internal static class PrintkRingBufferReader
         return new KernelLog($"printk ringbuffer at {rb:x} ({layout.Source} layout)", records, skipped, incomplete, notes);
     }
 
-    private static LogRecord? Record(ulong id, ulong begin, ulong next, uint sizeBits, MemoryRegion data, byte[] infos, long inf,
+    private static LogRecord? Record(ulong id, ulong begin, ulong next, uint sizeBits, MemorySnapshot data, MemorySnapshot infos, long inf,
         RingBufferLayout layout, out string? problem, out bool dataless)
     {
         problem = null;
@@ -144,18 +144,18 @@ internal static class PrintkRingBufferReader
             problem = $"text block of {length} bytes at ring offset {offset} does not fit the ring";
             return null;
         }
-        if (!data.IsReadable((long)offset, (long)length))
+        if (!Readable(data, (long)offset, (long)length))
         {
             problem = "text block unreadable";
             return null;
         }
-        ulong blockId = U64(data.Data, (long)offset);
+        ulong blockId = U64(data, (long)offset);
         if ((blockId & IdMask) != id)
         {
             problem = $"text block belongs to id {blockId:x}";
             return null;
         }
-        int textLength = BinaryPrimitives.ReadUInt16LittleEndian(infos.AsSpan((int)(inf + (long)layout.TextLen)));
+        int textLength = BinaryPrimitives.ReadUInt16LittleEndian(infos.Bytes[(int)(inf + (long)layout.TextLen)..]);
         if ((ulong)textLength > length - 8)
         {
             problem = $"text_len {textLength} exceeds its {length - 8}-byte block";
@@ -163,13 +163,16 @@ internal static class PrintkRingBufferReader
         }
         ulong seq = U64(infos, inf + (long)layout.Seq);
         ulong ts = U64(infos, inf + (long)layout.TsNsec);
-        int facility = layout.Facility is { } f ? infos[inf + (long)f] : 0;
+        int facility = layout.Facility is { } f ? infos.Bytes[(int)(inf + (long)f)] : 0;
         int level = 0;
         if (layout.LevelBitOffset is { } bit)
-            level = (infos[inf + (long)(bit / 8)] >> (int)(bit % 8)) & ((1 << (int)layout.LevelBits) - 1);
-        var text = LogText.Decode(data.Data.AsSpan((int)offset + 8, textLength));
+            level = (infos.Bytes[(int)(inf + (long)(bit / 8))] >> (int)(bit % 8)) & ((1 << (int)layout.LevelBits) - 1);
+        var text = PrintkText.Decode(data.Bytes.Slice((int)offset + 8, textLength));
         return new LogRecord(seq, ts, level, facility, text);
     }
 
-    private static ulong U64(byte[] data, long offset) => BinaryPrimitives.ReadUInt64LittleEndian(data.AsSpan((int)offset, 8));
+    private static ulong U64(MemorySnapshot data, long offset) => BinaryPrimitives.ReadUInt64LittleEndian(data.Bytes.Slice((int)offset, 8));
+
+    private static bool Readable(MemorySnapshot data, long offset, long length) =>
+        offset >= 0 && length >= 0 && offset + length <= data.Length && data.IsReadable(data.Address + (ulong)offset, (int)length);
 }

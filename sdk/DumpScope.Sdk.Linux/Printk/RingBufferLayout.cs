@@ -1,7 +1,7 @@
 using DumpScope.Sdk.Dumps;
 using DumpScope.Sdk.Types;
 
-namespace DumpScope.Plugins.Memory.Log;
+namespace DumpScope.Sdk.Linux.Printk;
 
 /// <summary>
 /// Offsets of the lockless printk ring buffer (kernel/printk/printk_ringbuffer.h, 5.10+), from BTF when it has

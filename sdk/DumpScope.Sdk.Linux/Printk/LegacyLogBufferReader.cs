@@ -1,9 +1,10 @@
 using System.Buffers.Binary;
 using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux.Objects;
 using DumpScope.Sdk.Memory;
 using DumpScope.Sdk.Types;
 
-namespace DumpScope.Plugins.Memory.Log;
+namespace DumpScope.Sdk.Linux.Printk;
 
 /// <summary>
 /// Reads the variable-length record log of 3.5–5.9: <c>log_buf</c> (<c>char *</c>, <c>log_buf_len</c> bytes) holds
@@ -27,7 +28,7 @@ internal static class LegacyLogBufferReader
         long next = RequireInteger(kernel, "log_next_idx", "unsigned int");
         if (length <= 0 || length > MaxLength) throw new InvalidDataException($"log_buf_len is {length}; expected 1..{MaxLength}");
         if (first >= length || next >= length) throw new InvalidDataException($"log_first_idx {first} / log_next_idx {next} outside log_buf_len {length}");
-        var data = MemoryRegion.Read(memory, buffer, (int)length);
+        var data = MemorySnapshot.Read(memory, buffer, (int)length, kernel.PageSize);
         if (data.FirstFault is { } fault) notes.Add($"log_buf: {fault.Message}; records there are skipped");
         var records = new List<LogRecord>();
         int skipped = 0;
@@ -42,13 +43,13 @@ internal static class LegacyLogBufferReader
                 notes.Add($"log_buf: the records from log_first_idx {first} never reach log_next_idx {next}; stopped");
                 break;
             }
-            if (idx + (long)layout.HeaderSize > length || !data.IsReadable(idx, (long)layout.HeaderSize))
+            if (idx + (long)layout.HeaderSize > length || !Readable(data, idx, (long)layout.HeaderSize))
             {
                 skipped++;
                 notes.Add($"log_buf: the record header at index {idx} is {(idx + (long)layout.HeaderSize > length ? "past the end of the buffer" : "unreadable")}; the rest of the log is unreachable");
                 break;
             }
-            int recordLength = BinaryPrimitives.ReadUInt16LittleEndian(data.Data.AsSpan((int)(idx + (long)layout.Len)));
+            int recordLength = BinaryPrimitives.ReadUInt16LittleEndian(data.Bytes[(int)(idx + (long)layout.Len)..]);
             if (recordLength == 0)
             {
                 if (wrapped) { notes.Add("log_buf: a second end-of-buffer marker; stopped"); break; }
@@ -56,20 +57,20 @@ internal static class LegacyLogBufferReader
                 idx = 0;
                 continue;
             }
-            int textLength = BinaryPrimitives.ReadUInt16LittleEndian(data.Data.AsSpan((int)(idx + (long)layout.TextLen)));
+            int textLength = BinaryPrimitives.ReadUInt16LittleEndian(data.Bytes[(int)(idx + (long)layout.TextLen)..]);
             if (recordLength < (int)layout.HeaderSize + textLength || idx + recordLength > length)
             {
                 skipped++;
                 notes.Add($"log_buf: record at index {idx} has len {recordLength} and text_len {textLength}, which do not fit; the rest of the log is unreachable");
                 break;
             }
-            if (!data.IsReadable(idx, recordLength)) skipped++;
+            if (!Readable(data, idx, recordLength)) skipped++;
             else
             {
-                ulong ts = BinaryPrimitives.ReadUInt64LittleEndian(data.Data.AsSpan((int)(idx + (long)layout.TsNsec)));
-                int facility = layout.Facility is { } f ? data.Data[idx + (long)f] : 0;
-                int level = layout.LevelBitOffset is { } bit ? (data.Data[idx + (long)(bit / 8)] >> (int)(bit % 8)) & ((1 << (int)layout.LevelBits) - 1) : 0;
-                var text = LogText.Decode(data.Data.AsSpan((int)(idx + (long)layout.HeaderSize), textLength));
+                ulong ts = BinaryPrimitives.ReadUInt64LittleEndian(data.Bytes[(int)(idx + (long)layout.TsNsec)..]);
+                int facility = layout.Facility is { } f ? data.Bytes[(int)(idx + (long)f)] : 0;
+                int level = layout.LevelBitOffset is { } bit ? (data.Bytes[(int)(idx + (long)(bit / 8))] >> (int)(bit % 8)) & ((1 << (int)layout.LevelBits) - 1) : 0;
+                var text = PrintkText.Decode(data.Bytes.Slice((int)(idx + (long)layout.HeaderSize), textLength));
                 records.Add(new LogRecord(sequence, ts, level, facility, text));
             }
             sequence++;
@@ -79,7 +80,10 @@ internal static class LegacyLogBufferReader
     }
 
     private static long RequireInteger(IKernel kernel, string symbol, string type) =>
-        KernelReads.TryGlobalInteger(kernel, symbol, type, out var value, out var problem) ? value : throw new NotSupportedException(problem);
+        KernelGlobals.TryReadInteger(kernel, symbol, type, out var value, out var problem) ? value : throw new NotSupportedException(problem);
+
+    private static bool Readable(MemorySnapshot data, long offset, long length) =>
+        offset >= 0 && length >= 0 && offset + length <= data.Length && data.IsReadable(data.Address + (ulong)offset, (int)length);
 
     private static LegacyLayout? Probe(IKernel kernel)
     {

@@ -1,4 +1,4 @@
-namespace DumpScope.Plugins.Memory.Tasks;
+namespace DumpScope.Plugins.Memory.Vm;
 
 /// <summary>One virtual memory area of a process.</summary>
 /// <param name="Address">The vm_area_struct address.</param>

@@ -1,4 +1,4 @@
-namespace DumpScope.Plugins.Memory.Log;
+namespace DumpScope.Sdk.Linux.Printk;
 
 /// <summary>One kernel log record.</summary>
 /// <param name="Sequence">The record's sequence number (printk_info.seq; the record index for log_buf).</param>

@@ -1,4 +1,4 @@
-namespace DumpScope.Plugins.Memory.Log;
+namespace DumpScope.Sdk.Linux.Printk;
 
 /// <summary>The kernel log as read from the dump, with an account of what could not be read.</summary>
 public sealed class KernelLog

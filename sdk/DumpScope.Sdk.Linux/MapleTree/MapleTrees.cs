@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Linux;
 using DumpScope.Sdk.Linux.Objects;
+using DumpScope.Sdk.Memory;
 using DumpScope.Sdk.Types;
 
-namespace DumpScope.Plugins.Memory.Tasks;
+namespace DumpScope.Sdk.Linux.MapleTree;
 
 /// <summary>
 /// A generic, bounded walk of a kernel maple tree (lib/maple_tree.c, 6.1+), returning every non-NULL entry with
@@ -16,56 +16,63 @@ namespace DumpScope.Plugins.Memory.Tasks;
 /// (pivot[i-1], pivot[i]]; the last used slot ends at the node's maximum. Ranges are checked to increase and to
 /// stay inside the parent's range; a node whose parent points to itself is dead. Depth and node count are bounded.
 /// </summary>
-public sealed class MapleTree
+public static class MapleTrees
 {
     /// <summary>Deepest tree walked (a maple tree of 64-bit indices is at most ~32 levels).</summary>
     public const int MaxDepth = 32;
 
-    private readonly IKernel _kernel;
-    private readonly long _dense, _leaf64, _range64, _arange64;
-    private readonly NodeLayout _range, _arange;
-    private readonly int _nodeSize;
+    /// <summary>The node layouts of one kernel, probed once.</summary>
+    private sealed class Layout
+    {
+        public Layout(IKernel kernel)
+        {
+            var types = kernel.Types;
+            var mapleType = types.Require("enum maple_type").Resolve();
+            long Value(string name) => mapleType.Enumerators.FirstOrDefault(e => e.Name == name) is { Name: not null } e
+                ? e.Value : throw new TypeNotFoundException($"enum maple_type has no {name}");
+            Dense = Value("maple_dense");
+            Leaf64 = Value("maple_leaf_64");
+            Range64 = Value("maple_range_64");
+            Arange64 = Value("maple_arange_64");
+            Range = Node(StructLayout.Probe(kernel, "struct maple_range_64"));
+            Arange = Node(StructLayout.Probe(kernel, "struct maple_arange_64"));
+            NodeSize = (int)types.Require("struct maple_node").Size;
+            Tree = StructLayout.Probe(kernel, "struct maple_tree");
+            Root = Tree.RequireScalar("ma_root");
+        }
+
+        public long Dense { get; }
+        public long Leaf64 { get; }
+        public long Range64 { get; }
+        public long Arange64 { get; }
+        public NodeLayout Range { get; }
+        public NodeLayout Arange { get; }
+        public int NodeSize { get; }
+        public StructLayout Tree { get; }
+        public ProbedMember Root { get; }
+
+        private static NodeLayout Node(StructLayout node)
+        {
+            var pivot = node.Require("pivot");
+            var slot = node.Require("slot");
+            var meta = node.Require("meta.end");
+            return new NodeLayout((int)pivot.Type.Resolve().ArrayLength, (int)pivot.Offset, (int)slot.Type.Resolve().ArrayLength, (int)slot.Offset, (int)meta.Offset);
+        }
+    }
 
     private sealed record NodeLayout(int Pivots, int PivotOffset, int Slots, int SlotOffset, int MetaEndOffset);
 
-    /// <summary>Reads the node layouts from BTF; throws <see cref="TypeNotFoundException"/> when the kernel has no maple tree.</summary>
-    public MapleTree(IKernel kernel)
+    /// <summary>
+    /// mt_for_each: the entries of the <c>struct maple_tree</c> <paramref name="tree"/>, in index order, visiting at most
+    /// <paramref name="maxNodes"/> nodes. Throws <see cref="TypeNotFoundException"/> when the kernel has no maple tree.
+    /// </summary>
+    public static WalkResult<MapleEntry> MtForEach(KernelObject tree, int maxNodes, CancellationToken cancellation = default)
     {
-        _kernel = kernel;
-        var types = kernel.Types;
-        var mapleType = types.Require("enum maple_type").Resolve();
-        long Value(string name) => mapleType.Enumerators.FirstOrDefault(e => e.Name == name) is { Name: not null } e
-            ? e.Value : throw new TypeNotFoundException($"enum maple_type has no {name}");
-        _dense = Value("maple_dense");
-        _leaf64 = Value("maple_leaf_64");
-        _range64 = Value("maple_range_64");
-        _arange64 = Value("maple_arange_64");
-        _range = Layout(types.Require("struct maple_range_64").Resolve());
-        _arange = Layout(types.Require("struct maple_arange_64").Resolve());
-        _nodeSize = (int)types.Require("struct maple_node").Size;
-    }
-
-    private static NodeLayout Layout(KernelType node)
-    {
-        var pivot = node.FindMember("pivot");
-        var slot = node.FindMember("slot");
-        var meta = node.FindMember("meta.end");
-        return new NodeLayout((int)pivot.Type.Resolve().ArrayLength, (int)pivot.Offset, (int)slot.Type.Resolve().ArrayLength, (int)slot.Offset, (int)meta.Offset);
-    }
-
-    /// <summary>The entries of the tree at <paramref name="treeAddress"/> (a <c>struct maple_tree</c>), in index order.</summary>
-    public WalkResult<MapleEntry> Entries(ulong treeAddress, int maxNodes, CancellationToken cancellation = default)
-    {
+        var kernel = tree.Kernel;
+        var layout = KernelProbes.Get(kernel, k => new Layout(k));
         var entries = new List<MapleEntry>();
-        ulong root;
-        try
-        {
-            root = new KernelObject(_kernel, _kernel.Types.Require("struct maple_tree"), treeAddress)["ma_root"].ReadPointer();
-        }
-        catch (Sdk.Memory.MemoryFaultException e)
-        {
-            return new(entries, WalkEnd.Fault, $"maple tree {treeAddress:x}: {e.Fault.Message}");
-        }
+        if (!tree.Member(layout.Root).TryReadUnsigned(out var root, out var fault))
+            return new(entries, WalkEnd.Fault, $"maple tree {tree.Address:x}: {fault!.Message}");
         if (root == 0) return new(entries, WalkEnd.Completed, null);
         if (!IsNode(root))
         {
@@ -74,11 +81,12 @@ public sealed class MapleTree
             return new(entries, WalkEnd.Completed, null);
         }
         int nodes = 0;
-        var (end, problem) = Walk(root, 0, ulong.MaxValue, 0, ref nodes, maxNodes, entries, cancellation);
+        var (end, problem) = Walk(kernel, layout, root, 0, ulong.MaxValue, 0, ref nodes, maxNodes, entries, cancellation);
         return new(entries, end, problem);
     }
 
-    private (WalkEnd, string?) Walk(ulong encoded, ulong min, ulong max, int depth, ref int nodes, int maxNodes, List<MapleEntry> entries, CancellationToken cancellation)
+    private static (WalkEnd, string?) Walk(IKernel kernel, Layout maple, ulong encoded, ulong min, ulong max, int depth, ref int nodes, int maxNodes,
+        List<MapleEntry> entries, CancellationToken cancellation)
     {
         if (cancellation.IsCancellationRequested) return (WalkEnd.Cancelled, "cancelled");
         if (depth > MaxDepth) return (WalkEnd.CorruptLink, $"maple tree deeper than {MaxDepth} levels at node {encoded:x}");
@@ -86,19 +94,19 @@ public sealed class MapleTree
         ulong node = encoded & ~0xffUL;
         long type = (long)((encoded >> 3) & 0xf);
         if (!KernelAddress.IsKernel(node)) return (WalkEnd.CorruptLink, $"maple node pointer {encoded:x} is not a kernel address");
-        var raw = new byte[_nodeSize];
-        var read = _kernel.Memory.ReadVirtual(node, raw);
-        if (!read.IsComplete) return (WalkEnd.Fault, $"maple node {node:x}: {read.Fault!.Message}");
+        var read = MemorySnapshot.Read(kernel.Memory, node, maple.NodeSize, kernel.PageSize);
+        if (read.FirstFault is { } fault) return (WalkEnd.Fault, $"maple node {node:x}: {fault.Message}");
+        var raw = read.Bytes.ToArray();
         if ((BinaryPrimitives.ReadUInt64LittleEndian(raw) & ~0xffUL) == node) return (WalkEnd.CorruptLink, $"maple node {node:x} is dead (its parent is itself)");
-        if (type == _dense) return (WalkEnd.CorruptLink, $"maple node {node:x} is dense, which an address-range tree does not use");
-        bool leaf = type == _leaf64;
-        NodeLayout layout = type == _arange64 ? _arange : type == _range64 || leaf ? _range : null!;
+        if (type == maple.Dense) return (WalkEnd.CorruptLink, $"maple node {node:x} is dense, which an address-range tree does not use");
+        bool leaf = type == maple.Leaf64;
+        NodeLayout layout = type == maple.Arange64 ? maple.Arange : type == maple.Range64 || leaf ? maple.Range : null!;
         if (layout is null) return (WalkEnd.CorruptLink, $"maple node {encoded:x} has unknown type {type}");
 
         ulong Pivot(int i) => BinaryPrimitives.ReadUInt64LittleEndian(raw.AsSpan(layout.PivotOffset + i * 8));
         ulong Slot(int i) => BinaryPrimitives.ReadUInt64LittleEndian(raw.AsSpan(layout.SlotOffset + i * 8));
         int end;
-        if (type == _arange64 || Pivot(layout.Pivots - 1) == 0) end = raw[layout.MetaEndOffset];
+        if (type == maple.Arange64 || Pivot(layout.Pivots - 1) == 0) end = raw[layout.MetaEndOffset];
         else end = Pivot(layout.Pivots - 1) == max ? layout.Pivots - 1 : layout.Pivots;
         if (end >= layout.Slots) return (WalkEnd.CorruptLink, $"maple node {node:x}: data end {end} beyond its {layout.Slots} slots");
 
@@ -118,7 +126,7 @@ public sealed class MapleTree
                 else
                 {
                     if (!IsNode(slot)) return (WalkEnd.CorruptLink, $"maple node {node:x}: slot {i} holds {slot:x}, not a node");
-                    var (childEnd, problem) = Walk(slot, first, last, depth + 1, ref nodes, maxNodes, entries, cancellation);
+                    var (childEnd, problem) = Walk(kernel, maple, slot, first, last, depth + 1, ref nodes, maxNodes, entries, cancellation);
                     if (childEnd != WalkEnd.Completed) return (childEnd, problem);
                 }
             }

@@ -1,4 +1,4 @@
-namespace DumpScope.Plugins.Memory.Tasks;
+namespace DumpScope.Sdk.Linux.MapleTree;
 
 /// <summary>A maple tree entry and the index range the tree stores it for.</summary>
 /// <param name="First">The first index (for a VMA: vm_start).</param>
