@@ -2,8 +2,8 @@ using BenchmarkDotNet.Attributes;
 using DumpScope.Host.Session;
 using DumpScope.Plugins.Memory;
 using DumpScope.Plugins.Memory.Info;
-using DumpScope.Plugins.Memory.Log;
 using DumpScope.Plugins.Memory.Pages;
+using DumpScope.Sdk.Linux.Printk;
 using DumpScope.Testing;
 
 namespace DumpScope.Bench;

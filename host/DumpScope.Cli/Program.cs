@@ -23,8 +23,10 @@ public static class Program
         var cli = new CliOptions();
         var root = cli.CreateRoot();
         int exit = Ok;
-        root.SetAction(parse => exit = Execute(cli, parse, stdin, stdout, stderr, interactive));
-        var parseResult = root.Parse(args);
+        // `dumpscope bench DUMP [options]`: the same options, timed (SessionBenchmark).
+        bool bench = args is ["bench", ..];
+        root.SetAction(parse => exit = Execute(cli, parse, stdin, stdout, stderr, interactive, bench));
+        var parseResult = root.Parse(bench ? args[1..] : args);
         if (parseResult.Errors.Count > 0)
         {
             foreach (var error in parseResult.Errors) stderr.WriteLine($"dumpscope: {error.Message}");
@@ -35,7 +37,7 @@ public static class Program
         return code != 0 ? code : exit;
     }
 
-    private static int Execute(CliOptions cli, System.CommandLine.ParseResult parse, TextReader stdin, TextWriter stdout, TextWriter stderr, bool interactive)
+    private static int Execute(CliOptions cli, System.CommandLine.ParseResult parse, TextReader stdin, TextWriter stdout, TextWriter stderr, bool interactive, bool bench)
     {
         var commands = new List<string>();
         foreach (var (isFile, value) in CommandSources(parse))
@@ -94,9 +96,12 @@ public static class Program
         };
 
         DumpScopeSession session;
+        TimeSpan openTime;
         try
         {
+            var opening = System.Diagnostics.Stopwatch.StartNew();
             session = DumpScopeSession.Create(options);
+            openTime = opening.Elapsed;
         }
         catch (UsageException e)
         {
@@ -112,6 +117,12 @@ public static class Program
         using (session)
         {
             foreach (var note in session.Notes) stderr.WriteLine($"note: {note}");
+            if (bench)
+            {
+                var timed = SessionBenchmark.Run(session, openTime, commands);
+                renderer.Write("bench", timed, stdout, stderr);
+                return timed.Blocks.OfType<TableBlock>().SelectMany(t => t.Rows).Any(r => r.Cells[^1].Value is string status && status != "ok") ? Failed : Ok;
+            }
             if (dumpPath is null && commands.Count == 0)
                 stderr.WriteLine($"note: no dump is open: run `dumpscope DUMP`, or `dumpscope --sample` to open the bundled real dump ({SampleDump.RelativePath})");
             if (commands.Count > 0) return RunBatch(session, commands, renderer, stdout, stderr);
@@ -168,12 +179,8 @@ public static class Program
                 Notes = session.Notes,
                 SwitchProfile = profile =>
                 {
-                    var next = DumpScopeSession.Create(new SessionOptions
-                    {
-                        DumpPath = options.DumpPath, VmlinuxPath = options.VmlinuxPath, SystemMapPath = options.SystemMapPath, BtfPath = options.BtfPath, Types = options.Types,
-                        Force = options.Force, ZeroExcluded = options.ZeroExcluded, KaslrOffset = options.KaslrOffset,
-                        Profile = profile, PluginDirectories = options.PluginDirectories, ManifestPath = options.ManifestPath,
-                    });
+                    // Every option carries over; only the plugin choice changes (a profile replaces an explicit list).
+                    var next = DumpScopeSession.Create(options with { Profile = profile, Plugins = null });
                     opened.Add(next);
                     return next;
                 },

@@ -1,8 +1,10 @@
 using DumpScope.Plugins.Memory.Info;
 using DumpScope.Plugins.Memory.Log;
+using DumpScope.Sdk.Linux.Printk;
 using DumpScope.Plugins.Memory.Pages;
 using DumpScope.Sdk.Commands;
 using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux.Objects;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DumpScope.Plugins.Memory;
@@ -42,7 +44,7 @@ public sealed class MemoryAnalyzer
         {
             pages = Pages;
         }
-        catch (Exception e) when (e is NotSupportedException or Sdk.Types.TypeNotFoundException)
+        catch (Exception e) when (KernelDataErrors.IsDataProblem(e))
         {
             pages = null;
         }

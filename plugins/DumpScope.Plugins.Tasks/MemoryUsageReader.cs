@@ -1,32 +1,28 @@
-using System.Buffers.Binary;
-using DumpScope.Plugins.Tasks.Layout;
 using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux.Mm;
 using DumpScope.Sdk.Linux.Objects;
-using DumpScope.Sdk.Linux.PerCpu;
 using DumpScope.Sdk.Memory;
+using DumpScope.Sdk.Types;
 
 namespace DumpScope.Plugins.Tasks;
 
 /// <summary>
 /// VSZ and RSS per task, as the kernel's task_statm/get_mm_rss count them: RSS = MM_FILEPAGES + MM_ANONPAGES
-/// (+ MM_SHMEMPAGES) from mm->rss_stat, where before 6.2 each task keeps unsynchronised deltas in
-/// task->rss_stat (SPLIT_RSS_COUNTING) that belong to its mm and are added here, and from 6.2 the counters are
-/// percpu_counters summed over the possible CPUs. Each counter is clamped at 0 as get_mm_counter does.
+/// (+ MM_SHMEMPAGES), each counter read by <see cref="MmCounters"/> (atomic counters plus the tasks'
+/// SPLIT_RSS_COUNTING deltas before 6.2, percpu_counters from 6.2) and clamped at 0 as get_mm_counter does.
 /// </summary>
 internal sealed class MemoryUsageReader
 {
     private readonly IKernel _kernel;
-    private readonly MmLayout _mm;
-    private readonly TaskLayout _tasks;
+    private readonly MmCounters _counters;
     private readonly ILookup<ulong, TaskInfo> _tasksByMm;
     private readonly ulong? _totalRamPages;
     private readonly Dictionary<ulong, MemoryUsage> _byMm = [];
 
-    public MemoryUsageReader(IKernel kernel, MmLayout mm, TaskLayout tasks, TaskTable table)
+    public MemoryUsageReader(IKernel kernel, TaskTable table)
     {
         _kernel = kernel;
-        _mm = mm;
-        _tasks = tasks;
+        _counters = MmCounters.Of(kernel);
         _tasksByMm = table.Tasks.Where(t => t.Mm is > 0).ToLookup(t => t.Mm!.Value);
         _totalRamPages = ReadTotalRam(kernel, out var note);
         TotalRamNote = note;
@@ -48,77 +44,39 @@ internal sealed class MemoryUsageReader
     private MemoryUsage Read(ulong mm)
     {
         if (!KernelAddress.IsKernel(mm)) return new MemoryUsage(null, null, null, $"mm {mm:x} is not a kernel address");
-        var bytes = ObjectBytes.Read(_kernel.Memory, mm, Math.Max(_mm.ReadLength, 8), "mm_struct", _kernel.PageSize);
+        if (_kernel.Types.TryParse("struct mm_struct") is not { } mmType) return new MemoryUsage(null, null, null, "mm_struct has no total_vm");
+        var loaded = new KernelObject(_kernel, mmType, mm).Load(Math.Max(_counters.ReadLength, 8), "mm_struct");
         ulong kibPerPage = (ulong)_kernel.PageSize / 1024;
         ulong? vsz = null;
         string? problem = null;
-        if (_mm.TotalVm is null) problem = "mm_struct has no total_vm";
-        else if (bytes.TryUnsigned(_mm.TotalVm, out var totalVm, out var why)) vsz = totalVm * kibPerPage;
+        if (_counters.TotalVm is null) problem = "mm_struct has no total_vm";
+        else if (loaded.TryUnsigned(_counters.TotalVm, out var totalVm, out var why)) vsz = totalVm * kibPerPage;
         else problem = $"total_vm unreadable: {why}";
 
         ulong? rss = null;
         var parts = new Dictionary<int, ulong>();
-        if (_mm.Kind == RssCounterKind.None) problem ??= "mm_struct rss_stat counters not recognised";
+        if (_counters.Kind == MmCounterKind.None) problem ??= "mm_struct rss_stat counters not recognised";
         else
         {
-            foreach (int index in _mm.RssIndices)
+            var tasks = _tasksByMm[mm].Select(t => t.Object).ToArray();
+            foreach (int index in _counters.RssCounters)
             {
-                var counter = ReadCounter(bytes, mm, index, out var why);
-                if (counter is null)
+                if (!_counters.TryRead(loaded, index, tasks, out var counter, out var why))
                 {
                     problem ??= why;
                     break;
                 }
-                parts[index] = (ulong)Math.Max(0, counter.Value) * kibPerPage;
+                parts[index] = (ulong)Math.Max(0, counter) * kibPerPage;
             }
-            if (parts.Count == _mm.RssIndices.Count) rss = parts.Values.Aggregate(0UL, (a, b) => a + b);
+            if (parts.Count == _counters.RssCounters.Count) rss = parts.Values.Aggregate(0UL, (a, b) => a + b);
         }
         double? percent = rss is { } r && _totalRamPages is { } total and > 0 ? r / (double)kibPerPage * 100.0 / total : null;
         return new MemoryUsage(vsz, rss, percent, problem)
         {
-            FileKiB = parts.TryGetValue(MmLayout.FilePages, out var file) ? file : null,
-            AnonKiB = parts.TryGetValue(MmLayout.AnonPages, out var anon) ? anon : null,
-            ShmemKiB = parts.TryGetValue(MmLayout.ShmemPages, out var shmem) ? shmem : _mm.Counters > MmLayout.ShmemPages ? null : 0,
+            FileKiB = parts.TryGetValue(MmCounters.FilePages, out var file) ? file : null,
+            AnonKiB = parts.TryGetValue(MmCounters.AnonPages, out var anon) ? anon : null,
+            ShmemKiB = parts.TryGetValue(MmCounters.ShmemPages, out var shmem) ? shmem : _counters.Count > MmCounters.ShmemPages ? null : 0,
         };
-    }
-
-    private long? ReadCounter(ObjectBytes bytes, ulong mm, int index, out string? why)
-    {
-        int at = _mm.CountersOffset + index * _mm.Stride;
-        if (_mm.Kind == RssCounterKind.AtomicLong)
-        {
-            if (!bytes.TryU64(at, out var raw, out why)) return null;
-            long value = (long)raw;
-            // SPLIT_RSS_COUNTING: every task using this mm may hold deltas not yet folded into it.
-            if (_tasks.TaskRssCount is { } deltas && index < _tasks.TaskRssCounters)
-            {
-                foreach (var task in _tasksByMm[mm])
-                {
-                    if (!task.Bytes.TryI32(deltas.Offset + index * 4, out var delta, out var taskWhy))
-                    {
-                        why = $"rss_stat of pid {task.Pid}: {taskWhy}";
-                        return null;
-                    }
-                    value += delta;
-                }
-            }
-            return value;
-        }
-        if (!bytes.TryU64(at + _mm.PercpuCountOffset, out var count, out why) || !bytes.TryU64(at + _mm.PercpuCountersOffset, out var percpu, out why))
-            return null;
-        long sum = (long)count;
-        Span<byte> word = stackalloc byte[4];
-        foreach (int cpu in _kernel.ForEachPossibleCpu())
-        {
-            var result = _kernel.Memory.ReadVirtual(_kernel.PerCpuPtr(percpu, cpu), word);
-            if (result.Fault is { } fault)
-            {
-                why = $"rss_stat[{index}] on CPU {cpu}: {fault.Message}";
-                return null;
-            }
-            sum += BinaryPrimitives.ReadInt32LittleEndian(word);
-        }
-        return sum;
     }
 
     private static ulong? ReadTotalRam(IKernel kernel, out string? note)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using DumpScope.Plugins.Tasks.Layout;
 using DumpScope.Sdk.Commands;
 using DumpScope.Sdk.Kernel;
 using DumpScope.Sdk.Linux.Lists;
@@ -17,8 +16,6 @@ namespace DumpScope.Plugins.Tasks;
 public sealed class TaskAnalyzer
 {
     private readonly IServiceProvider _services;
-    private readonly Lazy<TaskLayout> _layout;
-    private readonly Lazy<MmLayout> _mmLayout;
     private readonly Lazy<TaskStateDecoder> _states;
     private readonly object _lock = new();
     private TaskTable? _table;
@@ -28,8 +25,6 @@ public sealed class TaskAnalyzer
     public TaskAnalyzer(IServiceProvider services)
     {
         _services = services;
-        _layout = new Lazy<TaskLayout>(() => TaskLayout.Probe(Kernel));
-        _mmLayout = new Lazy<MmLayout>(() => MmLayout.Probe(Kernel));
         _states = new Lazy<TaskStateDecoder>(() => TaskStateDecoder.FromKernel(Kernel));
     }
 
@@ -37,7 +32,7 @@ public sealed class TaskAnalyzer
     public IKernel Kernel => _services.GetService<IKernel>() ?? throw new NoDumpException();
 
     /// <summary>The probed task_struct layout.</summary>
-    public TaskLayout Layout => _layout.Value;
+    public TaskStructLayout Layout => TaskStructLayout.Of(Kernel);
 
     /// <summary>The state decoder (names from the kernel's task_state_array).</summary>
     public TaskStateDecoder States => _states.Value;
@@ -48,7 +43,7 @@ public sealed class TaskAnalyzer
         lock (_lock)
         {
             if (_table is not null) return _table;
-            _table = new TaskEnumerator(Kernel, Layout, States).Build(cancellation);
+            _table = new TaskEnumerator(Kernel, States).Build(cancellation);
             _usage = null;
             return _table;
         }
@@ -60,7 +55,7 @@ public sealed class TaskAnalyzer
         var table = Tasks();
         lock (_lock)
         {
-            _usage ??= new MemoryUsageReader(Kernel, _mmLayout.Value, Layout, table);
+            _usage ??= new MemoryUsageReader(Kernel, table);
             return _usage.For(task);
         }
     }
@@ -73,7 +68,7 @@ public sealed class TaskAnalyzer
             var table = Tasks();
             lock (_lock)
             {
-                _usage ??= new MemoryUsageReader(Kernel, _mmLayout.Value, Layout, table);
+                _usage ??= new MemoryUsageReader(Kernel, table);
                 return _usage.TotalRamNote;
             }
         }
@@ -83,7 +78,7 @@ public sealed class TaskAnalyzer
     public TaskInfo ReadTask(ulong address)
     {
         if (Tasks().ByAddress(address) is { } listed) return listed;
-        var task = new TaskReader(Kernel, Layout, States).Read(address);
+        var task = new TaskReader(Kernel, States).Read(address);
         task.AddProblem("not reached by any walk (task lists, runqueues, PID namespace): it may not be a live task");
         return task;
     }
@@ -105,8 +100,8 @@ public sealed class TaskAnalyzer
     /// <summary>The number of tasks on a task's children list, and why the count is partial (or null).</summary>
     public (int Count, string? Problem) CountChildren(TaskInfo task, CancellationToken cancellation = default)
     {
-        if (Layout.ChildrenOffset is not { } children) return (0, "struct task_struct has no children list");
-        var walk = KernelLists.ListForEach(Kernel.Memory, task.Address + (ulong)children, TaskEnumerator.MaxTasks, cancellation);
+        if (Layout.Children is not { } children) return (0, "struct task_struct has no children list");
+        var walk = KernelLists.ListForEach(Kernel.Memory, task.Address + children.Offset, TaskEnumerator.MaxTasks, cancellation);
         return (walk.Items.Count, walk.IsComplete ? null : $"children: {walk.Problem}");
     }
 }

@@ -1,4 +1,3 @@
-using DumpScope.Plugins.Tasks.Layout;
 using DumpScope.Sdk.Dumps;
 using DumpScope.Sdk.Kernel;
 using DumpScope.Sdk.Linux;
@@ -18,12 +17,13 @@ namespace DumpScope.Plugins.Tasks;
 /// Tasks found by some walks but not by others are reported. Every walk is bounded and cycle-aware; an
 /// unreadable task is a task with problems, never an exception.
 /// </summary>
-internal sealed class TaskEnumerator(IKernel kernel, TaskLayout layout, TaskStateDecoder states)
+internal sealed class TaskEnumerator(IKernel kernel, TaskStateDecoder states)
 {
     /// <summary>Most tasks accepted from all walks together (PID_MAX_LIMIT plus one idle task per CPU of NR_CPUS=8192).</summary>
-    public const int MaxTasks = TaskReader.PidMaxLimit + 8192;
+    public const int MaxTasks = KernelTasks.MaxTasks;
 
-    private readonly TaskReader _reader = new(kernel, layout, states);
+    private readonly TaskStructLayout layout = TaskStructLayout.Of(kernel);
+    private readonly TaskReader _reader = new(kernel, states);
     private readonly Dictionary<ulong, TaskInfo> _tasks = [];
     private readonly List<string> _warnings = [];
     private readonly List<string> _notes = [];
@@ -34,11 +34,11 @@ internal sealed class TaskEnumerator(IKernel kernel, TaskLayout layout, TaskStat
         var init = kernel.Global("init_task", "struct task_struct").Address;
         Add(init, TaskSources.TaskList);
 
-        var leaders = KernelLists.ListForEach(kernel.Memory, init + (ulong)layout.TasksOffset, MaxTasks, cancellation);
+        var leaders = KernelLists.ListForEach(kernel.Memory, init + layout.Tasks.Offset, MaxTasks, cancellation);
         if (leaders.End == WalkEnd.Cancelled) throw new OperationCanceledException(cancellation);
         if (!leaders.IsComplete) _warnings.Add($"init_task.tasks: {leaders.Problem}; other walks may still find the tasks after that point");
         foreach (var node in leaders.Items)
-            if (Add(node - (ulong)layout.TasksOffset, TaskSources.TaskList) is null) break;
+            if (Add(node - layout.Tasks.Offset, TaskSources.TaskList) is null) break;
 
         foreach (var leader in _tasks.Values.Where(t => t.Sources.HasFlag(TaskSources.TaskList)).ToArray())
         {
@@ -88,21 +88,21 @@ internal sealed class TaskEnumerator(IKernel kernel, TaskLayout layout, TaskStat
     {
         WalkResult<ulong> walk;
         string what;
-        if (layout.SignalThreadHeadOffset is { } head && layout.ThreadNodeOffset is { } node)
+        if (layout.SignalThreadHead?.Offset is { } head && layout.ThreadNode?.Offset is { } node)
         {
             if (leader.Signal is not { } signal)
             {
-                if (layout.Signal is not null) leader.AddProblem("threads not listed: signal unreadable");
+                if (layout.SignalPointer is not null) leader.AddProblem("threads not listed: signal unreadable");
                 return;
             }
             if (signal == 0) return;
             what = "signal->thread_head";
-            walk = KernelLists.ListForEach(kernel.Memory, signal + (ulong)head, MaxTasks, cancellation).Select(n => n - (ulong)node);
+            walk = KernelLists.ListForEach(kernel.Memory, signal + head, MaxTasks, cancellation).Select(n => n - node);
         }
-        else if (layout.ThreadGroupOffset is { } group)
+        else if (layout.ThreadGroup?.Offset is { } group)
         {
             what = "thread_group";
-            walk = KernelLists.ListForEach(kernel.Memory, leader.Address + (ulong)group, MaxTasks, cancellation).Select(n => n - (ulong)group);
+            walk = KernelLists.ListForEach(kernel.Memory, leader.Address + group, MaxTasks, cancellation).Select(n => n - group);
         }
         else return;
         if (walk.End == WalkEnd.Cancelled) throw new OperationCanceledException(cancellation);
@@ -139,7 +139,7 @@ internal sealed class TaskEnumerator(IKernel kernel, TaskLayout layout, TaskStat
         else if (notes.Count > 0 && !notesByPosition)
             _notes.Add($"the dump has {notes.Count} CPU notes for {possible.Length} possible CPUs: notes are not matched to CPUs");
 
-        bool haveRq = kernel.Symbols.TryGetAddress("runqueues", out var runqueues) && layout.RqCurr is not null && layout.RqIdle is not null;
+        bool haveRq = kernel.HasSymbol("runqueues") && layout.RqCurr is not null && layout.RqIdle is not null;
         if (!haveRq) _notes.Add("runqueues (struct rq curr/idle) not available: idle tasks of CPUs other than 0 and running tasks are not known");
         var result = new List<CpuTasks>();
         for (int i = 0; i < possible.Length; i++)
@@ -151,17 +151,22 @@ internal sealed class TaskEnumerator(IKernel kernel, TaskLayout layout, TaskStat
                 result.Add(new CpuTasks(cpu, null, null, null, notePid, "runqueues not available"));
                 continue;
             }
-            ulong rq = kernel.PerCpuPtr(runqueues, cpu);
-            int length = Math.Max(layout.RqCurr!.End, layout.RqIdle!.End);
-            var bytes = ObjectBytes.Read(kernel.Memory, rq, length, "rq", kernel.PageSize);
-            ulong? curr = null, idle = null;
             string? problem = null;
-            if (bytes.TryUnsigned(layout.RqCurr, out var c, out var why) && KernelAddress.IsKernel(c)) curr = c;
-            else problem = $"runqueues[{cpu}].curr: {why ?? $"{c:x} is not a kernel address"}";
-            if (bytes.TryUnsigned(layout.RqIdle, out var d, out why) && KernelAddress.IsKernel(d)) idle = d;
-            else problem ??= $"runqueues[{cpu}].idle: {why ?? $"{d:x} is not a kernel address"}";
+            ulong? Task(Func<IKernel, int, KernelObject> read, string name)
+            {
+                try
+                {
+                    return read(kernel, cpu).Address;
+                }
+                catch (Exception e) when (KernelDataErrors.IsDataProblem(e))
+                {
+                    problem ??= KernelDataErrors.Fault(e) is { } fault ? $"runqueues[{cpu}].{name}: {fault.Message}" : KernelDataErrors.Reason(e);
+                    return null;
+                }
+            }
+            ulong? curr = Task(Runqueues.CpuCurr, "curr"), idle = Task(Runqueues.IdleTask, "idle");
             if (problem is not null) _warnings.Add(problem);
-            result.Add(new CpuTasks(cpu, rq, curr, idle, notePid, problem));
+            result.Add(new CpuTasks(cpu, Runqueues.CpuRq(kernel, cpu).Address, curr, idle, notePid, problem));
         }
         return result;
     }
@@ -172,11 +177,11 @@ internal sealed class TaskEnumerator(IKernel kernel, TaskLayout layout, TaskStat
         string? problem;
         try
         {
-            (pids, problem) = PidNamespaceReader.Read(kernel, layout, cancellation);
+            (pids, problem) = PidNamespaceReader.Read(kernel, cancellation);
         }
-        catch (Exception e) when (e is TypeNotFoundException or MemoryFaultException or InvalidDataException)
+        catch (Exception e) when (KernelDataErrors.IsDataProblem(e))
         {
-            _notes.Add($"PID namespace cross-check not available: {e.Message}");
+            _notes.Add($"PID namespace cross-check not available: {KernelDataErrors.Reason(e)}");
             return null;
         }
         if (problem is not null) _warnings.Add(problem);
@@ -218,9 +223,9 @@ internal sealed class TaskEnumerator(IKernel kernel, TaskLayout layout, TaskStat
         {
             value = kernel.Global("panic_cpu", "atomic_t")["counter"].ReadSigned();
         }
-        catch (Exception e) when (e is MemoryFaultException or TypeNotFoundException)
+        catch (Exception e) when (KernelDataErrors.IsDataProblem(e))
         {
-            return (null, $"panic_cpu unreadable: {e.Message}");
+            return (null, $"panic_cpu unreadable: {KernelDataErrors.Reason(e)}");
         }
         if (value == -1) return (null, "panic_cpu is -1 (PANIC_CPU_INVALID): the kernel was not panicking when the dump was taken");
         var cpu = cpus.FirstOrDefault(c => c.Cpu == value);

@@ -1,4 +1,4 @@
-using DumpScope.Plugins.Tasks.Layout;
+using DumpScope.Sdk.Kernel;
 using DumpScope.Sdk.Linux.Sched;
 
 namespace DumpScope.Plugins.Tasks;
@@ -10,15 +10,15 @@ namespace DumpScope.Plugins.Tasks;
 public sealed class TaskInfo
 {
     /// <summary>PF_KTHREAD: the task is a kernel thread (stable since 2.6.27).</summary>
-    public const ulong PfKthread = 0x00200000;
+    public const ulong PfKthread = KernelTasks.PfKthread;
 
     private readonly Dictionary<string, string> _unreadable = new(StringComparer.Ordinal);
     private readonly List<string> _problems = [];
 
-    internal TaskInfo(ulong address, ObjectBytes bytes)
+    internal TaskInfo(ulong address, KernelObject loaded)
     {
         Address = address;
-        Bytes = bytes;
+        Object = loaded;
     }
 
     /// <summary>The task_struct's address.</summary>
@@ -102,8 +102,8 @@ public sealed class TaskInfo
     /// <summary>True when the task leads its thread group (pid == tgid).</summary>
     public bool IsGroupLeader => Pid is { } p && Tgid is { } t && p == t;
 
-    /// <summary>The bytes read (for list links and follow-up reads).</summary>
-    internal ObjectBytes Bytes { get; }
+    /// <summary>The task_struct as loaded (for follow-up reads of members in the same pages).</summary>
+    internal KernelObject Object { get; }
 
     /// <summary>Why a field is unreadable, or null.</summary>
     public string? WhyUnreadable(string field) => _unreadable.GetValueOrDefault(field);

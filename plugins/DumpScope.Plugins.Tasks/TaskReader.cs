@@ -1,23 +1,30 @@
-using DumpScope.Plugins.Tasks.Layout;
 using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux.Mm;
 using DumpScope.Sdk.Linux.Objects;
 using DumpScope.Sdk.Linux.Sched;
 
 namespace DumpScope.Plugins.Tasks;
 
-/// <summary>Reads one task_struct (only the members in <see cref="TaskLayout"/>) into a <see cref="TaskInfo"/>; never throws for memory faults.</summary>
-internal sealed class TaskReader(IKernel kernel, TaskLayout layout, TaskStateDecoder states)
+/// <summary>
+/// Reads one task_struct (the members <see cref="TaskStructLayout"/> probed, loaded once page by page) into a
+/// <see cref="TaskInfo"/>; never throws for memory faults: an unreadable member is marked with its page's fault.
+/// </summary>
+internal sealed class TaskReader(IKernel kernel, TaskStateDecoder states)
 {
     /// <summary>PID_MAX_LIMIT on 64-bit: no pid is larger.</summary>
-    public const int PidMaxLimit = 4 * 1024 * 1024;
+    public const int PidMaxLimit = KernelTasks.PidMaxLimit;
+
+    private readonly TaskStructLayout _layout = TaskStructLayout.Of(kernel);
+    private readonly ulong _length = Math.Max(TaskStructLayout.Of(kernel).ReadLength, MmCounters.Of(kernel).TaskDeltas?.End ?? 0);
 
     public TaskInfo Read(ulong address)
     {
-        var bytes = ObjectBytes.Read(kernel.Memory, address, layout.ReadLength, "task_struct", kernel.PageSize);
-        var task = new TaskInfo(address, bytes);
+        var layout = _layout;
+        var loaded = new KernelObject(kernel, layout.Task.Type, address).Load(_length, "task_struct");
+        var task = new TaskInfo(address, loaded);
         task.Pid = (int?)Integer(task, "pid", layout.Pid);
         task.Tgid = (int?)Integer(task, "tgid", layout.Tgid);
-        if (bytes.TryString(layout.Comm, out var comm, out var why)) task.Comm = comm;
+        if (loaded.TryString(layout.Comm, out var comm, out var why)) task.Comm = comm;
         else task.MarkUnreadable("comm", why!);
         task.Cpu = (int?)Integer(task, "cpu", layout.Cpu);
         task.StateWord = Unsigned(task, "state", layout.State);
@@ -30,7 +37,7 @@ internal sealed class TaskReader(IKernel kernel, TaskLayout layout, TaskStateDec
         task.ActiveMm = Unsigned(task, "active_mm", layout.ActiveMm);
         task.RealParent = Unsigned(task, "real_parent", layout.RealParent);
         task.GroupLeader = Unsigned(task, "group_leader", layout.GroupLeader);
-        task.Signal = Unsigned(task, "signal", layout.Signal);
+        task.Signal = Unsigned(task, "signal", layout.SignalPointer);
         task.ThreadPid = Unsigned(task, "thread_pid", layout.ThreadPid);
         task.StartTimeNs = Unsigned(task, "start_time", layout.StartTime);
         task.UtimeNs = Unsigned(task, "utime", layout.Utime);
@@ -48,18 +55,18 @@ internal sealed class TaskReader(IKernel kernel, TaskLayout layout, TaskStateDec
         return task;
     }
 
-    private static ulong? Unsigned(TaskInfo task, string name, FieldSpec? field)
+    private static ulong? Unsigned(TaskInfo task, string name, ProbedMember? field)
     {
         if (field is null) return null;
-        if (task.Bytes.TryUnsigned(field, out var value, out var why)) return value;
+        if (task.Object.TryUnsigned(field, out var value, out var why)) return value;
         task.MarkUnreadable(name, why!);
         return null;
     }
 
-    private static long? Integer(TaskInfo task, string name, FieldSpec? field)
+    private static long? Integer(TaskInfo task, string name, ProbedMember? field)
     {
         if (field is null) return null;
-        if (task.Bytes.TryInteger(field, out var value, out var why)) return value;
+        if (task.Object.TryInteger(field, out var value, out var why)) return value;
         task.MarkUnreadable(name, why!);
         return null;
     }

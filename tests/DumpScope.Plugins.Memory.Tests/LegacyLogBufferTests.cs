@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using DumpScope.Plugins.Memory.Log;
+using DumpScope.Sdk.Linux.Printk;
 using DumpScope.Sdk.Types;
 
 namespace DumpScope.Plugins.Memory.Tests;
@@ -92,6 +93,6 @@ public sealed class LegacyLogBufferTests
     [Fact]
     public void Non_printable_bytes_are_escaped_like_dmesg()
     {
-        LogText.Decode([(byte)'a', 0x01, (byte)'\t', 0xc3, 0xa9, (byte)'z']).Should().Be("a\\x01\t\\xc3\\xa9z");
+        PrintkText.Decode([(byte)'a', 0x01, (byte)'\t', 0xc3, 0xa9, (byte)'z']).Should().Be("a\\x01\t\\xc3\\xa9z");
     }
 }

@@ -52,4 +52,14 @@ public sealed class SysTests(Kd1Session kd1) : IClassFixture<Kd1Session>
         listed.Should().BeGreaterThan(50);
         Convert.ToInt64(Fields()["TASKS"].Value, System.Globalization.CultureInfo.InvariantCulture).Should().Be(listed + 1);
     }
+
+    [SkippableFact]
+    public void Sys_v_adds_the_kernel_features_probed()
+    {
+        var result = kd1.Session.Run("sys -v");
+        result.Error.Should().BeNull();
+        var features = result.Blocks.OfType<TableBlock>().Single(t => t.Title == Sdk.Kernel.KernelFeatureReport.Title);
+        features.Rows.Select(r => r.Cells[0].Value).Should().Contain([Sdk.Kernel.KernelFeatureNames.Kallsyms, Sdk.Kernel.KernelFeatureNames.Types]);
+        kd1.Session.Run("sys").Blocks.OfType<TableBlock>().Should().BeEmpty("without -v sys stays crash's record");
+    }
 }

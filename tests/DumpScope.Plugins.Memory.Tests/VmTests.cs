@@ -1,7 +1,8 @@
-using DumpScope.Testing;
-using DumpScope.Plugins.Memory.Tasks;
-using DumpScope.Sdk.Kernel;
+using DumpScope.Plugins.Memory.Vm;
 using DumpScope.Sdk.Commands;
+using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux.Sched;
+using DumpScope.Testing;
 
 namespace DumpScope.Plugins.Memory.Tests;
 
@@ -31,13 +32,13 @@ public sealed class VmTests(Kd1Session kd1) : IClassFixture<Kd1Session>
     public void Every_user_task_has_a_walkable_tree()
     {
         var kernel = kd1.Analyzer.Kernel;
-        var tasks = TaskWalker.Walk(kernel);
-        tasks.Problems.Should().BeEmpty();
-        var users = tasks.Tasks.Where(t => t.Mm != 0).ToList();
-        users.Select(t => t.Comm).Should().Contain(["worker-alpha", "worker-beta", "worker-gamma", "sleep"]);
+        var tasks = KernelTasks.ForEachTask(kernel);
+        tasks.Problem.Should().BeNull();
+        var users = tasks.Items.Where(t => t["mm"].ReadPointer() != 0).ToList();
+        users.Select(KernelTasks.TaskComm).Should().Contain(["worker-alpha", "worker-beta", "worker-gamma", "sleep"]);
         foreach (var task in users)
         {
-            var vmas = VmaReader.Read(kernel, task.Mm);
+            var vmas = VmaTable.Read(kernel, task["mm"].ReadPointer());
             vmas.IsComplete.Should().BeTrue(vmas.Problem);
             vmas.Items.Should().NotBeEmpty().And.OnlyContain(v => v.Problem == null);
         }
@@ -57,8 +58,8 @@ public sealed class VmTests(Kd1Session kd1) : IClassFixture<Kd1Session>
     public void A_garbage_maple_node_ends_the_walk_with_a_reason()
     {
         var kernel = kd1.Analyzer.Kernel;
-        var init = TaskWalker.Walk(kernel).Tasks.Single(t => t.Pid == 1);
-        var mm = kernel.Object("struct mm_struct", init.Mm);
+        ulong initMm = KernelTasks.FindTask(kernel, 1)!["mm"].ReadPointer();
+        var mm = kernel.Object("struct mm_struct", initMm);
         ulong root = mm["mm_mt.ma_root"].ReadPointer() & ~0xffUL;
         foreach (var memory in new[]
         {
@@ -66,7 +67,7 @@ public sealed class VmTests(Kd1Session kd1) : IClassFixture<Kd1Session>
             new FaultInjectingMemory(kernel.Memory).Exclude(root, 256),
         })
         {
-            var task = Task.Run(() => VmaReader.Read(new KernelWithMemory(kernel, memory), init.Mm));
+            var task = Task.Run(() => VmaTable.Read(new KernelWithMemory(kernel, memory), initMm));
             task.Wait(TimeSpan.FromSeconds(60)).Should().BeTrue("the maple walk must end");
             var vmas = task.Result;
             if (vmas.IsComplete) vmas.Items.Should().Contain(v => v.Problem != null, "garbage that happens to parse must still be flagged");

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace DumpScope.Plugins.Slab.Tests;
 
 /// <summary>
-/// The original report (SEED.md) rebuilt byte by byte: a SLAB kmem_cache declared with array[32], a kernel
+/// The original crash report (docs/kernel-notes.md#runtime-sizes-shorter-than-declared-types) rebuilt byte by byte: a SLAB kmem_cache declared with array[32], a kernel
 /// with nr_cpu_ids = 2, so that array[2] holds other data (here the node list pointer, as the kernel lays it
 /// out), and the live object ending a few bytes before a page whose successor the dump excluded.
 /// </summary>

@@ -41,6 +41,9 @@ public sealed class DumpKernel : IKernel
     public IMemoryModel MemoryModel => _memoryModel.Value;
 
     /// <inheritdoc/>
+    public IKernelFeatures Features { get; } = new KernelFeatureSet();
+
+    /// <inheritdoc/>
     public IDumpSource Dump { get; }
 
     /// <inheritdoc/>

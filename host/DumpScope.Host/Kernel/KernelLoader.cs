@@ -104,9 +104,31 @@ public static class KernelLoader
         // Established on first use: sizeof(struct page) needs the types, which may be parsed lazily.
         var memoryModel = new Lazy<Sdk.Memory.IMemoryModel>(() => MemoryModelReader.Read(dump, space, symbols, types, facts.PageSize));
         var kernel = new DumpKernel(dump, space, symbols, types, facts, memoryModel);
+        HostKernelFeatures.Record(kernel, KallsymsFeature(kallsyms, kallsymsOrigin, fileSymbols), KaslrHow(info, options),
+            info is null ? "the CPU notes' CR4.LA57 (no VMCOREINFO)" : PagingHow(info));
         // Module symbols come from each module's kallsyms in memory, read through the kernel's own types.
         symbols.AttachModules(() => ModuleSymbolTable.Read(kernel));
         return kernel;
+    }
+
+    private static (string Value, string How) KallsymsFeature(SymbolTable? kallsyms, string origin, List<SymbolTable> files)
+    {
+        string also = files.Count == 0 ? "" : $"; also {string.Join(", ", files.Select(f => f.Source))}";
+        if (kallsyms is null) return ($"not decoded{also}", origin);
+        string where = origin.StartsWith("found by searching", StringComparison.Ordinal) ? "found by searching the kernel image" : "named by VMCOREINFO";
+        return ($"{kallsyms.Count} symbols, {where}{also}", origin);
+    }
+
+    private static string KaslrHow(VmcoreInfo? info, KernelOpenOptions options) =>
+        info is { HasKernelOffset: true } ? "VMCOREINFO KERNELOFFSET"
+        : options.KaslrOffset is not null ? "given with --kaslr"
+        : "VMCOREINFO has no KERNELOFFSET: assumed 0";
+
+    private static string PagingHow(VmcoreInfo info)
+    {
+        string l5 = info.TryGetNumber("pgtable_l5_enabled", out var levels) ? $"NUMBER(pgtable_l5_enabled)={levels}" : "no NUMBER(pgtable_l5_enabled) (4 levels assumed)";
+        string sme = info.TryGetNumber("sme_mask", out var mask) ? $"NUMBER(sme_mask)={mask}" : "no NUMBER(sme_mask)";
+        return $"VMCOREINFO {l5}, {sme}";
     }
 
     // Say what is missing and which file of which package supplies it (Debian/Ubuntu names; RHEL's

@@ -12,6 +12,7 @@ namespace DumpScope.Host.Symbols;
 internal sealed class KallsymsAnchors
 {
     private const ulong KernelImageStart = 0xffffffff80000000UL;
+    private const int MaxNamed = 5;
 
     private readonly List<(string Name, ulong Value, int[] Indices)> _anchors;
 
@@ -71,6 +72,6 @@ internal sealed class KallsymsAnchors
         }
         return agreed.Count == 0
             ? new Outcome(false, "no VMCOREINFO symbol could be checked")
-            : new Outcome(true, $"confirmed by {agreed.Count} VMCOREINFO symbols ({string.Join(", ", agreed)})");
+            : new Outcome(true, $"confirmed by {agreed.Count} VMCOREINFO symbols ({string.Join(", ", agreed.Take(MaxNamed))}{(agreed.Count > MaxNamed ? ", …" : "")})");
     }
 }

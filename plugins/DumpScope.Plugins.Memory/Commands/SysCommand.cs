@@ -1,13 +1,18 @@
 using DumpScope.Plugins.Memory.Info;
 using DumpScope.Sdk.Commands;
+using DumpScope.Sdk.Kernel;
 
 namespace DumpScope.Plugins.Memory.Commands;
 
 /// <summary>crash's <c>sys</c>: the system's identity and state at the time of the dump.</summary>
-[Command("sys", Help = "system facts: KERNEL, DUMPFILE, CPUS, DATE, UPTIME, LOAD AVERAGE, TASKS, NODENAME, RELEASE, VERSION, MACHINE, MEMORY, PANIC",
-    Examples = ["sys  the machine, the kernel and why it crashed"], SeeAlso = ["log", "kmem -i", "dumpinfo"])]
-public sealed class SysCommand(MemoryAnalyzer analyzer) : ICommand
+[Command("sys", Help = "system facts: KERNEL, DUMPFILE, CPUS, DATE, UPTIME, LOAD AVERAGE, TASKS, NODENAME, RELEASE, VERSION, MACHINE, MEMORY, PANIC (sys [-v])",
+    Examples = ["sys  the machine, the kernel and why it crashed", "sys -v  also the kernel features probed"], SeeAlso = ["log", "kmem -i", "dumpinfo"])]
+public sealed class SysCommand(MemoryAnalyzer analyzer, IEnumerable<IKernelFeatureProbe> probes) : ICommand
 {
+    /// <summary>Also list the kernel features probed and how.</summary>
+    [Option("-v", Help = "also list the kernel features probed (allocator era, task state field, printk format, page tables, ORC, how kallsyms and BTF were found)")]
+    public bool Verbose { get; set; }
+
     /// <inheritdoc/>
     public CommandResult Execute(CommandContext context)
     {
@@ -26,6 +31,7 @@ public sealed class SysCommand(MemoryAnalyzer analyzer) : ICommand
             record.Add(field.Name, field.Value, target);
         }
         record.Targets.Add(new NavigationTarget("kernel log", "log"));
+        if (Verbose) result.Add(KernelFeatureReport.Build(kernel, probes));
         return result;
     }
 }

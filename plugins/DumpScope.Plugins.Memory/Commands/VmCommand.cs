@@ -1,8 +1,8 @@
 using System.Globalization;
-using DumpScope.Plugins.Memory.Tasks;
+using DumpScope.Plugins.Memory.Vm;
 using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Linux;
-using DumpScope.Sdk.Memory;
+using DumpScope.Sdk.Linux.Objects;
+using DumpScope.Sdk.Linux.Sched;
 
 namespace DumpScope.Plugins.Memory.Commands;
 
@@ -21,30 +21,34 @@ public sealed class VmCommand(MemoryAnalyzer analyzer) : ICommand
         if (!int.TryParse(Pid, NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid) || pid < 0)
             throw new UsageException($"vm: '{Pid}' is not a pid");
         var kernel = analyzer.Kernel;
-        var tasks = TaskWalker.Walk(kernel, context.Cancellation);
-        var task = tasks.Tasks.FirstOrDefault(t => t.Pid == pid && !t.IsIdle);
-        if (task is null)
-            return CommandResult.Fail($"vm: no task with pid {pid}" + (tasks.Problems.Count > 0 ? $" (the task walk was incomplete: {tasks.Problems[0]})" : ""));
+        int taskPid;
+        string comm;
+        ulong address, mm;
+        try
+        {
+            var task = KernelTasks.FindTask(kernel, pid);
+            if (task is null) return CommandResult.Fail($"vm: no task with pid {pid}");
+            (address, taskPid, comm) = (task.Address, KernelTasks.TaskPid(task), KernelTasks.TaskComm(task));
+            mm = task["mm"].ReadPointer();
+        }
+        catch (Exception e) when (KernelDataErrors.IsDataProblem(e))
+        {
+            return CommandResult.Fail($"vm: task with pid {pid}: {KernelDataErrors.Reason(e)}");
+        }
         var result = new CommandResult();
         var header = result.Add(new RecordBlock());
-        header.Add("PID", Cell.Int(task.Pid)).Add("TASK", Cell.Address(task.Address)).Add("COMMAND", Cell.Text(task.Comm))
-            .Add("MM", task.Mm == 0 ? Cell.NotApplicable(CellKind.Address) : Cell.Address(task.Mm));
-        if (task.Mm == 0)
+        header.Add("PID", Cell.Int(taskPid)).Add("TASK", Cell.Address(address)).Add("COMMAND", Cell.Text(comm))
+            .Add("MM", mm == 0 ? Cell.NotApplicable(CellKind.Address) : Cell.Address(mm));
+        if (mm == 0)
         {
             result.Add(new TextBlock(["(a kernel thread: no user address space)"]));
             return result;
         }
-        WalkResultOrFault(kernel, task, result, context);
-        return result;
-    }
-
-    private static void WalkResultOrFault(Sdk.Kernel.IKernel kernel, TaskInfo task, CommandResult result, CommandContext context)
-    {
         var table = result.Add(new TableBlock(new Column("VMA", CellKind.Address), new Column("START", CellKind.Address),
             new Column("END", CellKind.Address), new Column("FLAGS", CellKind.Hex), new Column("FILE")));
         try
         {
-            var vmas = VmaReader.Read(kernel, task.Mm, context.Cancellation);
+            var vmas = VmaTable.Read(kernel, mm, context.Cancellation);
             foreach (var vma in vmas.Items)
             {
                 var row = table.AddRow(Cell.Address(vma.Address), Cell.Address(vma.Start), Cell.Address(vma.End), Cell.Hex(vma.Flags),
@@ -52,11 +56,12 @@ public sealed class VmCommand(MemoryAnalyzer analyzer) : ICommand
                 row.Problem = vma.Problem;
                 row.WithTarget("struct vm_area_struct", $"struct vm_area_struct {vma.Address:x}");
             }
-            if (!vmas.IsComplete) result.Warnings.Add($"VMAs of mm {task.Mm:x}: {vmas.Problem}; the VMAs before that point are listed");
+            if (!vmas.IsComplete) result.Warnings.Add($"VMAs of mm {mm:x}: {vmas.Problem}; the VMAs before that point are listed");
         }
-        catch (MemoryFaultException e)
+        catch (Exception e) when (KernelDataErrors.IsDataProblem(e))
         {
-            result.Warnings.Add($"mm {task.Mm:x}: {e.Fault.Message}");
+            result.Warnings.Add($"mm {mm:x}: {KernelDataErrors.Reason(e)}");
         }
+        return result;
     }
 }

@@ -1,6 +1,7 @@
 using DumpScope.Plugins.Memory.Pages;
 using DumpScope.Sdk.Commands;
 using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux.Objects;
 using DumpScope.Sdk.Linux.Lists;
 using DumpScope.Sdk.Linux.PerCpu;
 using DumpScope.Sdk.Memory;
@@ -33,12 +34,12 @@ public static class MemoryInfoReader
 
         // TOTAL MEM: totalram_pages() — the atomic_long_t _totalram_pages since 5.0, the unsigned long totalram_pages before.
         long? total = null;
-        if (KernelReads.TryGlobalInteger(kernel, "_totalram_pages", "atomic_long_t", out var t, out var tp))
+        if (KernelGlobals.TryReadInteger(kernel, "_totalram_pages", "atomic_long_t", out var t, out var tp))
         {
             total = t;
             rows.Add(Value("TOTAL MEM", t, "_totalram_pages (atomic_long_t)", null, MemoryGroup));
         }
-        else if (KernelReads.TryGlobalInteger(kernel, "totalram_pages", "unsigned long", out t, out var tp2))
+        else if (KernelGlobals.TryReadInteger(kernel, "totalram_pages", "unsigned long", out t, out var tp2))
         {
             total = t;
             rows.Add(Value("TOTAL MEM", t, "totalram_pages", null, MemoryGroup));
@@ -50,7 +51,7 @@ public static class MemoryInfoReader
         if (vm.TryRead("NR_FREE_PAGES", out var f, out var fs)) { free = f; rows.Add(Value("FREE", f, fs, "TOTAL MEM", MemoryGroup)); }
         else rows.Add(Missing("FREE", Why(fs), fs, "TOTAL MEM", "vm_zone_stat[NR_FREE_PAGES]", MemoryGroup));
         if (kernel.VmcoreInfo is { } info && info.TryGetNumber("NR_FREE_PAGES", out var nrFree)
-            && KernelReads.TryEnumValue(kernel, "enum zone_stat_item", "NR_FREE_PAGES", out var btfNrFree) && nrFree != btfNrFree)
+            && KernelGlobals.TryEnumValue(kernel, "enum zone_stat_item", "NR_FREE_PAGES", out var btfNrFree) && nrFree != btfNrFree)
             notes.Add($"VMCOREINFO NUMBER(NR_FREE_PAGES)={nrFree} but enum zone_stat_item says {btfNrFree}; BTF used");
 
         // USED: TOTAL MEM - FREE, as crash prints it.
@@ -89,7 +90,7 @@ public static class MemoryInfoReader
             long swapCache = 0;
             string swapSource = "";
             if (vm.TryRead("NR_SWAPCACHE", out var sc, out var scs)) { swapCache = sc; swapSource = $" - {scs}"; }
-            else if (KernelReads.TryGlobalInteger(kernel, "total_swap_pages", "long", out var ts, out _) && ts == 0) swapSource = " (no swap configured: no swap cache)";
+            else if (KernelGlobals.TryReadInteger(kernel, "total_swap_pages", "long", out var ts, out _) && ts == 0) swapSource = " (no swap configured: no swap cache)";
             else notes.Add($"CACHED: swap cache pages not subtracted ({scs})");
             rows.Add(Value("CACHED", filePages - swapCache - buffers, $"{fps}{swapSource} - BUFFERS", "TOTAL MEM", MemoryGroup));
         }
@@ -116,8 +117,8 @@ public static class MemoryInfoReader
 
         // Swap: total_swap_pages and nr_swap_pages (si_swapinfo's totalswap and freeswap).
         long? totalSwap = null;
-        if (KernelReads.TryGlobalInteger(kernel, "total_swap_pages", "long", out var tsw, out var tswp)
-            && KernelReads.TryGlobalInteger(kernel, "nr_swap_pages", "atomic_long_t", out var fsw, out tswp))
+        if (KernelGlobals.TryReadInteger(kernel, "total_swap_pages", "long", out var tsw, out var tswp)
+            && KernelGlobals.TryReadInteger(kernel, "nr_swap_pages", "atomic_long_t", out var fsw, out tswp))
         {
             totalSwap = tsw;
             rows.Add(Value("TOTAL SWAP", tsw, "total_swap_pages", null, SwapGroup));
@@ -197,7 +198,7 @@ public static class MemoryInfoReader
     {
         const string source = "Σ hstates[i].nr_huge_pages << order";
         if (!kernel.HasSymbol("hstates")) return (0, 0, "no hstates: kernel without CONFIG_HUGETLB_PAGE", null);
-        if (!KernelReads.TryGlobalInteger(kernel, "hugetlb_max_hstate", "unsigned int", out var count, out var problem))
+        if (!KernelGlobals.TryReadInteger(kernel, "hugetlb_max_hstate", "unsigned int", out var count, out var problem))
             return (null, null, source, problem);
         try
         {
@@ -231,12 +232,12 @@ public static class MemoryInfoReader
         const string name = "COMMIT LIMIT";
         long allowed;
         string source;
-        if (KernelReads.TryGlobalInteger(kernel, "sysctl_overcommit_kbytes", "unsigned long", out var kbytes, out _) && kbytes != 0)
+        if (KernelGlobals.TryReadInteger(kernel, "sysctl_overcommit_kbytes", "unsigned long", out var kbytes, out _) && kbytes != 0)
         {
             allowed = kbytes / (kernel.PageSize / 1024);
             source = "sysctl_overcommit_kbytes in pages + TOTAL SWAP";
         }
-        else if (KernelReads.TryGlobalInteger(kernel, "sysctl_overcommit_ratio", "int", out var ratio, out var problem))
+        else if (KernelGlobals.TryReadInteger(kernel, "sysctl_overcommit_ratio", "int", out var ratio, out var problem))
         {
             if (total is null) return new MemoryInfoRow(name, null, Absence.NotAvailable, "needs TOTAL MEM", null, "vm_commit_limit", CommitGroup);
             allowed = (total.Value - (huge ?? 0)) * ratio / 100;
@@ -255,15 +256,8 @@ public static class MemoryInfoReader
             if (!kernel.HasSymbol("vm_committed_as"))
                 return new MemoryInfoRow(name, null, Absence.NotAvailable, "vm_committed_as is not in this kernel", of, source, CommitGroup);
             var counter = kernel.Global("vm_committed_as", "struct percpu_counter");
-            long count = counter["count"].ReadSigned();
-            long sum = count;
-            ulong perCpu = counter["counters"].ReadPointer();
-            foreach (int cpu in kernel.ForEachPossibleCpu())
-            {
-                if (!KernelReads.TryReadI32(kernel, kernel.PerCpuPtr(perCpu, cpu), out var delta, out var fault))
-                    return new MemoryInfoRow(name, null, Absence.Unreadable, $"cpu {cpu} counter: {fault!.Message}", of, source, CommitGroup);
-                sum += delta;
-            }
+            if (!PerCpuMemory.TryPercpuCounterSum(counter, out var sum, out var count, out var problem))
+                return new MemoryInfoRow(name, null, Absence.Unreadable, problem, of, source, CommitGroup);
             if (sum != count) notes.Add($"COMMITTED: vm_committed_as.count alone (what /proc/meminfo and crash print) is {Math.Max(count, 0)} pages; with the per-cpu deltas {Math.Max(sum, 0)}");
             return new MemoryInfoRow(name, Math.Max(sum, 0), Absence.None, null, of, source, CommitGroup);
         }

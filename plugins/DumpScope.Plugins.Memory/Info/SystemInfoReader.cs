@@ -1,9 +1,11 @@
 using System.Globalization;
 using DumpScope.Plugins.Memory.Log;
-using DumpScope.Plugins.Memory.Tasks;
 using DumpScope.Sdk.Commands;
 using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux.Objects;
 using DumpScope.Sdk.Linux.PerCpu;
+using DumpScope.Sdk.Linux.Printk;
+using DumpScope.Sdk.Linux.Sched;
 using DumpScope.Sdk.Memory;
 using DumpScope.Sdk.Types;
 
@@ -40,7 +42,7 @@ public static class SystemInfoReader
         fields.Add(uts("RELEASE", "release"));
         fields.Add(uts("VERSION", "version"));
         var machine = uts("MACHINE", "machine");
-        if (machine.Value.HasValue && KernelReads.TryGlobalInteger(kernel, "cpu_khz", "unsigned int", out var khz, out _) && khz > 0)
+        if (machine.Value.HasValue && KernelGlobals.TryReadInteger(kernel, "cpu_khz", "unsigned int", out var khz, out _) && khz > 0)
             machine = machine with { Value = Cell.Text($"{machine.Value.Value}  ({khz / 1000} Mhz)"), Source = machine.Source + ", cpu_khz" };
         fields.Add(machine);
         fields.Add(Memory(kernel));
@@ -93,8 +95,8 @@ public static class SystemInfoReader
                 problem = e.Fault.Message;
             }
         }
-        if (KernelReads.TryGlobalInteger(kernel, "jiffies_64", "u64", out var jiffies, out var jp)
-            && KernelReads.TryGlobalInteger(kernel, "tick_nsec", "unsigned long", out var tickNs, out jp) && tickNs > 0)
+        if (KernelGlobals.TryReadInteger(kernel, "jiffies_64", "u64", out var jiffies, out var jp)
+            && KernelGlobals.TryReadInteger(kernel, "tick_nsec", "unsigned long", out var tickNs, out jp) && tickNs > 0)
         {
             long hz = (1_000_000_000 + tickNs / 2) / tickNs;
             // INITIAL_JIFFIES = (unsigned long)(unsigned int)(-300 * HZ): jiffies wrap five minutes after boot.
@@ -110,7 +112,7 @@ public static class SystemInfoReader
     {
         if (!kernel.Symbols.TryGetAddress("tk_core", out var tkCore) || kernel.Types.FindType("struct timekeeper") is not { } timekeeper) return null;
         // timekeeper follows the seqcount at the next 8-byte boundary (its first member is a pointer).
-        ulong seq = KernelReads.SizeOf(kernel, "seqcount_raw_spinlock_t", KernelReads.SizeOf(kernel, "seqcount_t", 4));
+        ulong seq = kernel.Types.TryParse("seqcount_raw_spinlock_t")?.Size ?? kernel.Types.TryParse("seqcount_t")?.Size ?? 4;
         return new KernelObject(kernel, timekeeper, tkCore + ((seq + 7) & ~7UL));
     }
 
@@ -135,8 +137,8 @@ public static class SystemInfoReader
         const string source = "init_task.tasks + each leader's signal->thread_head + idle tasks of runqueues";
         try
         {
-            var tasks = TaskWalker.Walk(kernel, cancellation);
-            var cell = tasks.Problems.Count == 0 ? Cell.Int(tasks.Tasks.Count) : Cell.Text($"{tasks.Tasks.Count} (incomplete: {tasks.Problems[0]})");
+            var tasks = KernelTasks.ForEachTask(kernel, cancellation);
+            var cell = tasks.IsComplete ? Cell.Int(tasks.Items.Count) : Cell.Text($"{tasks.Items.Count} (incomplete: {tasks.Problem})");
             return new("TASKS", cell, source);
         }
         catch (TypeNotFoundException e)
@@ -216,13 +218,13 @@ public static class SystemInfoReader
                 ? new("PANIC", Cell.Text(panic), source)
                 : new("PANIC", Cell.NotAvailable("no \"Kernel panic - not syncing\" line in the log"), source);
         }
-        catch (Exception e) when (e is NotSupportedException or InvalidDataException or TypeNotFoundException)
-        {
-            return new("PANIC", Cell.NotAvailable($"log unreadable: {e.Message}"), source);
-        }
         catch (MemoryFaultException e)
         {
             return new("PANIC", Cell.Unreadable($"log unreadable: {e.Fault.Message}"), source);
+        }
+        catch (Exception e) when (KernelDataErrors.IsDataProblem(e))
+        {
+            return new("PANIC", Cell.NotAvailable($"log unreadable: {e.Message}"), source);
         }
     }
 

@@ -1,4 +1,7 @@
 using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux.Objects;
+using DumpScope.Sdk.Memory;
+using DumpScope.Sdk.Types;
 
 namespace DumpScope.Plugins.Memory.Info;
 
@@ -31,19 +34,20 @@ public sealed class VmStat
         value = 0;
         foreach (var (array, enumName, limit) in Arrays)
         {
-            if (!KernelReads.TryEnumValue(_kernel, enumName, name, out var index)) continue;
+            if (!KernelGlobals.TryEnumValue(_kernel, enumName, name, out var index)) continue;
             if (!_kernel.Symbols.TryGetAddress(array, out var address)) continue;
-            if (KernelReads.TryEnumValue(_kernel, enumName, limit, out var count) && (index < 0 || index >= count))
+            if (KernelGlobals.TryEnumValue(_kernel, enumName, limit, out var count) && (index < 0 || index >= count))
             {
                 source = $"{enumName} {name}={index} is outside {limit}={count}";
                 return false;
             }
-            ulong element = KernelReads.SizeOf(_kernel, "atomic_long_t", 8);
-            if (!KernelReads.TryReadI64(_kernel, address + (ulong)index * element, out value, out var fault))
+            ulong element = _kernel.Types.TryParse("atomic_long_t")?.Size ?? 8;
+            if (!_kernel.Memory.TryReadU64(address + (ulong)index * element, out var raw, out var fault))
             {
                 source = $"{array}[{name}]: {fault!.Message}";
                 return false;
             }
+            value = (long)raw;
             source = $"{array}[{name}]";
             return true;
         }

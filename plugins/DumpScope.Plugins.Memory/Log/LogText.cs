@@ -1,26 +1,11 @@
 using System.Globalization;
-using System.Text;
+using DumpScope.Sdk.Linux.Printk;
 
 namespace DumpScope.Plugins.Memory.Log;
 
-/// <summary>Turning record bytes into text and records into dmesg lines.</summary>
+/// <summary>Records as dmesg lines.</summary>
 public static class LogText
 {
-    /// <summary>
-    /// Message bytes as text: printable ASCII and whitespace as they are, every other byte as "\xNN" (what
-    /// /dev/kmsg, makedumpfile --dump-dmesg and crash print).
-    /// </summary>
-    public static string Decode(ReadOnlySpan<byte> bytes)
-    {
-        var text = new StringBuilder(bytes.Length);
-        foreach (byte b in bytes)
-        {
-            if (b is >= 0x20 and < 0x7f || b is (byte)'\t' or (byte)'\n' or (byte)'\v' or (byte)'\f' or (byte)'\r') text.Append((char)b);
-            else text.Append("\\x").Append(b.ToString("x2", CultureInfo.InvariantCulture));
-        }
-        return text.ToString();
-    }
-
     /// <summary>"[    0.000000] " as dmesg prints the time since boot.</summary>
     public static string Timestamp(ulong nanoseconds) =>
         string.Create(CultureInfo.InvariantCulture, $"[{nanoseconds / 1_000_000_000,5}.{nanoseconds % 1_000_000_000 / 1000:D6}] ");

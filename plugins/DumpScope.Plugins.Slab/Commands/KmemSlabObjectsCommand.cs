@@ -54,10 +54,16 @@ public sealed class KmemSlabObjectsCommand(SlabAnalyzer analyzer) : ICommand
         if (!SlabsOnly)
         {
             var objectTable = result.Add(new TableBlock(new Column("OBJECT", CellKind.Address), new Column("SLAB", CellKind.Address), new Column("WHERE"), new Column("STATUS", CellKind.Enum)) { Title = "objects" });
+            // A cache named after its type leads to the object's members first (Enter), then to kmem and rd.
+            var objectType = CacheObjectType.Find(context.Kernel.Types, name);
             foreach (var (slab, objects) in contents.Slabs)
                 foreach (var o in objects)
-                    objectTable.AddRow(Cell.Address(o.Address), Cell.Address(o.Slab), Cell.Text(slab.Where), Cell.Enum(o.State.Text))
-                        .WithTarget("kmem", $"kmem {o.Address:x}").WithTarget("rd", $"rd {o.Address:x} {Math.Max(1UL, cache.ObjectSize / 8)}");
+                {
+                    var row = objectTable.AddRow(Cell.Address(o.Address), Cell.Address(o.Slab), Cell.Text(slab.Where), Cell.Enum(o.State.Text));
+                    if (objectType is not null)
+                        row.WithTarget($"struct {objectType}", new ObjectTarget(objectType, o.Address));
+                    row.WithTarget("kmem", $"kmem {o.Address:x}").WithTarget("rd", $"rd {o.Address:x} {Math.Max(1UL, cache.ObjectSize / 8)}");
+                }
         }
         result.Warnings.AddRange(contents.Problems);
         return result;

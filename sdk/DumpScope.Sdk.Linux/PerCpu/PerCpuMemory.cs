@@ -41,4 +41,35 @@ public static class PerCpuMemory
     /// <summary>for_each_online_cpu: cpu_online_mask below nr_cpu_ids, ascending.</summary>
     public static IEnumerable<int> ForEachOnlineCpu(this IKernel kernel) =>
         kernel.OnlineCpus.Cpus.Where(c => c < kernel.NrCpuIds);
+
+    /// <summary>
+    /// percpu_counter_sum: a <c>struct percpu_counter</c>'s <c>count</c> plus every possible CPU's <c>s32</c> delta
+    /// in <c>counters</c>. False with the reason ("cpu 3 counter: page excluded: …") when a part is unreadable;
+    /// <paramref name="count"/> is the central count alone (what percpu_counter_read returns).
+    /// </summary>
+    public static bool TryPercpuCounterSum(KernelObject counter, out long sum, out long count, out string? problem)
+    {
+        var kernel = counter.Kernel;
+        sum = count = 0;
+        problem = null;
+        if (!counter["count"].TryReadUnsigned(out var raw, out var fault) || !counter["counters"].TryReadUnsigned(out var perCpu, out fault))
+        {
+            problem = fault!.Message;
+            return false;
+        }
+        count = (long)raw;
+        sum = count;
+        Span<byte> delta = stackalloc byte[4];
+        foreach (int cpu in kernel.ForEachPossibleCpu())
+        {
+            var result = kernel.Memory.ReadVirtual(kernel.PerCpuPtr(perCpu, cpu), delta);
+            if (result.Fault is { } f)
+            {
+                problem = $"cpu {cpu} counter: {f.Message}";
+                return false;
+            }
+            sum += System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(delta);
+        }
+        return true;
+    }
 }

@@ -38,6 +38,27 @@ public static class Pids
     }
 
     /// <summary>
+    /// Every pid number of <paramref name="ns"/> (the initial namespace when null) with its <c>struct pid</c>, in number
+    /// order: the namespace's idr (4.15+), else the pid_hash entries whose upid belongs to the namespace. Bounded by
+    /// <paramref name="bound"/>; the result says why it stopped.
+    /// </summary>
+    public static WalkResult<NamespacePid> ForEachPid(IKernel kernel, KernelObject? ns = null, int bound = KernelTasks.PidMaxLimit, CancellationToken cancellation = default)
+    {
+        ns ??= InitPidNamespace(kernel);
+        if (ns.HasMember("idr"))
+            return XArrays.IdrForEach(ns["idr"], bound, cancellation).Select(e => new NamespacePid(e.Index, e.Value));
+        var found = new List<NamespacePid>();
+        var (end, problem) = ScanPidHash(kernel, ns, (nr, pid) =>
+        {
+            found.Add(new NamespacePid((ulong)nr, pid));
+            return found.Count < bound;
+        }, cancellation);
+        if (end == WalkEnd.Completed && found.Count >= bound) (end, problem) = (WalkEnd.BoundReached, $"stopped after {bound} pids");
+        found.Sort((a, b) => a.Nr.CompareTo(b.Nr));
+        return new(found, end, problem);
+    }
+
+    /// <summary>
     /// pid_task(pid, type): the first task attached to the <c>struct pid</c> at <paramref name="pid"/> as
     /// <paramref name="type"/> (<see cref="PidTypePid"/> for the thread itself), or null when none. The link in the
     /// task is <c>pid_links[type]</c> (4.19+) or <c>pids[type].node</c>.
@@ -57,8 +78,25 @@ public static class Pids
     /// <summary>pid_nr: the number of the <c>struct pid</c> at <paramref name="pid"/> in the initial namespace (numbers[0].nr).</summary>
     public static int PidNr(IKernel kernel, ulong pid) => (int)kernel.Object("struct pid", pid)["numbers[0].nr"].ReadSigned();
 
-    /// <summary>Before 4.15: walk every bucket of pid_hash for the upid with this number and namespace.</summary>
+    /// <summary>Before 4.15: the upid with this number and namespace, found by walking every bucket of pid_hash.</summary>
     private static ulong FindInPidHash(IKernel kernel, int nr, KernelObject ns)
+    {
+        ulong found = 0;
+        var (end, problem) = ScanPidHash(kernel, ns, (number, pid) =>
+        {
+            if (number != nr) return true;
+            found = pid;
+            return false;
+        }, default);
+        if (found == 0 && end is WalkEnd.Fault or WalkEnd.CorruptLink) throw new InvalidDataException($"pid_hash: {problem}");
+        return found;
+    }
+
+    /// <summary>
+    /// Calls <paramref name="visit"/> (number, struct pid address) for each upid of <paramref name="ns"/> in the
+    /// 1 &lt;&lt; pidhash_shift buckets of pid_hash, until it returns false. A damaged chain ends that chain only.
+    /// </summary>
+    private static (WalkEnd End, string? Problem) ScanPidHash(IKernel kernel, KernelObject ns, Func<int, ulong, bool> visit, CancellationToken cancellation)
     {
         if (!kernel.Symbols.TryGetAddress("pid_hash", out var hashPointer) || !kernel.Symbols.TryGetAddress("pidhash_shift", out var shiftAddress))
             throw new TypeNotFoundException("struct pid_namespace has no idr and the kernel has no pid_hash/pidhash_shift: pids cannot be looked up");
@@ -71,16 +109,21 @@ public static class Pids
         var nsMember = upid.RequireScalar("ns");
         ulong numbers = StructLayout.Probe(kernel, "struct pid").Require("numbers").Offset;
         ulong level = ns.HasMember("level") ? ns["level"].ReadUnsigned() : 0;
+        var end = WalkEnd.Completed;
+        string? problem = null;
         for (ulong bucket = 0; bucket < 1UL << (int)shift; bucket++)
         {
-            var chain = KernelLists.HlistForEach(kernel.Memory, table + bucket * 8, MaxChain);
+            var chain = KernelLists.HlistForEach(kernel.Memory, table + bucket * 8, MaxChain, cancellation);
+            if (chain.End == WalkEnd.Cancelled) return (WalkEnd.Cancelled, "cancelled");
+            if (!chain.IsComplete && problem is null) (end, problem) = (chain.End, $"bucket {bucket}: {chain.Problem}");
             foreach (var node in chain.Items)
             {
                 var entry = new KernelObject(kernel, upid.Type, node - chainOffset);
-                if (entry.Member(nrMember).ReadSigned() == nr && entry.Member(nsMember).ReadPointer() == ns.Address)
-                    return entry.Address - numbers - level * upid.Size;
+                if (!entry.Member(nsMember).TryReadUnsigned(out var owner, out _) || owner != ns.Address) continue;
+                if (!entry.Member(nrMember).TryReadUnsigned(out var number, out _)) continue;
+                if (!visit((int)number, entry.Address - numbers - level * upid.Size)) return (end, problem);
             }
         }
-        return 0;
+        return (end, problem);
     }
 }

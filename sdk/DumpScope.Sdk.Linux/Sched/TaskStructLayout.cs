@@ -48,6 +48,16 @@ public sealed class TaskStructLayout
             SignalThreadHead = threadHead;
         }
         PidLink = Task.Find("pid_links[0]", "pids[0].node");
+        ThreadPid = Task.FindScalar("thread_pid");
+        Prio = Task.FindScalar("prio");
+        StaticPrio = Task.FindScalar("static_prio");
+        OnCpu = Task.FindScalar("on_cpu");
+        StartTime = Task.FindScalar("start_time");
+        Utime = Task.FindScalar("utime");
+        Stime = Task.FindScalar("stime");
+        Children = Task.Find("children");
+        Sibling = Task.Find("sibling");
+        SignalNrThreads = Signal?.FindScalar("nr_threads");
         RqCurr = Rq?.FindScalar("curr");
         RqIdle = Rq?.FindScalar("idle");
     }
@@ -120,6 +130,48 @@ public sealed class TaskStructLayout
 
     /// <summary>The hlist_node linking the task into its struct pid's tasks[PIDTYPE_PID].</summary>
     public ProbedMember? PidLink { get; }
+
+    /// <summary>thread_pid (4.19+): the task's struct pid (idle tasks share init_struct_pid).</summary>
+    public ProbedMember? ThreadPid { get; }
+
+    /// <summary>prio: the dynamic priority.</summary>
+    public ProbedMember? Prio { get; }
+
+    /// <summary>static_prio: nice + 120.</summary>
+    public ProbedMember? StaticPrio { get; }
+
+    /// <summary>on_cpu: 1 while the task runs on a CPU.</summary>
+    public ProbedMember? OnCpu { get; }
+
+    /// <summary>start_time: ns since boot (monotonic).</summary>
+    public ProbedMember? StartTime { get; }
+
+    /// <summary>utime in ns.</summary>
+    public ProbedMember? Utime { get; }
+
+    /// <summary>stime in ns.</summary>
+    public ProbedMember? Stime { get; }
+
+    /// <summary>children: the head of the list of the task's children.</summary>
+    public ProbedMember? Children { get; }
+
+    /// <summary>sibling: the link in the parent's children list.</summary>
+    public ProbedMember? Sibling { get; }
+
+    /// <summary>signal_struct.nr_threads.</summary>
+    public ProbedMember? SignalNrThreads { get; }
+
+    /// <summary>
+    /// Bytes of a task_struct that hold every member above (list heads and links counted whole), and no more: what a
+    /// reader loads (<see cref="KernelObject.Load(ulong, string?)"/>) instead of the declared size.
+    /// </summary>
+    public ulong ReadLength => _readLength ??= new[]
+        {
+            State, ExitState, Pid, Tgid, Comm, Cpu, Flags, Mm, ActiveMm, RealParent, GroupLeader, SignalPointer, Stack, ThreadSp, Tasks,
+            ThreadGroup, ThreadNode, PidLink, ThreadPid, Prio, StaticPrio, OnCpu, StartTime, Utime, Stime, Children, Sibling,
+        }.Where(m => m is not null).Max(m => m!.End);
+
+    private ulong? _readLength;
 
     /// <summary>rq.curr: the task running on the CPU.</summary>
     public ProbedMember? RqCurr { get; }

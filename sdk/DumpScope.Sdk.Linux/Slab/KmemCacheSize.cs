@@ -18,7 +18,7 @@ public sealed record KmemCacheSize(ulong Size, ulong DeclaredSize, ulong Compute
     /// Decides the live size: the kernel's own value (<paramref name="fromKernel"/>, read from its boot cache) when
     /// it equals the arithmetic or is plausible (above the trailing array's offset, not above the declared size:
     /// padding can make it larger than the sum); else the arithmetic, with the disagreement noted. Never the
-    /// declared size of a trailing array, never a value found by looking for a terminator (SEED.md's bug).
+    /// declared size of a trailing array, never a value found by looking for a terminator (the bug of docs/kernel-notes.md#runtime-sizes-shorter-than-declared-types).
     /// </summary>
     public static KmemCacheSize Decide(ulong declared, ulong trailingOffset, ulong computed, string arithmetic, ulong? fromKernel, string source, List<string> notes)
     {

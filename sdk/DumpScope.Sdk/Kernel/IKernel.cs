@@ -65,6 +65,12 @@ public interface IKernel
     /// vmemmap_base and max_pfn (x86-64 defaults when missing), cached per kernel.
     /// </summary>
     IMemoryModel MemoryModel => MemoryModelProbe.For(this);
+
+    /// <summary>
+    /// What has been probed about this kernel and how (see <see cref="IKernelFeatures"/>); kernels that do not
+    /// hold their own get one kept per kernel.
+    /// </summary>
+    IKernelFeatures Features => KernelFeatureSet.For(this);
 }
 
 /// <summary>A set of CPU numbers (a kernel cpumask).</summary>

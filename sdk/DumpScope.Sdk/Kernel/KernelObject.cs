@@ -91,12 +91,13 @@ public sealed class KernelObject
 
     /// <summary>
     /// Like <see cref="Load()"/> but reads only the first <paramref name="length"/> bytes (the members a caller
-    /// uses); reads past them go to memory.
+    /// uses); reads past them go to memory. <paramref name="context"/> (what is read, e.g. "task_struct") is put
+    /// into the faults of pages that could not be read.
     /// </summary>
-    public KernelObject Load(ulong length)
+    public KernelObject Load(ulong length, string? context = null)
     {
         if (length == 0 || length > 1 << 20) return this;
-        var snapshot = MemorySnapshot.Read(Kernel.Memory, Address, (int)length, Kernel.PageSize);
+        var snapshot = MemorySnapshot.Read(Kernel.Memory, Address, (int)length, Kernel.PageSize, context);
         return new KernelObject(Kernel, Type, Address, BitShift, BitSize, snapshot);
     }
 

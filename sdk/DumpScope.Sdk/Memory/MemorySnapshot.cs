@@ -81,6 +81,9 @@ public sealed class MemorySnapshot
     public bool Covers(ulong address, int length) =>
         address >= Address && length >= 0 && address - Address <= (ulong)_data.Length && (ulong)length <= (ulong)_data.Length - (address - Address);
 
+    /// <summary>True when [<paramref name="address"/>, +<paramref name="length"/>) lies inside the range and was read.</summary>
+    public bool IsReadable(ulong address, int length) => Covers(address, length) && FaultIn(address, length) is null;
+
     /// <summary>
     /// Copies the bytes at <paramref name="address"/> into <paramref name="destination"/>; returns null, or the fault
     /// of the first hole the bytes touch. Throws <see cref="ArgumentOutOfRangeException"/> outside the range.

@@ -84,7 +84,7 @@ public sealed class KernelLoaderFixtureTests : IDisposable
     [SkippableFact]
     public void Without_vmcoreinfo_the_error_says_what_to_supply()
     {
-        using var dump = new DumpWithoutVmcoreInfo(DumpOpener.Open(Fixtures.Q1Elf));
+        using var dump = new DumpWithVmcoreInfo(DumpOpener.Open(Fixtures.Q1Elf), null);
         FluentActions.Invoking(() => KernelLoader.Open(dump, KernelOpenOptions.Default))
             .Should().Throw<NotSupportedException>()
             .WithMessage("*has no VMCOREINFO note*--kaslr OFFSET*Kernel Offset*--system-map / --vmlinux*");
@@ -94,7 +94,7 @@ public sealed class KernelLoaderFixtureTests : IDisposable
     public void Without_vmcoreinfo_a_user_supplied_offset_and_System_map_open_the_kernel_through_cr3()
     {
         ulong kaslr = FixtureFacts.KernelOffsetFromConsole("q1/console.log");
-        using var dump = new DumpWithoutVmcoreInfo(DumpOpener.Open(Fixtures.Q1Elf));
+        using var dump = new DumpWithVmcoreInfo(DumpOpener.Open(Fixtures.Q1Elf), null);
         var kernel = KernelLoader.Open(dump, new KernelOpenOptions { KaslrOffset = kaslr, SystemMapPath = Fixtures.SystemMap });
 
         var reference = OpenedKernels.Q1;
@@ -114,7 +114,7 @@ public sealed class KernelLoaderFixtureTests : IDisposable
     public void Without_vmcoreinfo_a_wrong_offset_is_refused()
     {
         ulong wrong = FixtureFacts.KernelOffsetFromConsole("q1/console.log") + 0x200000;
-        using var dump = new DumpWithoutVmcoreInfo(DumpOpener.Open(Fixtures.Q1Elf));
+        using var dump = new DumpWithVmcoreInfo(DumpOpener.Open(Fixtures.Q1Elf), null);
         var thrown = FluentActions.Invoking(() => KernelLoader.Open(dump, new KernelOpenOptions { KaslrOffset = wrong, SystemMapPath = Fixtures.SystemMap }))
             .Should().Throw<Exception>().Which;
         (thrown is UsageException or NotSupportedException).Should().BeTrue(thrown.ToString());
@@ -124,7 +124,7 @@ public sealed class KernelLoaderFixtureTests : IDisposable
     [SkippableFact]
     public void Without_vmcoreinfo_and_without_cr3_the_error_says_so()
     {
-        using var dump = new DumpWithoutVmcoreInfo(DumpOpener.Open(Fixtures.Kd1Zlib));
+        using var dump = new DumpWithVmcoreInfo(DumpOpener.Open(Fixtures.Kd1Zlib), null);
         FluentActions.Invoking(() => KernelLoader.Open(dump, new KernelOpenOptions { KaslrOffset = 0x1ba00000, SystemMapPath = Fixtures.SystemMap }))
             .Should().Throw<NotSupportedException>().WithMessage("*no CR3*");
     }

@@ -16,6 +16,7 @@ internal static class OpenedKernels
     public static DumpKernel Kd1Zlib => Get(Fixtures.Kd1Zlib);
     public static DumpKernel Kd1Elf => Get(Fixtures.Kd1Elf);
     public static DumpKernel Q1 => Get(Fixtures.Q1Elf);
+    public static DumpKernel K510Zlib => Get(Fixtures.K510Zlib);
 
     public static DumpKernel ByName(string name) => name switch
     {

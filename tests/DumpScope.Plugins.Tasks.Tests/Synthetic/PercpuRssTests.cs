@@ -1,5 +1,5 @@
-using DumpScope.Plugins.Tasks.Layout;
 using DumpScope.Sdk.Kernel;
+using DumpScope.Sdk.Linux.Mm;
 using DumpScope.Sdk.Linux.PerCpu;
 using DumpScope.Sdk.Types;
 
@@ -45,13 +45,12 @@ public sealed class PercpuRssTests
                 bytes.Write(kernel.PerCpuPtr(Percpu + (ulong)i * 4, cpu), BitConverter.GetBytes(deltas[cpu][i]));
         }
 
-        var mmLayout = MmLayout.Probe(kernel);
-        mmLayout.Kind.Should().Be(RssCounterKind.PercpuCounter);
-        var taskLayout = TaskLayout.Probe(kernel);
-        var info = new TaskInfo(0xffff_8880_0002_0000, ObjectBytes.FromBytes(0xffff_8880_0002_0000, new byte[64])) { Mm = Mm, Pid = 1, Tgid = 1 };
+        MmCounters.Of(kernel).Kind.Should().Be(MmCounterKind.PercpuCounter);
+        bytes.Write(0xffff_8880_0002_0000, new byte[64]);
+        var info = new TaskInfo(0xffff_8880_0002_0000, kernel.Object("struct task_struct", 0xffff_8880_0002_0000).Load()) { Mm = Mm, Pid = 1, Tgid = 1 };
         var table = new TaskTable([info], [], null, null, [], [], null);
 
-        var usage = new MemoryUsageReader(kernel, mmLayout, taskLayout, table).For(info);
+        var usage = new MemoryUsageReader(kernel, table).For(info);
         usage.Problem.Should().BeNull();
         usage.VszKiB.Should().Be(200);
         // file 0 - 2 + 1 = -1 → 0; anon 20 - 3 + 2 = 19; shmem 5 + 0 + 1 = 6.

@@ -2,13 +2,15 @@ using System.Globalization;
 using DumpScope.Host.Dumps;
 using DumpScope.Sdk.Commands;
 using DumpScope.Sdk.Dumps;
+using DumpScope.Sdk.Kernel;
 
 namespace DumpScope.Host.Commands.Builtins;
 
 /// <summary>
 /// <c>dumpinfo</c>: what the open dump file is — format, compression, dump level, page counts by state
 /// (from the bitmaps or program headers, without reading page data), CPUs in the notes and a VMCOREINFO
-/// summary — followed by the format reader's own facts.
+/// summary, the kernel features probed (how kallsyms, types and page tables were found, each helper's era
+/// decisions) — followed by the format reader's own facts.
 /// </summary>
 [Command("dumpinfo", Help = "Show the dump file's format, compression, dump level, page counts, CPUs and VMCOREINFO summary", NeedsDump = true,
     Examples = ["dumpinfo  the file's format, page counts and whether it is truncated"], SeeAlso = ["sys"])]
@@ -78,11 +80,26 @@ public sealed class DumpInfoCommand : ICommand
             }
         }
 
+        AddKernelFeatures(result, context);
+
         var details = result.Add(new RecordBlock { Title = "FILE" });
         foreach (var (key, value) in facts)
             details.Add(key, Cell.Text(value));
         if (Verbose) AddReads(result, dump);
         return result;
+    }
+
+    // What was probed about the kernel and how: why commands behave as they do on this kernel.
+    private static void AddKernelFeatures(CommandResult result, CommandContext context)
+    {
+        if (context.Services.GetService(typeof(IKernel)) is not IKernel kernel)
+        {
+            result.Add(new RecordBlock { Title = KernelFeatureReport.Title })
+                .Add("kernel", Cell.NotAvailable("the kernel could not be read from this dump (see the notes)"));
+            return;
+        }
+        var probes = context.Services.GetService(typeof(IEnumerable<IKernelFeatureProbe>)) as IEnumerable<IKernelFeatureProbe>;
+        result.Add(KernelFeatureReport.Build(kernel, probes ?? []));
     }
 
     private static void AddReads(CommandResult result, IDumpSource dump)

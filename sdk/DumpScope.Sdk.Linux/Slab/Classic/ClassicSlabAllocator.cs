@@ -9,7 +9,7 @@ namespace DumpScope.Sdk.Linux.Slab.Classic;
 /// <summary>
 /// The classic SLAB allocator (removed in 6.8), in every layout probed from the kernel's types:
 /// <list type="bullet">
-/// <item>kmem_cache ending in <c>nodelists</c> + <c>array[NR_CPUS]</c> (2.6.2x–3.17; SEED.md) or per-cpu
+/// <item>kmem_cache ending in <c>nodelists</c> + <c>array[NR_CPUS]</c> (2.6.2x–3.17; docs/kernel-notes.md#runtime-sizes-shorter-than-declared-types) or per-cpu
 /// <c>cpu_cache</c> + <c>node[MAX_NUMNODES]</c> (3.18, commit bf0dea23a9c0, "mm/slab: use percpu allocator for cpu cache");</item>
 /// <item>per-node <c>struct kmem_list3</c> or <c>struct kmem_cache_node</c> (3.10's common naming);</item>
 /// <item>slabs described by a management <c>struct slab</c> with a kmem_bufctl_t free chain (before 3.13), by

@@ -364,15 +364,22 @@ public sealed class SlubCache : ISlabCache
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Allocation-light: one vmemmap page buffer for the scan and one free-object bitmap reused for every slab; the
+    /// freelists are walked in place. An object's state follows the same rule as <see cref="States"/>.
+    /// </remarks>
     public IEnumerable<ulong> ForEachAllocatedObject(Action<string>? problem = null, CancellationToken cancellation = default)
     {
         var cpuSlabs = new Dictionary<ulong, (int Cpu, ulong Freelist)>();
         foreach (var (cpu, _, slab, freelist, _) in CpuStates())
             if (slab != 0) cpuSlabs.TryAdd(slab, (cpu, freelist));
+        var sheafProblems = new List<string>();
+        var sheafObjects = SheafObjects(sheafProblems);
+        foreach (var p in sheafProblems) problem?.Invoke(p);
         var page = StructPageLayout.Of(_kernel);
         var model = _kernel.MemoryModel;
         var found = new List<ulong>();
-        var problems = new List<string>();
+        var free = new bool[ushort.MaxValue + 1];
         foreach (var chunk in MemMap.ForEachChunk(_kernel, cancellation))
         {
             if (chunk.Fault is not null) continue;
@@ -386,26 +393,66 @@ public sealed class SlubCache : ISlabCache
             foreach (var descriptor in found)
             {
                 SlabInfo slab;
-                SlabFreeMap states;
-                problems.Clear();
+                string? why;
                 try
                 {
                     var owner = cpuSlabs.TryGetValue(descriptor, out var o) ? o : (Cpu: -1, Freelist: 0UL);
                     slab = ReadSlab(descriptor, owner.Cpu >= 0 ? $"cpu {owner.Cpu}" : "slab", owner.Cpu);
-                    states = States(slab, owner.Freelist, problems);
+                    Array.Clear(free, 0, (int)slab.Objects);
+                    bool complete = MarkFree(slab, SlabFreelist(descriptor), free, out why);
+                    if (complete && owner.Cpu >= 0) complete = MarkFree(slab, owner.Freelist, free, out why);
+                    if (!complete)
+                    {
+                        // Objects not found free are unknown, not allocated: the slab is left out.
+                        problem?.Invoke(why!);
+                        continue;
+                    }
                 }
                 catch (Exception e) when (KernelDataErrors.IsDataProblem(e))
                 {
                     problem?.Invoke($"slab {descriptor:x}: {KernelDataErrors.Reason(e)}");
                     continue;
                 }
-                foreach (var p in problems) problem?.Invoke(p);
                 for (uint i = 0; i < slab.Objects; i++)
                 {
                     ulong address = slab.Memory + i * Size;
-                    if (states.StateOf(address).Allocated == true) yield return address;
+                    if (!free[i] && (sheafObjects is null || !sheafObjects.ContainsKey(address))) yield return address;
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Walks a freelist in place, marking each object's index in <paramref name="free"/>; false with the reason when
+    /// a pointer leaves the slab, the chain is longer than the slab (a cycle) or a read faults.
+    /// </summary>
+    private bool MarkFree(SlabInfo slab, ulong head, bool[] free, out string? problem)
+    {
+        problem = null;
+        var encoding = _allocator.EncodingFor(this, head, slab);
+        uint steps = 0;
+        for (ulong p = head; p != 0;)
+        {
+            ulong index = p >= slab.Memory ? (p - slab.Memory) / Size : ulong.MaxValue;
+            if (index >= slab.Objects || (p - slab.Memory) % Size != 0)
+            {
+                problem = $"freelist of slab {slab.Descriptor:x} ({slab.Where}) leads to {p:x}, outside its objects";
+                return false;
+            }
+            if (++steps > slab.Objects)
+            {
+                problem = $"freelist of slab {slab.Descriptor:x} ({slab.Where}) is longer than its {slab.Objects} objects (a cycle)";
+                return false;
+            }
+            free[index] = true;
+            ulong at = p + FreePointerOffset;
+            if (!_kernel.Memory.TryReadU64(at, out var stored, out var fault))
+            {
+                problem = $"freelist of slab {slab.Descriptor:x} ({slab.Where}): {fault!.Message}";
+                return false;
+            }
+            p = FreelistDecoder.Decode(encoding, Random, stored, at);
+        }
+        return true;
     }
 }

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using DumpScope.Host.Dumps;
+using DumpScope.Sdk.Commands;
+using DumpScope.Sdk.Dumps;
+
+namespace DumpScope.Host.Session;
+
+/// <summary>
+/// <c>dumpscope bench DUMP [-c CMD]...</c>: how long opening took, then each command run twice (first: cold,
+/// with JIT and empty caches, as a user meets it; again: warm) with the pages it read from the file, the bytes
+/// it decompressed and the page cache's hit rate; then peak RSS and CPU time of the process, and the page-read
+/// throughput of the dump reader against inflating the same stored pages with nothing else (zlib dumps).
+/// </summary>
+public static class SessionBenchmark
+{
+    /// <summary>The commands timed when none are given: what a first look at a dump runs.</summary>
+    public static readonly IReadOnlyList<string> DefaultCommands = ["dumpinfo", "sys", "kmem -s", "ps", "kmem -i", "log"];
+
+    /// <summary>At most this many present pages are read for the throughput comparison.</summary>
+    private const int ThroughputPages = 50_000;
+
+    /// <summary>Times <paramref name="commands"/> on the open <paramref name="session"/>, which took <paramref name="openTime"/> to open.</summary>
+    public static CommandResult Run(DumpScopeSession session, TimeSpan openTime, IReadOnlyList<string> commands, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        if (commands.Count == 0) commands = DefaultCommands;
+        var dump = session.Services.GetService(typeof(IDumpSource)) as IDumpSource;
+        var stats = (dump as IDumpReadStatistics)?.Statistics;
+        var result = new CommandResult();
+        var total = new DumpReadCounters();
+
+        var table = result.Add(new TableBlock(new Column("COMMAND"), new Column("FIRST ms", CellKind.Integer, "first_ms"),
+            new Column("AGAIN ms", CellKind.Integer, "again_ms"), new Column("ROWS/LINES", CellKind.Integer, "rows"),
+            new Column("PAGES READ", CellKind.Integer, "pages_read"), new Column("DECOMPRESSED", CellKind.Size, "decompressed_bytes"),
+            new Column("CACHE HITS", CellKind.Percent, "cache_hit_percent"), new Column("STATUS")) { Title = "COMMANDS" });
+        foreach (var command in commands)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var before = stats?.Snapshot() ?? default;
+            var (first, firstResult) = Time(session, command, cancellation);
+            var reads = (stats?.Snapshot() ?? default).Since(before);
+            var (again, _) = Time(session, command, cancellation);
+            total = (stats?.Snapshot() ?? default);
+            int rows = firstResult.Blocks.Sum(b => b switch { TableBlock t => t.Rows.Count, RecordBlock r => r.Fields.Count, TextBlock x => x.Lines.Count, _ => 0 });
+            table.AddRow(Cell.Text(command), Cell.Int((long)first.TotalMilliseconds), Cell.Int((long)again.TotalMilliseconds), Cell.Int(rows),
+                Counted(stats, reads.PagesRead), stats is null ? Cell.NotAvailable("no read counters", CellKind.Size) : Cell.Size((ulong)reads.DecompressedBytes),
+                reads.HitRate is { } rate ? Cell.Percent(rate * 100) : Cell.NotApplicable(CellKind.Percent),
+                Cell.Text(firstResult.Failed ? "failed: " + firstResult.Error : "ok"));
+        }
+
+        using var process = Process.GetCurrentProcess();
+        process.Refresh();
+        var summary = result.Add(new RecordBlock { Title = "SESSION" });
+        summary.Add("dump", Cell.Text(session.DumpPath ?? "(none)"));
+        summary.Add("open ms", Cell.Int((long)openTime.TotalMilliseconds));
+        summary.Add("pages read", Counted(stats, total.PagesRead));
+        summary.Add("stored bytes read", stats is null ? Cell.NotAvailable("no read counters", CellKind.Size) : Cell.Size((ulong)total.StoredBytes));
+        summary.Add("bytes decompressed", stats is null ? Cell.NotAvailable("no read counters", CellKind.Size) : Cell.Size((ulong)total.DecompressedBytes));
+        summary.Add("page cache hit rate", total.HitRate is { } all ? Cell.Percent(all * 100) : Cell.NotApplicable(CellKind.Percent));
+        summary.Add("peak RSS", Cell.Size((ulong)process.PeakWorkingSet64));
+        summary.Add("CPU time ms", Cell.Int((long)process.TotalProcessorTime.TotalMilliseconds));
+        if (dump is KdumpDumpSource { Compression: PageCompression.Zlib } kdump) AddThroughput(result, kdump, cancellation);
+        return result;
+    }
+
+    private static Cell Counted(DumpReadStatistics? stats, long value) =>
+        stats is null ? Cell.NotAvailable("this dump reader keeps no counters", CellKind.Integer) : Cell.Int(value);
+
+    private static (TimeSpan Elapsed, CommandResult Result) Time(DumpScopeSession session, string command, CancellationToken cancellation)
+    {
+        var clock = Stopwatch.StartNew();
+        var result = session.Run(command, cancellation);
+        return (clock.Elapsed, result);
+    }
+
+    /// <summary>
+    /// Up to <see cref="ThroughputPages"/> present pages read through the reader (page_desc, bounds, codec) and
+    /// the same stored bytes inflated with a bare <see cref="ZLibStream"/>: the reader's share of the limit.
+    /// </summary>
+    private static void AddThroughput(CommandResult result, KdumpDumpSource kdump, CancellationToken cancellation)
+    {
+        // Pages stored zlib-compressed only (makedumpfile stores a page raw when zlib does not shrink it): the
+        // reader and the bare inflate do the same work.
+        var pfns = new List<ulong>();
+        var stored = new List<byte[]>();
+        for (ulong pfn = 0; pfn < kdump.MaxPfn && pfns.Count < ThroughputPages; pfn++)
+        {
+            if (kdump.GetPageState(pfn) != PageState.Present || kdump.ReadStoredPage(pfn) is not { Codec: PageCompression.Zlib } s) continue;
+            pfns.Add(pfn);
+            stored.Add(s.Data);
+        }
+        var page = new byte[kdump.PageSize];
+        var reader = Stopwatch.StartNew();
+        foreach (var pfn in pfns) kdump.ReadPage(pfn, page);
+        reader.Stop();
+        cancellation.ThrowIfCancellationRequested();
+        var raw = Stopwatch.StartNew();
+        foreach (var data in stored)
+        {
+            using var z = new ZLibStream(new MemoryStream(data), CompressionMode.Decompress);
+            z.ReadExactly(page);
+        }
+        raw.Stop();
+        double MBps(int pages, Stopwatch w) => pages * (double)kdump.PageSize / 1e6 / Math.Max(w.Elapsed.TotalSeconds, 1e-9);
+        var record = result.Add(new RecordBlock { Title = "PAGE READ THROUGHPUT" });
+        record.Add("zlib pages", Cell.Int(pfns.Count));
+        record.Add("reader MB/s", Cell.Text(MBps(pfns.Count, reader).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)));
+        record.Add("raw inflate MB/s", Cell.Text(MBps(stored.Count, raw).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)));
+        record.Add("reader / raw", Cell.Percent(100.0 * raw.Elapsed.TotalSeconds / Math.Max(reader.Elapsed.TotalSeconds, 1e-9)));
+    }
+}

@@ -1,4 +1,0 @@
-namespace DumpScope.Plugins.Memory.Log;
-
-/// <summary>Offsets in a <c>struct printk_log</c> record header.</summary>
-internal sealed record LegacyLayout(ulong HeaderSize, ulong TsNsec, ulong Len, ulong TextLen, ulong? Facility, ulong? LevelBitOffset, uint LevelBits, string Source);

@@ -1,0 +1,52 @@
+namespace DumpScope.Sdk.Linux.Printk;
+
+/// <summary>The kernel log as read from the dump, with an account of what could not be read.</summary>
+public sealed class KernelLog
+{
+    /// <summary>Creates a log.</summary>
+    public KernelLog(string format, IReadOnlyList<LogRecord> records, int skipped, int incomplete, IReadOnlyList<string> problems)
+    {
+        Format = format;
+        Records = records;
+        Skipped = skipped;
+        Incomplete = incomplete;
+        Problems = problems;
+    }
+
+    /// <summary>Which buffer the records came from ("printk ringbuffer prb", "log_buf").</summary>
+    public string Format { get; }
+
+    /// <summary>The records in sequence order.</summary>
+    public IReadOnlyList<LogRecord> Records { get; }
+
+    /// <summary>Records skipped because their descriptor, info or text was garbage or unreadable.</summary>
+    public int Skipped { get; }
+
+    /// <summary>Records not finalized (reserved, reusable) or without text (data-less): left out as the kernel does.</summary>
+    public int Incomplete { get; }
+
+    /// <summary>What went wrong, for warnings (the first few problems and the totals).</summary>
+    public IReadOnlyList<string> Problems { get; }
+
+    /// <summary>
+    /// The panic message: the last record that starts with "Kernel panic - not syncing: " (panic() prints it so);
+    /// failing that, the last mention anywhere (e.g. only "---[ end Kernel panic - not syncing: … ]---" survived).
+    /// </summary>
+    public string? PanicMessage
+    {
+        get
+        {
+            const string marker = "Kernel panic - not syncing: ";
+            for (int i = Records.Count - 1; i >= 0; i--)
+                if (Records[i].Text.StartsWith(marker, StringComparison.Ordinal)) return Records[i].Text.Split('\n')[0].TrimEnd();
+            for (int i = Records.Count - 1; i >= 0; i--)
+            {
+                int at = Records[i].Text.IndexOf(marker, StringComparison.Ordinal);
+                if (at < 0) continue;
+                var line = Records[i].Text[at..].Split('\n')[0].TrimEnd();
+                return line.EndsWith(" ]---", StringComparison.Ordinal) ? line[..^5] : line;
+            }
+            return null;
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using System.Text.Json;
+using DumpScope.Testing;
+
+namespace DumpScope.Cli.Tests;
+
+public class BenchCliTests
+{
+    [SkippableFact]
+    public void Bench_times_each_command_and_reports_reads_and_the_zlib_throughput()
+    {
+        var (exit, output, error) = CliRun.Run("bench", Fixtures.Kd1Zlib, "-c", "dumpinfo", "-c", "kmem -s", "--json");
+        exit.Should().Be(0, error);
+        using var doc = JsonDocument.Parse(output);
+        var blocks = doc.RootElement.GetProperty("blocks").EnumerateArray().ToList();
+        var rows = blocks[0].GetProperty("rows").EnumerateArray().ToList();
+        rows.Select(r => r.GetProperty("command").GetString()).Should().Equal("dumpinfo", "kmem -s");
+        rows[1].GetProperty("rows").GetInt64().Should().Be(154, "kd1 has 154 caches");
+        rows[1].GetProperty("pages_read").GetInt64().Should().BePositive("kmem -s reads kmem_caches and slabs from the dump");
+        rows[0].GetProperty("pages_read").GetInt64().Should().Be(0, "dumpinfo reads headers and bitmaps, no page");
+        output.Should().Contain("\"open_ms\"").And.Contain("\"peak_rss\"").And.Contain("\"reader_raw\"");
+    }
+
+    [SkippableFact]
+    public void Bench_of_a_failing_command_exits_non_zero()
+    {
+        var (exit, _, _) = CliRun.Run("bench", Fixtures.Kd1Zlib, "-c", "nosuchcommand");
+        exit.Should().Be(Program.Failed);
+    }
+}
