@@ -20,5 +20,6 @@ public sealed class SlabPlugin : IDumpScopePlugin
     {
         services.AddSingleton<SlabAnalyzer>();
         services.AddSingleton<Sdk.Kernel.IKernelInitializer, SlabKernelInitializer>();
+        services.AddSingleton<Sdk.Kernel.IKernelFeatureProbe, SlabFeatureProbe>();
     }
 }

@@ -16,5 +16,9 @@ public sealed class TasksPlugin : IDumpScopePlugin
     public string Description => "tasks: ps, ps --tree (pstree), task";
 
     /// <inheritdoc/>
-    public void ConfigureServices(IServiceCollection services) => services.AddSingleton<TaskAnalyzer>();
+    public void ConfigureServices(IServiceCollection services)
+    {
+        services.AddSingleton<TaskAnalyzer>();
+        services.AddSingleton<Sdk.Kernel.IKernelFeatureProbe, TaskFeatureProbe>();
+    }
 }

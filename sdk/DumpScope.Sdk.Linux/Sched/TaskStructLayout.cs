@@ -60,6 +60,8 @@ public sealed class TaskStructLayout
         SignalNrThreads = Signal?.FindScalar("nr_threads");
         RqCurr = Rq?.FindScalar("curr");
         RqIdle = Rq?.FindScalar("idle");
+        kernel.Features.Record(KernelFeatureNames.TaskState, $"task_struct.{State.Path} ({State.Type.DisplayName})",
+            State.Path == "__state" ? "task_struct has __state (5.14+)" : "task_struct has no __state, only state", "Sdk.Linux.Sched");
     }
 
     /// <summary>The probed layout of the kernel's task_struct (probed on first use, then kept).</summary>

@@ -113,7 +113,12 @@ public static class SlabHelpers
         var cache = kernel.Types.FindType("struct kmem_cache")
             ?? throw new TypeNotFoundException("struct kmem_cache is not in the kernel's types (SLOB, or no type information)");
         foreach (var (recognizes, create) in Allocators)
-            if (recognizes(cache.Resolve())) return create(kernel);
+            if (recognizes(cache.Resolve()))
+            {
+                var allocator = create(kernel);
+                kernel.Features.Record(KernelFeatureNames.Allocator, allocator.Name, allocator.Era, "Sdk.Linux.Slab");
+                return allocator;
+            }
         throw new TypeNotFoundException("struct kmem_cache has neither cpu_slab/cpu_sheaves (SLUB), cpu_cache nor array (SLAB): SLOB or an unknown slab allocator, not supported");
     }
 }
