@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using DumpScope.Host.Types.Btf;
-using DumpScope.Sdk.Types;
 using DumpScope.Testing;
 
 namespace DumpScope.Bench;

@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using DumpScope.Host.Dumps;
-using DumpScope.Sdk.Dumps;
 using DumpScope.Testing;
 
 namespace DumpScope.Bench;

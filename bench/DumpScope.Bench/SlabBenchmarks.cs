@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using DumpScope.Host.Session;
 using DumpScope.Plugins.Slab;
-using DumpScope.Sdk.Commands;
 using DumpScope.Testing;
 
 namespace DumpScope.Bench;

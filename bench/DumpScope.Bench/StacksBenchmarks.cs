@@ -1,8 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using DumpScope.Host.Session;
 using DumpScope.Plugins.Stacks;
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Linux.Sched;
 using DumpScope.Sdk.Linux.Stack;
 using DumpScope.Testing;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using DumpScope.Host.Session;
 using DumpScope.Plugins.Tasks;
-using DumpScope.Sdk.Kernel;
 using DumpScope.Testing;
 using Microsoft.Extensions.DependencyInjection;
 

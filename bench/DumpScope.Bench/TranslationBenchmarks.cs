@@ -2,7 +2,6 @@ using BenchmarkDotNet.Attributes;
 using DumpScope.Host.Arch.X86_64;
 using DumpScope.Host.Dumps;
 using DumpScope.Host.Kernel;
-using DumpScope.Sdk.Dumps;
 using DumpScope.Testing;
 
 namespace DumpScope.Bench;

@@ -1,5 +1,4 @@
 using DumpScope.Host.Types.Btf;
-using DumpScope.Sdk.Types;
 
 namespace DumpScope.Fuzz;
 

@@ -1,8 +1,4 @@
-using System.Buffers.Binary;
-using System.Text;
 using DumpScope.Host.Dumps;
-using DumpScope.Sdk.Dumps;
-using DumpScope.Sdk.Symbols;
 using DumpScope.Testing.DumpWriters;
 using DumpScope.Testing.Kallsyms;
 using ZstdSharp;

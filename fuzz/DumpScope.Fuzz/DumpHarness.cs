@@ -1,5 +1,4 @@
 using DumpScope.Host.Dumps;
-using DumpScope.Sdk.Dumps;
 
 namespace DumpScope.Fuzz;
 

@@ -1,7 +1,4 @@
-using System.Buffers.Binary;
-using System.Globalization;
 using DumpScope.Host.Symbols;
-using DumpScope.Sdk.Dumps;
 
 namespace DumpScope.Fuzz;
 

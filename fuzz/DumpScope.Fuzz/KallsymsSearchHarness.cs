@@ -1,6 +1,4 @@
-using System.Globalization;
 using DumpScope.Host.Symbols;
-using DumpScope.Sdk.Dumps;
 
 namespace DumpScope.Fuzz;
 

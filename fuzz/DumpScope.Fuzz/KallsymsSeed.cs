@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using DumpScope.Sdk.Symbols;
 using DumpScope.Testing.Kallsyms;
 
 namespace DumpScope.Fuzz;

@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
 using DumpScope.Sdk.Linux.Modules;
-using DumpScope.Sdk.Memory;
 
 namespace DumpScope.Fuzz;
 

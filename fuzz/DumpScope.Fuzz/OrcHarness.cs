@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
 using DumpScope.Sdk.Linux.Stack;
-using DumpScope.Sdk.Memory;
 
 namespace DumpScope.Fuzz;
 

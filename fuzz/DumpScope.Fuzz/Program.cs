@@ -1,4 +1,3 @@
-using System.Globalization;
 using DumpScope.Fuzz;
 
 // DumpScope.Fuzz: fuzz harnesses for DumpScope's parsers. See fuzz/README.md.

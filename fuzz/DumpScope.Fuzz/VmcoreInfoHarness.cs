@@ -1,6 +1,3 @@
-using System.Text;
-using DumpScope.Sdk.Dumps;
-
 namespace DumpScope.Fuzz;
 
 /// <summary>VMCOREINFO text: parsed from any bytes (as the readers do, byte for character) and queried.</summary>

@@ -1,6 +1,5 @@
 using DumpScope.Host.Rendering;
 using DumpScope.Host.Session;
-using DumpScope.Sdk.Commands;
 
 namespace DumpScope.Cli;
 

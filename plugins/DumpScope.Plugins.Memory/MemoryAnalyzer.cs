@@ -2,9 +2,6 @@ using DumpScope.Plugins.Memory.Info;
 using DumpScope.Plugins.Memory.Log;
 using DumpScope.Sdk.Linux.Printk;
 using DumpScope.Plugins.Memory.Pages;
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Linux.Objects;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DumpScope.Plugins.Memory;

@@ -1,6 +1,3 @@
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Linux;
 using DumpScope.Sdk.Linux.Slab;
 using DumpScope.Sdk.Linux.Slab.Slub;
 using Microsoft.Extensions.DependencyInjection;

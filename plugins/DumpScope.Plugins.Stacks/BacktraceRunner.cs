@@ -1,7 +1,3 @@
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Linux.Objects;
-using DumpScope.Sdk.Linux.Sched;
 using DumpScope.Sdk.Linux.Stack;
 
 namespace DumpScope.Plugins.Stacks;

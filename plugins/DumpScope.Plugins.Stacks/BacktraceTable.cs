@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-using DumpScope.Sdk.Commands;
 using DumpScope.Sdk.Linux.Stack;
 
 namespace DumpScope.Plugins.Stacks;

@@ -1,9 +1,3 @@
-using System.Globalization;
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Linux.Objects;
-using DumpScope.Sdk.Linux.PerCpu;
-using DumpScope.Sdk.Linux.Sched;
 using DumpScope.Sdk.Linux.Stack;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,9 +1,4 @@
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Linux.Lists;
-using DumpScope.Sdk.Linux.Objects;
 using DumpScope.Sdk.Linux.Pid;
-using DumpScope.Sdk.Linux.Sched;
-using DumpScope.Sdk.Types;
 
 namespace DumpScope.Plugins.Tasks;
 

@@ -1,9 +1,3 @@
-using System.Globalization;
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Linux.Lists;
-using DumpScope.Sdk.Linux.Objects;
-using DumpScope.Sdk.Linux.Sched;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DumpScope.Plugins.Tasks;

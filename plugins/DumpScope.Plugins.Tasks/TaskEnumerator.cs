@@ -1,13 +1,3 @@
-using DumpScope.Sdk.Dumps;
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Linux;
-using DumpScope.Sdk.Linux.Lists;
-using DumpScope.Sdk.Linux.Objects;
-using DumpScope.Sdk.Linux.PerCpu;
-using DumpScope.Sdk.Linux.Sched;
-using DumpScope.Sdk.Memory;
-using DumpScope.Sdk.Types;
-
 namespace DumpScope.Plugins.Tasks;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Linux.Sched;
-
 namespace DumpScope.Plugins.Tasks;
 
 /// <summary>

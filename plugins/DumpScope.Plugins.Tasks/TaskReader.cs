@@ -1,8 +1,3 @@
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Linux.Mm;
-using DumpScope.Sdk.Linux.Objects;
-using DumpScope.Sdk.Linux.Sched;
-
 namespace DumpScope.Plugins.Tasks;
 
 /// <summary>

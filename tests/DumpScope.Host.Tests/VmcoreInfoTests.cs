@@ -1,4 +1,3 @@
-using DumpScope.Sdk.Dumps;
 using DumpScope.Testing;
 
 namespace DumpScope.Host.Tests;

@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Commands;
-
 namespace DumpScope.Plugins.Memory.Tests;
 
 /// <summary>kmem -i on kd1 against crash 8.0.2's output and the guest's /proc/meminfo.</summary>

@@ -1,8 +1,5 @@
-using System.Buffers.Binary;
-using System.Text;
 using DumpScope.Plugins.Memory.Log;
 using DumpScope.Sdk.Linux.Printk;
-using DumpScope.Sdk.Types;
 
 namespace DumpScope.Plugins.Memory.Tests;
 

@@ -1,7 +1,5 @@
 using DumpScope.Plugins.Memory.Log;
-using DumpScope.Sdk.Kernel;
 using DumpScope.Sdk.Linux.Printk;
-using DumpScope.Sdk.Types;
 using DumpScope.Testing;
 
 namespace DumpScope.Plugins.Memory.Tests;

@@ -1,4 +1,3 @@
-using DumpScope.Sdk.Commands;
 using DumpScope.Testing;
 
 namespace DumpScope.Plugins.Memory.Tests;

@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Commands;
-
 namespace DumpScope.Plugins.Memory.Tests;
 
 /// <summary>kmem -p / page on kd1.</summary>

@@ -1,7 +1,4 @@
 using DumpScope.Plugins.Memory.Vm;
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Linux.Sched;
 using DumpScope.Testing;
 
 namespace DumpScope.Plugins.Memory.Tests;

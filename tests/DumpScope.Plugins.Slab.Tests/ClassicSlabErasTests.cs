@@ -1,7 +1,5 @@
-using System.Text;
 using DumpScope.Host.Types.Btf;
 using DumpScope.Plugins.Slab.Commands;
-using DumpScope.Sdk.Commands;
 using DumpScope.Sdk.Linux.Slab;
 using DumpScope.Sdk.Linux.Slab.Classic;
 using DumpScope.Testing;

@@ -1,6 +1,4 @@
 using DumpScope.Host.Session;
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Kernel;
 using DumpScope.Sdk.Linux.Slab;
 using DumpScope.Sdk.Linux.Slab.Slub;
 using DumpScope.Testing;

@@ -1,8 +1,6 @@
 using System.Text.RegularExpressions;
 using DumpScope.Host.Session;
-using DumpScope.Sdk.Commands;
 using DumpScope.Sdk.Linux.Slab;
-using DumpScope.Sdk.Types;
 using DumpScope.Testing;
 
 namespace DumpScope.Plugins.Slab.Tests;

@@ -1,9 +1,5 @@
-using System.Buffers.Binary;
-using System.Text;
 using DumpScope.Host.Types.Btf;
 using DumpScope.Plugins.Slab.Commands;
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Kernel;
 using DumpScope.Sdk.Linux.Slab.Slub;
 using Microsoft.Extensions.DependencyInjection;
 

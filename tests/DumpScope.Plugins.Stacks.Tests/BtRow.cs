@@ -1,6 +1,3 @@
-using System.Globalization;
-using DumpScope.Sdk.Commands;
-
 namespace DumpScope.Plugins.Stacks.Tests;
 
 /// <summary>One frame row of a bt table, read back from its typed cells.</summary>

@@ -1,5 +1,4 @@
 using DumpScope.Host.Session;
-using DumpScope.Sdk.Kernel;
 using DumpScope.Testing;
 using Microsoft.Extensions.DependencyInjection;
 

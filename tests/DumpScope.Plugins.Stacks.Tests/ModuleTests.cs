@@ -1,5 +1,3 @@
-using System.Globalization;
-using DumpScope.Sdk.Commands;
 using DumpScope.Testing;
 
 namespace DumpScope.Plugins.Stacks.Tests;

@@ -1,10 +1,4 @@
 using DumpScope.Plugins.Tasks.Commands;
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Linux.Lists;
-using DumpScope.Sdk.Linux.PerCpu;
-using DumpScope.Sdk.Memory;
-using DumpScope.Sdk.Types;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DumpScope.Plugins.Tasks.Tests;

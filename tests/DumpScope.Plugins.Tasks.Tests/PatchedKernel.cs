@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Kernel;
 using DumpScope.Testing;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,10 +1,3 @@
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Linux.Lists;
-using DumpScope.Sdk.Linux.PerCpu;
-using DumpScope.Sdk.Linux.Sched;
-using DumpScope.Sdk.Types;
-
 namespace DumpScope.Plugins.Tasks.Tests;
 
 /// <summary>ps on the real kd1 kdump, checked against crash's task-list walk, the guest's /proc and crash's ps.</summary>

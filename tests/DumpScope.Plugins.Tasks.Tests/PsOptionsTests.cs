@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Commands;
-
 namespace DumpScope.Plugins.Tasks.Tests;
 
 /// <summary>ps selections (-k, -u, -G, -A, -p, arguments), ps --tree / pstree and task on kd1.</summary>

@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Commands;
-
 namespace DumpScope.Plugins.Tasks.Tests;
 
 /// <summary>A ps table row with its cells typed back (values null when absent).</summary>

@@ -1,4 +1,3 @@
-using DumpScope.Sdk.Commands;
 using DumpScope.Tui.Tests.Fakes;
 using Terminal.Gui.Input;
 using Terminal.Gui.Testing;

@@ -1,4 +1,3 @@
-using DumpScope.Sdk.Commands;
 using DumpScope.Tui.Tests.Fakes;
 
 namespace DumpScope.Tui.Tests;

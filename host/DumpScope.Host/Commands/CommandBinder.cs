@@ -1,6 +1,3 @@
-using System.Globalization;
-using DumpScope.Sdk.Commands;
-
 namespace DumpScope.Host.Commands;
 
 /// <summary>Binds command-line words to a command's attributed properties.</summary>

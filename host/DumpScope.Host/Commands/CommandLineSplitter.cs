@@ -1,6 +1,3 @@
-using System.Text;
-using DumpScope.Sdk.Commands;
-
 namespace DumpScope.Host.Commands;
 
 /// <summary>Splits a command line into words: spaces separate, single or double quotes group, backslash escapes.</summary>

@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Commands;
-
 namespace DumpScope.Host.Commands;
 
 /// <summary>

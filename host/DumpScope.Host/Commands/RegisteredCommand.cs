@@ -1,6 +1,4 @@
 using System.Reflection;
-using System.Text;
-using DumpScope.Sdk.Commands;
 
 namespace DumpScope.Host.Commands;
 

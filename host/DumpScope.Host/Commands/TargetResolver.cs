@@ -1,7 +1,4 @@
-using System.Globalization;
 using System.Reflection;
-using System.Text;
-using DumpScope.Sdk.Commands;
 
 namespace DumpScope.Host.Commands;
 

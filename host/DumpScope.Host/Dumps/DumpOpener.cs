@@ -1,6 +1,3 @@
-using System.Text;
-using DumpScope.Sdk.Dumps;
-
 namespace DumpScope.Host.Dumps;
 
 /// <summary>

@@ -1,6 +1,4 @@
 using System.Buffers;
-using DumpScope.Sdk.Dumps;
-using DumpScope.Sdk.Memory;
 
 namespace DumpScope.Host.Dumps;
 

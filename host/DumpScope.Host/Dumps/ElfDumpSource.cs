@@ -1,7 +1,3 @@
-using System.Buffers.Binary;
-using System.Globalization;
-using DumpScope.Sdk.Dumps;
-
 namespace DumpScope.Host.Dumps;
 
 /// <summary>

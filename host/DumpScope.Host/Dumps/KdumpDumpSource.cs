@@ -1,8 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
-using System.Globalization;
-using System.Text;
-using DumpScope.Sdk.Dumps;
 
 namespace DumpScope.Host.Dumps;
 

@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Types;
-
 namespace DumpScope.Host.Kernel;
 
 /// <summary>The type catalog of a kernel opened without a type source: knows no types, and says so.</summary>

@@ -1,6 +1,4 @@
 using DumpScope.Host.Arch.X86_64;
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Symbols;
 
 namespace DumpScope.Host.Kernel;
 

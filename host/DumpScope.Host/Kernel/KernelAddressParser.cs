@@ -1,7 +1,3 @@
-using System.Globalization;
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Symbols;
-
 namespace DumpScope.Host.Kernel;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Memory;
-
 namespace DumpScope.Host.Kernel;
 
 /// <summary>The facts <see cref="KernelFactsReader"/> reads once at open, and how fallbacks were used.</summary>

@@ -1,9 +1,4 @@
-using System.Buffers.Binary;
 using DumpScope.Host.Dumps;
-using DumpScope.Sdk.Dumps;
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Memory;
-using DumpScope.Sdk.Symbols;
 
 namespace DumpScope.Host.Kernel;
 

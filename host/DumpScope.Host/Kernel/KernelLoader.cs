@@ -1,11 +1,7 @@
 using DumpScope.Host.Arch.X86_64;
 using DumpScope.Host.Dumps;
 using DumpScope.Host.Symbols;
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Dumps;
 using DumpScope.Sdk.Linux.Modules;
-using DumpScope.Sdk.Memory;
-using DumpScope.Sdk.Symbols;
 
 namespace DumpScope.Host.Kernel;
 

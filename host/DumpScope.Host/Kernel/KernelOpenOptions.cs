@@ -1,7 +1,3 @@
-using DumpScope.Sdk.Memory;
-using DumpScope.Sdk.Symbols;
-using DumpScope.Sdk.Types;
-
 namespace DumpScope.Host.Kernel;
 
 /// <summary>How <see cref="KernelLoader"/> composes a kernel from a dump: extra symbol files, types, overrides.</summary>

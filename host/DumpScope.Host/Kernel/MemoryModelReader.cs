@@ -1,8 +1,4 @@
 using DumpScope.Host.Arch.X86_64;
-using DumpScope.Sdk.Dumps;
-using DumpScope.Sdk.Memory;
-using DumpScope.Sdk.Symbols;
-using DumpScope.Sdk.Types;
 
 namespace DumpScope.Host.Kernel;
 

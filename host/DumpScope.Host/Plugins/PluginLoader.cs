@@ -1,6 +1,5 @@
 using System.Reflection;
 using System.Runtime.Loader;
-using DumpScope.Sdk.Commands;
 using DumpScope.Sdk.Plugins;
 using McMaster.NETCore.Plugins;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using DumpScope.Sdk.Commands;
 
 namespace DumpScope.Host.Plugins;
 

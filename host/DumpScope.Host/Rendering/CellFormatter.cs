@@ -1,6 +1,3 @@
-using System.Globalization;
-using DumpScope.Sdk.Commands;
-
 namespace DumpScope.Host.Rendering;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Commands;
-
 namespace DumpScope.Host.Rendering;
 
 /// <summary>Writes command results in one output format (<c>--format text|json|jsonl|csv</c>).</summary>

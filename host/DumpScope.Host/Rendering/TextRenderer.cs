@@ -1,6 +1,3 @@
-using System.Text;
-using DumpScope.Sdk.Commands;
-
 namespace DumpScope.Host.Rendering;
 
 /// <summary>

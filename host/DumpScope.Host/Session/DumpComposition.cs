@@ -2,12 +2,6 @@ using DumpScope.Host.Dumps;
 using DumpScope.Host.Kernel;
 using DumpScope.Host.Types.Btf;
 using DumpScope.Host.Types.Dwarf;
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Dumps;
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Memory;
-using DumpScope.Sdk.Symbols;
-using DumpScope.Sdk.Types;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DumpScope.Host.Session;

@@ -1,10 +1,5 @@
 using DumpScope.Host.Commands;
 using DumpScope.Host.Plugins;
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Dumps;
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Memory;
-using DumpScope.Sdk.Types;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DumpScope.Host.Session;

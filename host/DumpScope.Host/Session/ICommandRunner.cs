@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Commands;
-
 namespace DumpScope.Host.Session;
 
 /// <summary>A command as the registry knows it: for help, the TUI's navigator and completion.</summary>

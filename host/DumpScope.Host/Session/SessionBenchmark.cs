@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.IO.Compression;
 using DumpScope.Host.Dumps;
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Dumps;
 
 namespace DumpScope.Host.Session;
 

@@ -1,7 +1,5 @@
 using DumpScope.Host.Commands;
 using DumpScope.Host.Plugins;
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Kernel;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DumpScope.Host.Session;

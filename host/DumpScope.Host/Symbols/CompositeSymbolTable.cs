@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Symbols;
-
 namespace DumpScope.Host.Symbols;
 
 /// <summary>

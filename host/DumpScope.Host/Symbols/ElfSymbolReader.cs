@@ -1,7 +1,3 @@
-using System.Buffers.Binary;
-using System.Text;
-using DumpScope.Sdk.Symbols;
-
 namespace DumpScope.Host.Symbols;
 
 /// <summary>

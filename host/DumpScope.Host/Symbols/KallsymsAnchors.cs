@@ -1,7 +1,3 @@
-using DumpScope.Sdk.Dumps;
-using DumpScope.Sdk.Memory;
-using DumpScope.Sdk.Symbols;
-
 namespace DumpScope.Host.Symbols;
 
 /// <summary>

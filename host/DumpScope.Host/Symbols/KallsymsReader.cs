@@ -1,8 +1,3 @@
-using System.Buffers.Binary;
-using DumpScope.Sdk.Dumps;
-using DumpScope.Sdk.Memory;
-using DumpScope.Sdk.Symbols;
-
 namespace DumpScope.Host.Symbols;
 
 /// <summary>

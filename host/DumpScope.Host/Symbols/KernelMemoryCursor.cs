@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Memory;
-
 namespace DumpScope.Host.Symbols;
 
 /// <summary>

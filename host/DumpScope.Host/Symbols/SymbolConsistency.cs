@@ -1,6 +1,3 @@
-using DumpScope.Sdk.Dumps;
-using DumpScope.Sdk.Symbols;
-
 namespace DumpScope.Host.Symbols;
 
 /// <summary>

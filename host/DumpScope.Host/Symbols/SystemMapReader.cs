@@ -1,6 +1,3 @@
-using System.Globalization;
-using DumpScope.Sdk.Symbols;
-
 namespace DumpScope.Host.Symbols;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using DumpScope.Sdk.Types;
-
 namespace DumpScope.Host.Types;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Types;
-
 namespace DumpScope.Host.Types;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Types;
-
 namespace DumpScope.Host.Types;
 
 /// <summary>

@@ -1,10 +1,3 @@
-using System.Buffers.Binary;
-using System.Globalization;
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Memory;
-using DumpScope.Sdk.Types;
-
 namespace DumpScope.Host.Types;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using DumpScope.Host.Rendering;
-using DumpScope.Sdk.Commands;
 
 namespace DumpScope.Tui.Model;
 

@@ -1,5 +1,4 @@
 using DumpScope.Host.Rendering;
-using DumpScope.Sdk.Commands;
 using Terminal.Gui.Views;
 
 namespace DumpScope.Tui.Model;

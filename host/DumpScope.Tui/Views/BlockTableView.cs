@@ -1,5 +1,4 @@
 using DumpScope.Host.Rendering;
-using DumpScope.Sdk.Commands;
 using DumpScope.Tui.Model;
 using Terminal.Gui.Input;
 using Terminal.Gui.ViewBase;

@@ -1,4 +1,3 @@
-using System.Text;
 using Terminal.Gui.ViewBase;
 
 namespace DumpScope.Tui.Views;

@@ -1,5 +1,4 @@
 using DumpScope.Plugins.Memory.Info;
-using DumpScope.Sdk.Commands;
 
 namespace DumpScope.Plugins.Memory.Commands;
 

@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Commands;
-
 namespace DumpScope.Plugins.Memory.Commands;
 
 /// <summary>crash's <c>kmem -p ADDR</c>: the struct page of a frame, its flags by name, counts, and its slab cache.</summary>

@@ -1,6 +1,5 @@
 using DumpScope.Plugins.Memory.Log;
 using DumpScope.Sdk.Linux.Printk;
-using DumpScope.Sdk.Commands;
 
 namespace DumpScope.Plugins.Memory.Commands;
 

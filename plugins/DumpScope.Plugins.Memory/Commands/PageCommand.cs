@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Commands;
-
 namespace DumpScope.Plugins.Memory.Commands;
 
 /// <summary><c>page ADDR</c>: the same as <c>kmem -p ADDR</c> (a verb of its own, since an alias cannot carry a selector).</summary>

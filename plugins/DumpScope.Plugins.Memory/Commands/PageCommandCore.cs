@@ -1,6 +1,4 @@
 using DumpScope.Plugins.Memory.Pages;
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Memory;
 
 namespace DumpScope.Plugins.Memory.Commands;
 

@@ -1,6 +1,4 @@
 using DumpScope.Plugins.Memory.Info;
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Kernel;
 
 namespace DumpScope.Plugins.Memory.Commands;
 

@@ -1,8 +1,4 @@
-using System.Globalization;
 using DumpScope.Plugins.Memory.Vm;
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Linux.Objects;
-using DumpScope.Sdk.Linux.Sched;
 
 namespace DumpScope.Plugins.Memory.Commands;
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace DumpScope.Plugins.Memory.Info;
 
 /// <summary>Human formats crash uses in <c>sys</c>.</summary>

@@ -1,11 +1,4 @@
 using DumpScope.Plugins.Memory.Pages;
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Linux.Objects;
-using DumpScope.Sdk.Linux.Lists;
-using DumpScope.Sdk.Linux.PerCpu;
-using DumpScope.Sdk.Memory;
-using DumpScope.Sdk.Types;
 
 namespace DumpScope.Plugins.Memory.Info;
 

@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Commands;
-
 namespace DumpScope.Plugins.Memory.Info;
 
 /// <summary>One line of kmem -i.</summary>

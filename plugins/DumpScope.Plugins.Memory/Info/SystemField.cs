@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Commands;
-
 namespace DumpScope.Plugins.Memory.Info;
 
 /// <summary>A field of <c>sys</c>: crash's name, the value (or why it is missing) and where it came from.</summary>

@@ -1,13 +1,5 @@
-using System.Globalization;
 using DumpScope.Plugins.Memory.Log;
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Linux.Objects;
-using DumpScope.Sdk.Linux.PerCpu;
 using DumpScope.Sdk.Linux.Printk;
-using DumpScope.Sdk.Linux.Sched;
-using DumpScope.Sdk.Memory;
-using DumpScope.Sdk.Types;
 
 namespace DumpScope.Plugins.Memory.Info;
 

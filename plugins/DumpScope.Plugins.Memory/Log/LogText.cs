@@ -1,4 +1,3 @@
-using System.Globalization;
 using DumpScope.Sdk.Linux.Printk;
 
 namespace DumpScope.Plugins.Memory.Log;

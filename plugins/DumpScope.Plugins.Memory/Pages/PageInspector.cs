@@ -1,10 +1,3 @@
-using System.Buffers.Binary;
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Linux.Mm;
-using DumpScope.Sdk.Linux.Objects;
-using DumpScope.Sdk.Memory;
-using DumpScope.Sdk.Types;
-
 namespace DumpScope.Plugins.Memory.Pages;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Linux.Mm;
-using DumpScope.Sdk.Memory;
-using DumpScope.Sdk.Types;
-
 namespace DumpScope.Plugins.Memory.Pages;
 
 /// <summary>

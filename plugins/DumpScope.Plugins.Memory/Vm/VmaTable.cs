@@ -1,8 +1,3 @@
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Linux;
-using DumpScope.Sdk.Linux.Mm;
-using DumpScope.Sdk.Linux.Objects;
-
 namespace DumpScope.Plugins.Memory.Vm;
 
 /// <summary>The rows of <c>vm</c>: each VMA of an mm (found by <see cref="Vmas.ForEachVma"/>) with its range, flags and file.</summary>

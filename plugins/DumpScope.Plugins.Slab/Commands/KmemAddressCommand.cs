@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Commands;
-
 namespace DumpScope.Plugins.Slab.Commands;
 
 /// <summary>crash's <c>kmem ADDR</c>: the slab cache, slab and object holding an address, allocated or free.</summary>

@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Commands;
-
 namespace DumpScope.Plugins.Slab.Commands;
 
 /// <summary>crash's <c>kmem -S NAME</c>: the slabs of a cache that the allocator tracks and every object's state.</summary>

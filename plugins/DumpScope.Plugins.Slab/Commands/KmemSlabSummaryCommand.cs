@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Commands;
-
 namespace DumpScope.Plugins.Slab.Commands;
 
 /// <summary>crash's <c>kmem -s</c>: one line per slab cache.</summary>

@@ -1,4 +1,3 @@
-using DumpScope.Sdk.Commands;
 using DumpScope.Sdk.Linux.Slab;
 
 namespace DumpScope.Plugins.Slab.Commands;

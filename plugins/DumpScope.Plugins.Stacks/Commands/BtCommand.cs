@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Linux.Sched;
 using DumpScope.Sdk.Linux.Stack;
 
 namespace DumpScope.Plugins.Stacks.Commands;

@@ -1,8 +1,3 @@
-using System.Globalization;
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Linux.Sched;
-
 namespace DumpScope.Plugins.Stacks.Commands;
 
 /// <summary>

@@ -1,6 +1,4 @@
-using DumpScope.Sdk.Commands;
 using DumpScope.Sdk.Linux.Modules;
-using DumpScope.Sdk.Linux.Objects;
 
 namespace DumpScope.Plugins.Stacks.Commands;
 

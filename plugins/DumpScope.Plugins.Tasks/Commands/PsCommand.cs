@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Commands;
-
 namespace DumpScope.Plugins.Tasks.Commands;
 
 /// <summary>crash's <c>ps</c>: one line per task (threads and every CPU's idle task included).</summary>

@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Commands;
-
 namespace DumpScope.Plugins.Tasks.Commands;
 
 /// <summary>Cells shared by ps, ps --tree and task: crash's conventions (kernel threads in brackets, 2-letter states).</summary>

@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Commands;
-
 namespace DumpScope.Plugins.Tasks.Commands;
 
 /// <summary>The process-tree table shared by <c>ps --tree</c> and <c>pstree</c>.</summary>

@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Commands;
-
 namespace DumpScope.Plugins.Tasks.Commands;
 
 /// <summary><c>pstree</c>: the process tree (the same as <c>ps --tree</c>).</summary>

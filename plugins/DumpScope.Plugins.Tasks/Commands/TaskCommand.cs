@@ -1,7 +1,3 @@
-using System.Globalization;
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Linux.Objects;
-
 namespace DumpScope.Plugins.Tasks.Commands;
 
 /// <summary>

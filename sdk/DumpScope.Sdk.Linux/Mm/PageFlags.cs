@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Types;
 
 namespace DumpScope.Sdk.Linux.Mm;
 

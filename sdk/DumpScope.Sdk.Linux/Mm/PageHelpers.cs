@@ -1,6 +1,3 @@
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Memory;
-
 namespace DumpScope.Sdk.Linux.Mm;
 
 /// <summary>

@@ -1,8 +1,4 @@
-using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Memory;
-using DumpScope.Sdk.Types;
 
 namespace DumpScope.Sdk.Linux.Mm;
 

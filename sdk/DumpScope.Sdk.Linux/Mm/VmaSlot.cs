@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Kernel;
-
 namespace DumpScope.Sdk.Linux.Mm;
 
 /// <summary>One VMA as <see cref="Vmas.ForEachVma"/> found it.</summary>

@@ -1,9 +1,5 @@
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Linux.Lists;
 using DumpScope.Sdk.Linux.MapleTree;
-using DumpScope.Sdk.Linux.Objects;
 using DumpScope.Sdk.Linux.RbTree;
-using DumpScope.Sdk.Types;
 
 namespace DumpScope.Sdk.Linux.Mm;
 

@@ -1,8 +1,3 @@
-using System.Buffers.Binary;
-using DumpScope.Sdk.Linux.Objects;
-using DumpScope.Sdk.Memory;
-using DumpScope.Sdk.Symbols;
-
 namespace DumpScope.Sdk.Linux.Modules;
 
 /// <summary>A module symbol from its in-memory kallsyms: the kernel symbol plus its ELF size.</summary>

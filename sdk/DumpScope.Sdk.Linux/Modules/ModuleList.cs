@@ -1,8 +1,3 @@
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Linux.Lists;
-using DumpScope.Sdk.Linux.Objects;
-using DumpScope.Sdk.Types;
-
 namespace DumpScope.Sdk.Linux.Modules;
 
 /// <summary>The modules found on the kernel's <c>modules</c> list, and how the walk ended.</summary>

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace DumpScope.Sdk.Linux.Modules;
 
 /// <summary>The kernel's taint flag letters (kernel/panic.c taint_flags[], indexed by TAINT_* bit).</summary>

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using DumpScope.Sdk.Kernel;
 
 namespace DumpScope.Sdk.Linux.Objects;
 

@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Types;
-
 namespace DumpScope.Sdk.Linux.Objects;
 
 /// <summary>A member a <see cref="StructLayout"/> found: the spelling that matched and where it is.</summary>

@@ -1,6 +1,3 @@
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Types;
-
 namespace DumpScope.Sdk.Linux.Objects;
 
 /// <summary>

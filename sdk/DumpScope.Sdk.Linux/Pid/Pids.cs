@@ -1,10 +1,4 @@
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Linux.Lists;
-using DumpScope.Sdk.Linux.Objects;
-using DumpScope.Sdk.Linux.Sched;
 using DumpScope.Sdk.Linux.XArray;
-using DumpScope.Sdk.Memory;
-using DumpScope.Sdk.Types;
 
 namespace DumpScope.Sdk.Linux.Pid;
 

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-
 namespace DumpScope.Sdk.Linux.Printk;
 
 /// <summary>How record bytes become text.</summary>

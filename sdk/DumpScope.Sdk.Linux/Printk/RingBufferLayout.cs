@@ -1,6 +1,3 @@
-using DumpScope.Sdk.Dumps;
-using DumpScope.Sdk.Types;
-
 namespace DumpScope.Sdk.Linux.Printk;
 
 /// <summary>

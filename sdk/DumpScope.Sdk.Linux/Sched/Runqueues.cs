@@ -1,9 +1,3 @@
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Linux.Objects;
-using DumpScope.Sdk.Linux.PerCpu;
-using DumpScope.Sdk.Memory;
-using DumpScope.Sdk.Types;
-
 namespace DumpScope.Sdk.Linux.Sched;
 
 /// <summary>The per-cpu runqueues (<c>struct rq runqueues</c>, kernel/sched/sched.h): what runs on each CPU.</summary>

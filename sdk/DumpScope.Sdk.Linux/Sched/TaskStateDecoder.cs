@@ -1,7 +1,4 @@
 using System.Text.RegularExpressions;
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Linux.Objects;
-using DumpScope.Sdk.Memory;
 
 namespace DumpScope.Sdk.Linux.Sched;
 

@@ -1,10 +1,5 @@
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Linux.Lists;
-using DumpScope.Sdk.Linux.Mm;
-using DumpScope.Sdk.Linux.Objects;
 using DumpScope.Sdk.Linux.Slab.Classic;
 using DumpScope.Sdk.Linux.Slab.Slub;
-using DumpScope.Sdk.Types;
 
 namespace DumpScope.Sdk.Linux.Slab;
 

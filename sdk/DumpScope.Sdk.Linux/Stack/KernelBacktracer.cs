@@ -1,7 +1,4 @@
-using DumpScope.Sdk.Kernel;
 using DumpScope.Sdk.Linux.Modules;
-using DumpScope.Sdk.Linux.Objects;
-using DumpScope.Sdk.Memory;
 
 namespace DumpScope.Sdk.Linux.Stack;
 

@@ -1,4 +1,3 @@
-using DumpScope.Sdk.Kernel;
 using DumpScope.Sdk.Linux.Modules;
 
 namespace DumpScope.Sdk.Linux.Stack;

@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
-using DumpScope.Sdk.Kernel;
 using DumpScope.Sdk.Linux.Modules;
-using DumpScope.Sdk.Linux.Objects;
-using DumpScope.Sdk.Memory;
 
 namespace DumpScope.Sdk.Linux.Stack;
 

@@ -1,9 +1,3 @@
-using DumpScope.Sdk.Memory;
-using DumpScope.Sdk.Types;
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Linux.Objects;
-using DumpScope.Sdk.Linux.PerCpu;
-
 namespace DumpScope.Sdk.Linux.Stack;
 
 /// <summary>

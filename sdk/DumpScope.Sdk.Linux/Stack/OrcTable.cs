@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Memory;
-
 namespace DumpScope.Sdk.Linux.Stack;
 
 /// <summary>

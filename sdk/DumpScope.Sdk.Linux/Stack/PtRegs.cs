@@ -1,6 +1,3 @@
-using System.Buffers.Binary;
-using DumpScope.Sdk.Memory;
-
 namespace DumpScope.Sdk.Linux.Stack;
 
 /// <summary>The x86-64 struct pt_regs fields, in their order in memory (each 8 bytes).</summary>

@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Symbols;
-
 namespace DumpScope.Sdk.Linux.Stack;
 
 /// <summary>One frame of a backtrace.</summary>

@@ -1,7 +1,3 @@
-using DumpScope.Sdk.Linux.Objects;
-using DumpScope.Sdk.Memory;
-using DumpScope.Sdk.Symbols;
-
 namespace DumpScope.Sdk.Linux.Stack;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using DumpScope.Sdk.Memory;
-using DumpScope.Sdk.Types;
-using DumpScope.Sdk.Kernel;
-
 namespace DumpScope.Sdk.Linux.Stack;
 
 /// <summary>Where a task's unwind starts.</summary>

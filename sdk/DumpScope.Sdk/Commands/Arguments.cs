@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace DumpScope.Sdk.Commands;
 
 /// <summary>Parsing helpers for command arguments, with crash's conventions.</summary>

@@ -1,4 +1,3 @@
-using DumpScope.Sdk.Kernel;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DumpScope.Sdk.Commands;

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace DumpScope.Sdk.Dumps;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using DumpScope.Sdk.Dumps;
-using DumpScope.Sdk.Memory;
-using DumpScope.Sdk.Symbols;
-using DumpScope.Sdk.Types;
-
 namespace DumpScope.Sdk.Kernel;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Types;
-
 namespace DumpScope.Sdk.Kernel;
 
 /// <summary>Entry points to typed objects, named after the kernel's own helpers where one exists.</summary>

@@ -1,8 +1,3 @@
-using System.Buffers.Binary;
-using System.Text;
-using DumpScope.Sdk.Memory;
-using DumpScope.Sdk.Types;
-
 namespace DumpScope.Sdk.Kernel;
 
 /// <summary>

@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using DumpScope.Sdk.Memory;
-using DumpScope.Sdk.Types;
 
 namespace DumpScope.Sdk.Kernel;
 

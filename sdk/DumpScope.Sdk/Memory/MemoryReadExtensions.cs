@@ -1,6 +1,3 @@
-using System.Buffers.Binary;
-using System.Text;
-
 namespace DumpScope.Sdk.Memory;
 
 /// <summary>Little-endian convenience readers over <see cref="IKernelMemory"/>. They throw <see cref="MemoryFaultException"/>.</summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace DumpScope.Sdk.Types;
 
 /// <summary>Where a member path lands inside a type.</summary>

@@ -1,7 +1,4 @@
-using System.Buffers.Binary;
 using DumpScope.Host.Arch.X86_64;
-using DumpScope.Sdk.Dumps;
-using DumpScope.Sdk.Memory;
 
 namespace DumpScope.Host.Tests.Arch;
 

@@ -1,8 +1,5 @@
-using System.Buffers.Binary;
 using System.IO.Compression;
 using DumpScope.Host.Dumps;
-using DumpScope.Sdk.Dumps;
-using DumpScope.Sdk.Memory;
 using DumpScope.Testing.DumpWriters;
 
 namespace DumpScope.Host.Tests.Dumps;

@@ -1,7 +1,4 @@
-using System.Text;
 using DumpScope.Host.Dumps;
-using DumpScope.Sdk.Dumps;
-using DumpScope.Sdk.Memory;
 using DumpScope.Testing;
 
 namespace DumpScope.Host.Tests.Dumps;

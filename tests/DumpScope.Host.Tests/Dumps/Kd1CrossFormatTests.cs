@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using DumpScope.Host.Dumps;
-using DumpScope.Sdk.Dumps;
 using DumpScope.Testing;
 using Xunit.Abstractions;
 

@@ -1,4 +1,3 @@
-using System.Text;
 using DumpScope.Host.Dumps;
 using DumpScope.Testing;
 using DumpScope.Testing.DumpWriters;

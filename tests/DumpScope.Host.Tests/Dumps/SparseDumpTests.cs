@@ -1,5 +1,4 @@
 using DumpScope.Host.Dumps;
-using DumpScope.Sdk.Dumps;
 using DumpScope.Testing.DumpWriters;
 
 namespace DumpScope.Host.Tests.Dumps;

@@ -1,7 +1,5 @@
 using DumpScope.Host.Commands.Builtins;
 using DumpScope.Host.Dumps;
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Dumps;
 using DumpScope.Testing;
 using DumpScope.Testing.DumpWriters;
 using Microsoft.Extensions.DependencyInjection;

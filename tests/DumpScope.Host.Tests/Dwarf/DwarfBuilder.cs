@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.Text;
 using DumpScope.Host.Types.Dwarf;
 
 namespace DumpScope.Host.Tests.Dwarf;

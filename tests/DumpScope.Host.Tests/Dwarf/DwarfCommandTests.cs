@@ -2,9 +2,6 @@ using DumpScope.Host.Commands.Builtins;
 using DumpScope.Host.Dumps;
 using DumpScope.Host.Kernel;
 using DumpScope.Host.Tests.Types;
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Memory;
 using DumpScope.Testing;
 using Microsoft.Extensions.DependencyInjection;
 

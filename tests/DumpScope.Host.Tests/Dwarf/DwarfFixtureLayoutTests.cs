@@ -1,7 +1,5 @@
-using System.Globalization;
 using DumpScope.Host.Tests.Types;
 using DumpScope.Host.Types.Btf;
-using DumpScope.Sdk.Types;
 using DumpScope.Testing;
 
 namespace DumpScope.Host.Tests.Dwarf;

@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Globalization;
 using DumpScope.Host.Types.Dwarf;
-using DumpScope.Sdk.Types;
 
 namespace DumpScope.Host.Tests.Dwarf;
 

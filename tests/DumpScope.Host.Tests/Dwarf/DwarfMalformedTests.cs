@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
 using DumpScope.Host.Types.Dwarf;
-using DumpScope.Sdk.Types;
 using Attr = DumpScope.Host.Types.Dwarf.DwarfAttribute;
 using Form = DumpScope.Host.Types.Dwarf.DwarfForm;
 using Tag = DumpScope.Host.Types.Dwarf.DwarfTag;

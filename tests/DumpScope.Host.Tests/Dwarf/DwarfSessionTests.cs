@@ -1,8 +1,6 @@
 using DumpScope.Host.Session;
 using DumpScope.Host.Types.Btf;
 using DumpScope.Host.Types.Dwarf;
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Kernel;
 using DumpScope.Testing;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,4 @@
 using DumpScope.Host.Types.Dwarf;
-using DumpScope.Sdk.Types;
 
 namespace DumpScope.Host.Tests.Dwarf;
 

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using DumpScope.Host.Types.Dwarf;
 using Attr = DumpScope.Host.Types.Dwarf.DwarfAttribute;
 using Form = DumpScope.Host.Types.Dwarf.DwarfForm;

@@ -1,5 +1,4 @@
 using DumpScope.Host.Commands;
-using DumpScope.Sdk.Commands;
 
 namespace DumpScope.Host.Tests.Foundation;
 

@@ -1,6 +1,4 @@
 using DumpScope.Testing.Kernels;
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Kernel;
 
 namespace DumpScope.Host.Tests.Foundation;
 

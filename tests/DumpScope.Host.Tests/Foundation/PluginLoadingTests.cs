@@ -1,7 +1,6 @@
 using System.Runtime.Loader;
 using DumpScope.Host.Plugins;
 using DumpScope.Sdk.Plugins;
-using DumpScope.Sdk.Commands;
 
 namespace DumpScope.Host.Tests.Foundation;
 

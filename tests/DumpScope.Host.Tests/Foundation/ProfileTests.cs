@@ -1,5 +1,4 @@
 using DumpScope.Host.Plugins;
-using DumpScope.Sdk.Commands;
 
 namespace DumpScope.Host.Tests.Foundation;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using DumpScope.Host.Rendering;
-using DumpScope.Sdk.Commands;
 
 namespace DumpScope.Host.Tests.Foundation;
 

@@ -1,8 +1,5 @@
 using DumpScope.Host.Commands.Builtins;
 using DumpScope.Host.Kernel;
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Dumps;
-using DumpScope.Sdk.Kernel;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DumpScope.Host.Tests.Kernel;

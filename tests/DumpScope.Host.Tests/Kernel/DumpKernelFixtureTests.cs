@@ -2,7 +2,6 @@ using DumpScope.Host.Arch.X86_64;
 using DumpScope.Host.Dumps;
 using DumpScope.Host.Kernel;
 using DumpScope.Host.Symbols;
-using DumpScope.Sdk.Memory;
 using DumpScope.Testing;
 
 namespace DumpScope.Host.Tests.Kernel;

@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Dumps;
-
 namespace DumpScope.Host.Tests.Kernel;
 
 /// <summary>

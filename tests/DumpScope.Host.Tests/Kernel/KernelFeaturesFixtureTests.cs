@@ -2,9 +2,6 @@ using DumpScope.Host.Commands.Builtins;
 using DumpScope.Host.Dumps;
 using DumpScope.Host.Kernel;
 using DumpScope.Host.Types.Btf;
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Dumps;
-using DumpScope.Sdk.Kernel;
 using DumpScope.Testing;
 using Microsoft.Extensions.DependencyInjection;
 

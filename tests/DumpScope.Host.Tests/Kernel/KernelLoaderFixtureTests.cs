@@ -1,8 +1,6 @@
-using System.Globalization;
 using DumpScope.Host.Dumps;
 using DumpScope.Host.Kernel;
 using DumpScope.Host.Symbols;
-using DumpScope.Sdk.Commands;
 using DumpScope.Testing;
 
 namespace DumpScope.Host.Tests.Kernel;

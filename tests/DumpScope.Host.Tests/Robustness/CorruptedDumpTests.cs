@@ -1,11 +1,7 @@
-using System.Buffers.Binary;
 using DumpScope.Host.Session;
 using DumpScope.Plugins.Memory;
 using DumpScope.Plugins.Slab;
 using DumpScope.Plugins.Tasks;
-using DumpScope.Sdk.Dumps;
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Memory;
 using DumpScope.Testing;
 using Xunit.Abstractions;
 

@@ -1,7 +1,5 @@
-using System.Buffers.Binary;
 using System.Numerics;
 using DumpScope.Host.Dumps;
-using DumpScope.Sdk.Dumps;
 
 namespace DumpScope.Host.Tests.Robustness;
 

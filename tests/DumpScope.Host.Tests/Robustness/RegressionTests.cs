@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using DumpScope.Fuzz;
 using DumpScope.Host.Dumps;
 using DumpScope.Testing.DumpWriters;

@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
 using System.Diagnostics;
-using System.Globalization;
 using DumpScope.Host.Symbols;
 
 namespace DumpScope.Host.Tests.Symbols;

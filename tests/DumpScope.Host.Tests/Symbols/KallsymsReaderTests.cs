@@ -1,6 +1,4 @@
 using DumpScope.Host.Symbols;
-using DumpScope.Sdk.Dumps;
-using DumpScope.Sdk.Symbols;
 using DumpScope.Testing.Kallsyms;
 
 namespace DumpScope.Host.Tests.Symbols;

@@ -1,7 +1,4 @@
-using System.Buffers.Binary;
 using DumpScope.Host.Symbols;
-using DumpScope.Sdk.Dumps;
-using DumpScope.Sdk.Symbols;
 using DumpScope.Testing.Kallsyms;
 
 namespace DumpScope.Host.Tests.Symbols;

@@ -1,5 +1,4 @@
 using DumpScope.Host.Symbols;
-using DumpScope.Sdk.Symbols;
 
 namespace DumpScope.Host.Tests.Symbols;
 

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using DumpScope.Host.Types.Btf;
 using DumpScope.Testing;
 

@@ -1,6 +1,4 @@
 using DumpScope.Host.Types.Btf;
-using DumpScope.Sdk.Memory;
-using DumpScope.Sdk.Types;
 using DumpScope.Testing;
 
 namespace DumpScope.Host.Tests.Types;

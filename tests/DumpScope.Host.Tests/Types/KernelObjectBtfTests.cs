@@ -1,11 +1,3 @@
-using System.Text;
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Linux;
-using DumpScope.Sdk.Linux.Lists;
-using DumpScope.Sdk.Linux.PerCpu;
-using DumpScope.Sdk.Memory;
-using DumpScope.Sdk.Types;
-
 namespace DumpScope.Host.Tests.Types;
 
 /// <summary>The SDK's typed views and walkers driven by BTF types over fake memory.</summary>

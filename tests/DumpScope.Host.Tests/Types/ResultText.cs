@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Commands;
-
 namespace DumpScope.Host.Tests.Types;
 
 /// <summary>Plain text of a command result for test messages, and look-ups of table rows by column value.</summary>

@@ -1,9 +1,4 @@
-using System.Text;
 using DumpScope.Host.Commands.Builtins;
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Memory;
-using DumpScope.Sdk.Types;
 
 namespace DumpScope.Host.Tests.Types;
 

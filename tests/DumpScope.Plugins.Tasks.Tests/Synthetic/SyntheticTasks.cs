@@ -1,6 +1,3 @@
-using System.Text;
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Types;
 using DumpScope.Testing;
 
 namespace DumpScope.Plugins.Tasks.Tests.Synthetic;

@@ -1,6 +1,4 @@
 using DumpScope.Plugins.Tasks.Commands;
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Kernel;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DumpScope.Plugins.Tasks.Tests.Synthetic;

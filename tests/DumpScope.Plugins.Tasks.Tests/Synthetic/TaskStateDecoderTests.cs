@@ -1,4 +1,3 @@
-using DumpScope.Sdk.Linux.Sched;
 namespace DumpScope.Plugins.Tasks.Tests.Synthetic;
 
 /// <summary>State decoding as the kernel's task_state_index() does it, for the 4.14+ array and the older 3.x one.</summary>

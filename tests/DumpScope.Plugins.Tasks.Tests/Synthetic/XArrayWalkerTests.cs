@@ -1,7 +1,4 @@
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Linux;
 using DumpScope.Sdk.Linux.XArray;
-using DumpScope.Sdk.Types;
 using DumpScope.Testing;
 
 namespace DumpScope.Plugins.Tasks.Tests.Synthetic;

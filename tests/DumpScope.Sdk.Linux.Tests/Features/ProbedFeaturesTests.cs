@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Linux.Sched;
 using DumpScope.Sdk.Linux.Slab;
 using DumpScope.Sdk.Linux.Tests.Objects;
 

@@ -1,6 +1,4 @@
 using DumpScope.Host.Types.Btf;
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Linux.Mm;
 
 namespace DumpScope.Sdk.Linux.Tests.Mm;
 

@@ -1,8 +1,4 @@
 using DumpScope.Host.Session;
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Linux.Mm;
-using DumpScope.Sdk.Memory;
-using DumpScope.Sdk.Types;
 using DumpScope.Testing;
 
 namespace DumpScope.Sdk.Linux.Tests.Mm;

@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Linux.Mm;
 using DumpScope.Sdk.Linux.Tests.Objects;
 
 namespace DumpScope.Sdk.Linux.Tests.Mm;

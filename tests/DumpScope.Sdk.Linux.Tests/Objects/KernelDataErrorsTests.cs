@@ -1,7 +1,3 @@
-using DumpScope.Sdk.Linux.Objects;
-using DumpScope.Sdk.Memory;
-using DumpScope.Sdk.Types;
-
 namespace DumpScope.Sdk.Linux.Tests.Objects;
 
 public sealed class KernelDataErrorsTests

@@ -1,10 +1,3 @@
-using System.Text;
-using DumpScope.Sdk.Dumps;
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Memory;
-using DumpScope.Sdk.Symbols;
-using DumpScope.Sdk.Types;
-
 namespace DumpScope.Sdk.Linux.Tests.Objects;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Linux.Sched;
-
 namespace DumpScope.Sdk.Linux.Tests.Sched;
 
 /// <summary>The task helpers on synthetic kernels of three eras (no fixture needed).</summary>

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using DumpScope.Sdk.Linux.Sched;
 using DumpScope.Sdk.Linux.Tests.Objects;
 
 namespace DumpScope.Sdk.Linux.Tests.Sched;

@@ -1,5 +1,4 @@
 using DumpScope.Sdk.Linux.Tests.Objects;
-using DumpScope.Sdk.Types;
 
 namespace DumpScope.Sdk.Linux.Tests.Sched;
 

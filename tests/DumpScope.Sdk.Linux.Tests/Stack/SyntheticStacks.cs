@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using DumpScope.Sdk.Linux.Modules;
 using DumpScope.Sdk.Linux.Stack;
 using DumpScope.Sdk.Linux.Tests.Objects;

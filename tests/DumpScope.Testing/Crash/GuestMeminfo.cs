@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace DumpScope.Testing.Crash;
 
 /// <summary>/proc/meminfo as the guest saw it shortly before the panic (groundtruth-guest.txt), in kB.</summary>

@@ -1,8 +1,3 @@
-using System.Buffers.Binary;
-using System.Globalization;
-using System.Text;
-using DumpScope.Sdk.Symbols;
-
 namespace DumpScope.Testing.Kallsyms;
 
 /// <summary>Which generation of scripts/kallsyms output to imitate.</summary>

@@ -1,6 +1,3 @@
-using System.Buffers.Binary;
-using DumpScope.Sdk.Memory;
-
 namespace DumpScope.Testing.Kernels;
 
 /// <summary>

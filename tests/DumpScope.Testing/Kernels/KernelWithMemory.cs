@@ -1,9 +1,3 @@
-using DumpScope.Sdk.Dumps;
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Memory;
-using DumpScope.Sdk.Symbols;
-using DumpScope.Sdk.Types;
-
 namespace DumpScope.Testing.Kernels;
 
 /// <summary>

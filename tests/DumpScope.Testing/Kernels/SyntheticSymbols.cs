@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Symbols;
-
 namespace DumpScope.Testing.Kernels;
 
 /// <summary>A symbol table whose names a test adds by hand; address look-ups give the nearest symbol below.</summary>

@@ -1,6 +1,5 @@
 using System.Reflection;
 using DumpScope.Host.Session;
-using DumpScope.Sdk.Kernel;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DumpScope.Testing.Sessions;

@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Types;
-
 namespace DumpScope.Testing.Types;
 
 /// <summary>A struct type built in a test from members (bit offsets) or with <see cref="Add"/> (byte offsets).</summary>

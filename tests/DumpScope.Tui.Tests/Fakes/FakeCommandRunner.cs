@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using DumpScope.Host.Session;
-using DumpScope.Sdk.Commands;
 
 namespace DumpScope.Tui.Tests.Fakes;
 

@@ -1,5 +1,4 @@
 using DumpScope.Host.Rendering;
-using DumpScope.Sdk.Commands;
 using DumpScope.Tui.Model;
 
 namespace DumpScope.Tui.Tests.Model;

@@ -1,4 +1,3 @@
-using DumpScope.Sdk.Commands;
 using DumpScope.Sdk.Plugins;
 using Microsoft.Extensions.DependencyInjection;
 

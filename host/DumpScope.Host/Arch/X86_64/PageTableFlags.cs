@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace DumpScope.Host.Arch.X86_64;
 
 /// <summary>x86-64 page-table entry bits, named as the kernel names them (_PAGE_BIT_*).</summary>

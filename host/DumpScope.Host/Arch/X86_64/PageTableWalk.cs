@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Memory;
-
 namespace DumpScope.Host.Arch.X86_64;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Buffers.Binary;
-using DumpScope.Sdk.Dumps;
-using DumpScope.Sdk.Memory;
-
 namespace DumpScope.Host.Arch.X86_64;
 
 /// <summary>

@@ -1,8 +1,4 @@
-using System.Globalization;
 using DumpScope.Host.Dumps;
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Dumps;
-using DumpScope.Sdk.Kernel;
 
 namespace DumpScope.Host.Commands.Builtins;
 

@@ -1,5 +1,4 @@
 using DumpScope.Host.Session;
-using DumpScope.Sdk.Commands;
 
 namespace DumpScope.Host.Commands.Builtins;
 

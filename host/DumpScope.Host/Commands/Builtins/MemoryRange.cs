@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Memory;
-
 namespace DumpScope.Host.Commands.Builtins;
 
 /// <summary>Whether any of a range of memory can be read, page by page (a command whose range is wholly unreadable fails with one line).</summary>

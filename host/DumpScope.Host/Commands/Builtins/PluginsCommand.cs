@@ -1,5 +1,4 @@
 using DumpScope.Host.Session;
-using DumpScope.Sdk.Commands;
 using DumpScope.Sdk.Plugins;
 
 namespace DumpScope.Host.Commands.Builtins;

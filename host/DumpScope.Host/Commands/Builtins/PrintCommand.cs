@@ -1,8 +1,5 @@
 using DumpScope.Host.Rendering;
 using DumpScope.Host.Types;
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Types;
 
 namespace DumpScope.Host.Commands.Builtins;
 

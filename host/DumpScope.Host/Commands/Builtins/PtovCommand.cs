@@ -1,5 +1,4 @@
 using DumpScope.Host.Kernel;
-using DumpScope.Sdk.Commands;
 
 namespace DumpScope.Host.Commands.Builtins;
 

@@ -1,9 +1,4 @@
-using System.Buffers.Binary;
-using System.Globalization;
-using System.Text;
 using DumpScope.Host.Kernel;
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Memory;
 
 namespace DumpScope.Host.Commands.Builtins;
 

@@ -1,8 +1,4 @@
-using System.Globalization;
 using DumpScope.Host.Types;
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Types;
 
 namespace DumpScope.Host.Commands.Builtins;
 

@@ -1,6 +1,4 @@
 using DumpScope.Host.Kernel;
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Symbols;
 
 namespace DumpScope.Host.Commands.Builtins;
 

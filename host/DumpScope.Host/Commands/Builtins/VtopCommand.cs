@@ -1,6 +1,5 @@
 using DumpScope.Host.Arch.X86_64;
 using DumpScope.Host.Kernel;
-using DumpScope.Sdk.Commands;
 
 namespace DumpScope.Host.Commands.Builtins;
 

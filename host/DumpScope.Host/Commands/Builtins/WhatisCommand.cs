@@ -1,7 +1,5 @@
 using DumpScope.Host.Types;
 using DumpScope.Host.Types.Btf;
-using DumpScope.Sdk.Commands;
-using DumpScope.Sdk.Types;
 
 namespace DumpScope.Host.Commands.Builtins;
 

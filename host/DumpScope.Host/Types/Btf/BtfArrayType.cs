@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Types;
-
 namespace DumpScope.Host.Types.Btf;
 
 /// <summary>A BTF ARRAY: element type and count (0 for a flexible array member).</summary>

@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Types;
-
 namespace DumpScope.Host.Types.Btf;
 
 /// <summary>A BTF FWD: a struct or union declared but not defined in this BTF.</summary>

@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Types;
-
 namespace DumpScope.Host.Types.Btf;
 
 /// <summary>A BTF FUNC_PROTO: return type and parameters; a last parameter of type 0 marks "...".</summary>

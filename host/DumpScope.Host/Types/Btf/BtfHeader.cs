@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-
 namespace DumpScope.Host.Types.Btf;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Types;
-
 namespace DumpScope.Host.Types.Btf;
 
 /// <summary>Common part of the types materialised from BTF: the catalog, the type id and the lazily decoded name.</summary>

@@ -1,6 +1,3 @@
-using DumpScope.Sdk.Memory;
-using DumpScope.Sdk.Types;
-
 namespace DumpScope.Host.Types.Btf;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Types;
-
 namespace DumpScope.Host.Types.Dwarf;
 
 /// <summary>A struct, class or union definition. Members are decoded on first use (see <see cref="DwarfTypeReader.Members"/>).</summary>

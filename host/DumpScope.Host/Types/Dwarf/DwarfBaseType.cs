@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Types;
-
 namespace DumpScope.Host.Types.Dwarf;
 
 /// <summary>A DW_TAG_base_type: an integer, character, boolean or floating-point type of a given size.</summary>

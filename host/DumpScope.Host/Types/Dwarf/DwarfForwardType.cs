@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Types;
-
 namespace DumpScope.Host.Types.Dwarf;
 
 /// <summary>A struct, union or enum declared (DW_AT_declaration) but defined nowhere in the file.</summary>

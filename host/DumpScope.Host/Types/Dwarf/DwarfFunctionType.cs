@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Types;
-
 namespace DumpScope.Host.Types.Dwarf;
 
 /// <summary>A DW_TAG_subroutine_type: return type (void when absent), parameter types, and "..." when present.</summary>

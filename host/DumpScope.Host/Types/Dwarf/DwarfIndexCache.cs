@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace DumpScope.Host.Types.Dwarf;
 

@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Types;
-
 namespace DumpScope.Host.Types.Dwarf;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Types;
-
 namespace DumpScope.Host.Types.Dwarf;
 
 /// <summary>Common part of the types materialised from DWARF: the catalog and the DIE they came from.</summary>

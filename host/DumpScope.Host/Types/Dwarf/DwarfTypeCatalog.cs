@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using DumpScope.Host.Symbols;
-using DumpScope.Sdk.Symbols;
-using DumpScope.Sdk.Types;
 
 namespace DumpScope.Host.Types.Dwarf;
 

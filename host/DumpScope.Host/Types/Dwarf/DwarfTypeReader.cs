@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using DumpScope.Sdk.Types;
 
 namespace DumpScope.Host.Types.Dwarf;
 

@@ -1,9 +1,3 @@
-using DumpScope.Sdk.Kernel;
-using DumpScope.Sdk.Linux.Mm;
-using DumpScope.Sdk.Linux.Objects;
-using DumpScope.Sdk.Memory;
-using DumpScope.Sdk.Types;
-
 namespace DumpScope.Sdk.Linux.Slab.Classic;
 
 /// <summary>

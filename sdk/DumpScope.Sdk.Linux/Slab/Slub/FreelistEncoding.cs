@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-
 namespace DumpScope.Sdk.Linux.Slab.Slub;
 
 /// <summary>
