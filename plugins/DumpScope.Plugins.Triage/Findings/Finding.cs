@@ -1,0 +1,53 @@
+namespace DumpScope.Plugins.Triage.Findings;
+
+/// <summary>One thing triage found: how bad, what, the evidence behind it, and where to look further.</summary>
+public sealed class Finding
+{
+    /// <summary>Creates a finding.</summary>
+    public Finding(Severity severity, string kind, string source, string title)
+    {
+        Severity = severity;
+        Kind = kind;
+        Source = source;
+        Title = title;
+    }
+
+    /// <summary>How bad it is.</summary>
+    public Severity Severity { get; }
+
+    /// <summary>A stable snake_case name of what it is ("panic", "hung_tasks", "oom_kill"); see docs/triage-schema.md.</summary>
+    public string Kind { get; }
+
+    /// <summary>Where it came from ("log", "tasks", "tainted_mask", "vm_stat"…).</summary>
+    public string Source { get; }
+
+    /// <summary>One line saying what was found.</summary>
+    public string Title { get; }
+
+    /// <summary>The evidence: log lines, the task, its frames, numbers with their source.</summary>
+    public List<string> Evidence { get; } = [];
+
+    /// <summary>Where to look further (the detail command: bt of the task, log, kmem -s CACHE…).</summary>
+    public List<NavigationTarget> Targets { get; } = [];
+
+    /// <summary>Adds evidence lines and returns the finding.</summary>
+    public Finding With(params string[] evidence)
+    {
+        Evidence.AddRange(evidence);
+        return this;
+    }
+
+    /// <summary>Adds a target and returns the finding.</summary>
+    public Finding Leads(string label, string command)
+    {
+        Targets.Add(new NavigationTarget(label, command));
+        return this;
+    }
+
+    /// <summary>Adds a typed target and returns the finding.</summary>
+    public Finding Leads(string label, TargetSubject subject)
+    {
+        Targets.Add(new NavigationTarget(label, subject));
+        return this;
+    }
+}
