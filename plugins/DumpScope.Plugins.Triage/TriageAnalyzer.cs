@@ -33,9 +33,12 @@ public sealed class TriageAnalyzer(IServiceProvider services)
     public TriageReport Analyze(CancellationToken cancellation = default) => Analyze(Kernel, cancellation);
 
     /// <summary>Triage of <paramref name="kernel"/>.</summary>
-    public static TriageReport Analyze(IKernel kernel, CancellationToken cancellation = default)
+    public static TriageReport Analyze(IKernel kernel, CancellationToken cancellation = default) => Analyze(new TriageContext(kernel, cancellation));
+
+    /// <summary>Triage over a prepared context (tests give the log as lines).</summary>
+    internal static TriageReport Analyze(TriageContext context)
     {
-        var context = new TriageContext(kernel, cancellation);
+        var cancellation = context.Cancellation;
         var timings = new List<(string, double)>();
         foreach (var (name, run) in Sources)
         {

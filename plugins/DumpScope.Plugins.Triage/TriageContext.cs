@@ -13,12 +13,13 @@ internal sealed class TriageContext
     private readonly Lazy<IReadOnlyList<LogEvent>> _events;
     private readonly Lazy<IReadOnlyList<KernelObject>> _tasks;
 
-    public TriageContext(IKernel kernel, CancellationToken cancellation)
+    /// <summary>A context whose log is read from the kernel, or (tests) given as lines.</summary>
+    public TriageContext(IKernel kernel, CancellationToken cancellation, IReadOnlyList<LogLine>? lines = null)
     {
         Kernel = kernel;
         Cancellation = cancellation;
-        _log = new(ReadLog);
-        _lines = new(() => _log.Value.Log is { } log ? LogScanner.Lines(log) : []);
+        _log = lines is null ? new(ReadLog) : new(() => (new KernelLog("given lines", [], 0, 0, []), null));
+        _lines = new(() => lines ?? (_log.Value.Log is { } log ? LogScanner.Lines(log) : []));
         _events = new(() => LogScanner.Scan(_lines.Value));
         _tasks = new(ReadTasks);
     }

@@ -15,7 +15,7 @@ internal static class SystemSource
         context.AddSummary("UPTIME", "uptime", uptime is { } u ? Cell.Int((long)u.TotalSeconds).Displayed(Duration(u)) : Cell.NotAvailable(why ?? "unknown"));
         var loads = LoadAverage.GetAvenrun(kernel, out why);
         context.AddSummary("LOAD AVERAGE", "load_average", loads is not null ? Cell.Text(string.Join(", ", loads)) : Cell.NotAvailable(why ?? "unknown"));
-        var cpus = kernel.OnlineCpus.Cpus.Count();
+        var cpus = kernel.OnlineCpus.Count;
         context.AddSummary("CPUS", "cpus", Cell.Int(cpus));
         var cmdline = CommandLine.SavedCommandLine(kernel, out why);
         context.AddSummary("COMMAND LINE", "command_line", cmdline is not null ? Cell.Text(cmdline) : Cell.NotAvailable(why ?? "unknown"));
