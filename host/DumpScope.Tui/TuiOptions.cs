@@ -29,6 +29,12 @@ public sealed class TuiOptions
     /// <summary>Summary fields shown first when not all fit (the rest follow in the command's order).</summary>
     public IReadOnlyList<string> SummaryOrder { get; init; } = ["NODENAME", "RELEASE", "CPUS", "MEMORY", "UPTIME", "DATE", "TASKS", "LOAD AVERAGE"];
 
-    /// <summary>A command to run into the results area at start, or null.</summary>
+    /// <summary>A command to run into the results area at start, or null (then <see cref="OpeningCommands"/> are tried).</summary>
     public string? InitialCommand { get; init; }
+
+    /// <summary>
+    /// Without an <see cref="InitialCommand"/>: the first of these that a loaded plugin provides opens the results area
+    /// (the triage plugin's one-page answer); none loaded leaves it empty.
+    /// </summary>
+    public IReadOnlyList<string> OpeningCommands { get; init; } = ["triage"];
 }

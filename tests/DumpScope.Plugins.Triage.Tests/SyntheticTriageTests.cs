@@ -35,21 +35,7 @@ public sealed class SyntheticTriageTests
     public void An_oops_in_the_log_is_the_crash_with_its_faulting_address_and_a_signature_from_the_logs_trace()
     {
         var kernel = new SyntheticKernel(ReferenceTypes.Debian61);
-        var lines = LogScanner.ParseDmesg("""
-            [  100.000001] BUG: kernel NULL pointer dereference, address: 0000000000000008
-            [  100.000005] Oops: 0000 [#1] PREEMPT SMP NOPTI
-            [  100.000006] CPU: 3 PID: 4242 Comm: kworker/3:1 Tainted: G           OE      6.1.0-56-cloud-amd64 #1  Debian 6.1.192-2
-            [  100.000009] RIP: 0010:mydrv_work+0x1c/0x80 [mydrv]
-            [  100.000012] CR2: 0000000000000008 CR3: 000000010a40e000 CR4: 00000000003506e0
-            [  100.000013] Call Trace:
-            [  100.000014]  <TASK>
-            [  100.000015]  process_one_work+0x1c7/0x380
-            [  100.000016]  ? rescuer_thread+0x3a0/0x3a0
-            [  100.000017]  worker_thread+0x4d/0x380
-            [  100.000018]  kthread+0xda/0x100
-            [  100.000019]  ret_from_fork+0x22/0x30
-            [  100.000020]  </TASK>
-            [  100.000021] Kernel panic - not syncing: Fatal exception
+        var lines = LogScanner.ParseDmesg(SampleLogs.NullPointerOops + "\n" + """
             [  200.000000] watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [spin:77]
             [  300.000000] stress invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=2, oom_score_adj=0
             [  300.000100] Out of memory: Killed process 2101 (stress) total-vm:1048576kB, anon-rss:901120kB, file-rss:128kB, shmem-rss:4kB, UID:0 pgtables:1800kB oom_score_adj:0

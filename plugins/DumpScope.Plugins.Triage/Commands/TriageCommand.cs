@@ -33,15 +33,10 @@ public sealed class TriageCommand(TriageAnalyzer analyzer) : ICommand
         return Render(report, Verbose, Timings);
     }
 
-    /// <summary>The report as result blocks: the summary record, the findings table, then details and timings when asked.</summary>
+    /// <summary>The report as result blocks: the findings table, the summary record, then details and timings when asked.</summary>
     public static CommandResult Render(TriageReport report, bool verbose, bool timings)
     {
         var result = new CommandResult();
-        var summary = result.Add(new RecordBlock { Title = "triage" });
-        summary.Add("TRIAGE SCHEMA", "triage_schema", Cell.Int(SchemaVersion));
-        summary.Fields.AddRange(report.Summary);
-        summary.Targets.Add(new NavigationTarget("kernel log", "log"));
-
         var findings = result.Add(new TableBlock(new Column("#", CellKind.Integer, "rank"), new Column("SEVERITY", CellKind.Enum, "severity"),
             new Column("KIND", CellKind.Enum, "kind"), new Column("FINDING", CellKind.Text, "title"), new Column("SOURCE", CellKind.Text, "source"),
             new Column("EVIDENCE", CellKind.Text, "evidence")) { Title = "findings", TextFromRows = true });
@@ -49,10 +44,15 @@ public sealed class TriageCommand(TriageAnalyzer analyzer) : ICommand
         {
             var f = report.Findings[i];
             var row = findings.AddRow(Cell.Int(i + 1), Cell.Enum(f.Severity.ToString().ToLowerInvariant()).Displayed(Label(f.Severity)), Cell.Enum(f.Kind),
-                Cell.Text(f.Title), Cell.Text(f.Source), Cell.Text(string.Join('\n', f.Evidence)));
+                Cell.Text(f.Title), Cell.Text(f.Source), Evidence(f));
             row.Targets.AddRange(f.Targets);
             row.Text = Text(f, verbose ? int.MaxValue : TextEvidence);
         }
+        // The findings come first (the page the terminal UI opens on), then the facts.
+        var summary = result.Add(new RecordBlock { Title = "triage" });
+        summary.Add("TRIAGE SCHEMA", "triage_schema", Cell.Int(SchemaVersion));
+        summary.Fields.AddRange(report.Summary);
+        summary.Targets.Add(new NavigationTarget("kernel log", "log"));
         if (verbose) result.Blocks.AddRange(report.Details);
         if (timings)
         {
@@ -62,6 +62,18 @@ public sealed class TriageCommand(TriageAnalyzer analyzer) : ICommand
         }
         result.Warnings.AddRange(report.Warnings);
         return result;
+    }
+
+    // Every line for data outputs (one per "\n"); the first line where one line is shown (the terminal UI's table).
+    private static Cell Evidence(Finding finding)
+    {
+        var cell = Cell.Text(string.Join('\n', finding.Evidence));
+        return finding.Evidence.Count switch
+        {
+            0 => cell,
+            1 => cell.Displayed(finding.Evidence[0]),
+            _ => cell.Displayed($"{finding.Evidence[0]} (+{finding.Evidence.Count - 1} lines)"),
+        };
     }
 
     private static string Label(Severity severity) => severity switch

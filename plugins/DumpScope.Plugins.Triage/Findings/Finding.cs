@@ -1,29 +1,12 @@
 namespace DumpScope.Plugins.Triage.Findings;
 
 /// <summary>One thing triage found: how bad, what, the evidence behind it, and where to look further.</summary>
-public sealed class Finding
+/// <param name="Severity">How bad it is.</param>
+/// <param name="Kind">A stable snake_case name of what it is ("crash", "hung_tasks", "oom_kill"); see docs/triage-schema.md.</param>
+/// <param name="Source">Where it came from ("log", "tasks", "tainted_mask", "vm_stat"…).</param>
+/// <param name="Title">One line saying what was found.</param>
+public sealed record Finding(Severity Severity, string Kind, string Source, string Title)
 {
-    /// <summary>Creates a finding.</summary>
-    public Finding(Severity severity, string kind, string source, string title)
-    {
-        Severity = severity;
-        Kind = kind;
-        Source = source;
-        Title = title;
-    }
-
-    /// <summary>How bad it is.</summary>
-    public Severity Severity { get; }
-
-    /// <summary>A stable snake_case name of what it is ("panic", "hung_tasks", "oom_kill"); see docs/triage-schema.md.</summary>
-    public string Kind { get; }
-
-    /// <summary>Where it came from ("log", "tasks", "tainted_mask", "vm_stat"…).</summary>
-    public string Source { get; }
-
-    /// <summary>One line saying what was found.</summary>
-    public string Title { get; }
-
     /// <summary>The evidence: log lines, the task, its frames, numbers with their source.</summary>
     public List<string> Evidence { get; } = [];
 
