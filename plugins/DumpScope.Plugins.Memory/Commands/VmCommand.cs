@@ -25,7 +25,7 @@ public sealed class VmCommand(MemoryAnalyzer analyzer) : ICommand
         else if (!int.TryParse(Pid, NumberStyles.Integer, CultureInfo.InvariantCulture, out pid) || pid < 0)
         {
             if (!(Arguments.TryParseAddress(Pid, out var address0) && KernelAddress.IsKernel(address0)))
-                throw new UsageException($"vm: '{Pid}' is neither a pid nor a task address");
+                throw new UsageException($"vm: '{Pid}' is not a pid or a task address");
             chosen = kernel.Object("struct task_struct", address0);
         }
         int taskPid;
