@@ -12,6 +12,9 @@ public sealed class DumpSessions() : FixtureSessions(typeof(StacksPlugin).Assemb
 
     /// <summary>A session's kernel.</summary>
     public static IKernel Kernel(DumpScopeSession session) => session.Services.GetRequiredService<IKernel>();
+
+    /// <summary>A session of its own over a dump with only the stacks plugin (for tests that change its state).</summary>
+    public static DumpScopeSession Open(string dump) => FixtureSession.Open(dump, typeof(StacksPlugin).Assembly);
 }
 
 /// <summary>The tests sharing the dump sessions.</summary>
