@@ -6,8 +6,9 @@ using DumpScope.Host.Session;
 namespace DumpScope.Cli;
 
 /// <summary>
-/// The line REPL: a prompt, one command per line (edited with history and completion on a terminal,
-/// <see cref="ConsoleLineReader"/>); Ctrl-C cancels the running command, not the program.
+/// The line REPL: a prompt, one command per line (with pipes, redirections, aliases: <see cref="CommandShell"/>;
+/// edited with history and completion on a terminal: <see cref="ConsoleLineReader"/>); Ctrl-C cancels the running
+/// command, not the program.
 /// </summary>
 internal static class Repl
 {
@@ -26,6 +27,7 @@ internal static class Repl
         {
             stdout.WriteLine($"DumpScope {DumpScope.Host.HostInfo.Version} — {(session.DumpPath ?? "no dump")}; 'help' lists commands, 'quit' leaves.");
             int exit = Program.Ok;
+            var shell = Program.Shell(session, renderer, stdout, stderr, interactive: true);
             while (true)
             {
                 var line = reader.ReadLine("dumpscope> ");
@@ -37,7 +39,7 @@ internal static class Repl
                 running = new CancellationTokenSource();
                 try
                 {
-                    if (!Program.Print(session, line, renderer, stdout, stderr, running.Token)) exit = Program.Failed;
+                    if (!shell.Execute(line, running.Token)) exit = Program.Failed;
                 }
                 finally
                 {
