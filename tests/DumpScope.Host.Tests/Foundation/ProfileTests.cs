@@ -77,6 +77,10 @@ public class ProfileTests
         var repoManifest = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "plugins.json");
         var manifest = PluginManifest.Load(repoManifest);
         manifest.Profiles.Should().ContainKey(manifest.Default);
-        manifest.Profiles.Values.SelectMany(v => v).Should().OnlyContain(n => n == "slab" || n == "tasks" || n == "memory" || n == "stacks");
+        // Each in-repository plugin is plugins/DumpScope.Plugins.<Name>, its name the lower-cased <Name>.
+        var plugins = Directory.GetDirectories(Path.Combine(Path.GetDirectoryName(repoManifest)!, "plugins"), "DumpScope.Plugins.*")
+            .Select(d => Path.GetFileName(d)["DumpScope.Plugins.".Length..].ToLowerInvariant()).ToHashSet();
+        plugins.Should().Contain(["slab", "tasks", "memory", "stacks"]);
+        manifest.Profiles.Values.SelectMany(v => v).Should().OnlyContain(n => plugins.Contains(n));
     }
 }
