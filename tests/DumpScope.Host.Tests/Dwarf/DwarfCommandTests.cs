@@ -1,8 +1,6 @@
 using DumpScope.Host.Commands.Builtins;
-using DumpScope.Host.Dumps;
 using DumpScope.Host.Kernel;
 using DumpScope.Host.Tests.Types;
-using DumpScope.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DumpScope.Host.Tests.Dwarf;
@@ -11,7 +9,7 @@ namespace DumpScope.Host.Tests.Dwarf;
 public class DwarfCommandTests
 {
     private static CommandResult Run(IKernel kernel, ICommand command, string line) =>
-        command.Execute(new CommandContext(new ServiceCollection().AddSingleton(kernel).BuildServiceProvider(), line, CancellationToken.None));
+        new ServiceCollection().AddSingleton(kernel).BuildServiceProvider().Run(command, line);
 
     private static CommandResult Print(IKernel kernel, string expression, int? cpu = null) =>
         Run(kernel, new PrintCommand { Expression = expression, Cpu = cpu }, $"p {expression}");

@@ -166,7 +166,7 @@ public sealed class SyntheticUnwindTests
         s.WriteOrc();
         ulong sp0 = TaskStack + 0x800;
         s.Word(sp0, s.ReturnInto(b));
-        s.Kernel.Exclude(sp0 + 8 + 0x1000);
+        s.Kernel.Memory.Exclude(sp0 + 8 + 0x1000);
 
         var trace = s.Unwinder(out _).Unwind(new UnwindStart(a + 4, sp0, 0, sp0, false, null, "test"), [s.Task], Defaults);
 
