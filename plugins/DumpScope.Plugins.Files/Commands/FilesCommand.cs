@@ -7,7 +7,7 @@ namespace DumpScope.Plugins.Files.Commands;
 /// type, path), the panicking task without an argument; <c>files -d DENTRY</c>: one dentry's inode, super block,
 /// type and path.
 /// </summary>
-[Command("files", Help = "open files of tasks: files [-d DENTRY] [PID|TASK]... (default: the current task of set, else the panicking task)",
+[Command("files", Help = "open files of tasks: files [-d DENTRY] [PID|TASK]... (default: the panicking task)",
     Examples = ["files 1  the open files of pid 1", "files -d ffff888003a4c000  a dentry's inode, type and path"], SeeAlso = ["fuser", "mount", "task"])]
 public sealed class FilesCommand(FileAnalyzer analyzer) : ICommand
 {
@@ -19,7 +19,7 @@ public sealed class FilesCommand(FileAnalyzer analyzer) : ICommand
     public string? Dentry { get; set; }
 
     /// <summary>PIDs or task_struct addresses.</summary>
-    [Argument(0, Name = "PID|TASK", Help = "the tasks (default: the panicking task)")]
+    [Argument(0, Name = "PID|TASK", Help = "the tasks (default: the current task of set, else the panicking task)")]
     public string[] Selectors { get; set; } = [];
 
     /// <inheritdoc/>
@@ -28,7 +28,8 @@ public sealed class FilesCommand(FileAnalyzer analyzer) : ICommand
         if (Dentry is not null) return DescribeDentry(Dentry);
         var result = new CommandResult();
         var tasks = new List<KernelObject>();
-        if (Selectors.Length == 0 && context.CurrentTask is { } current) tasks.Add(analyzer.Kernel.Object("struct task_struct", current));
+        if (Selectors.Length == 0 && context.CurrentTask is { } current)
+            tasks.Add(analyzer.Kernel.Object("struct task_struct", current));
         else if (Selectors.Length == 0)
         {
             if (analyzer.PanicTask(out var why) is not { } panic) return CommandResult.Fail($"files: {why}; give a PID or a task address");
