@@ -34,8 +34,16 @@ public sealed class ExpressionEvaluator(IKernel? dump, ExpressionMode mode = Exp
 
     /// <summary>The address an argument such as <c>init_task+0x10</c>, <c>ffff88…</c> or <c>(ulong)jiffies</c> means (crash's rules).</summary>
     /// <exception cref="UsageException">The text is not an expression with an address.</exception>
+    /// <remarks>
+    /// A bare number as the whole argument is hex, as crash reads addresses ("rd 8000000000000000"); inside
+    /// a larger expression numbers are C's (decimal unless 0x).
+    /// </remarks>
     public static ulong EvaluateAddress(IKernel kernel, string text, int? cpu = null)
     {
+        var whole = text.Trim();
+        var digits = whole.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? whole[2..] : whole;
+        if (ExpressionLexer.TryHexWord(digits, out var hex) && (char.IsAsciiDigit(digits[0]) || !kernel.Symbols.TryGetAddress(digits, out _)))
+            return hex;
         var evaluator = new ExpressionEvaluator(kernel, ExpressionMode.Address) { Cpu = cpu };
         return evaluator.ToAddress(evaluator.Evaluate(text));
     }

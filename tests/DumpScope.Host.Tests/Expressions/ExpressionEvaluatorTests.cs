@@ -148,6 +148,8 @@ public class ExpressionEvaluatorTests
         ExpressionEvaluator.EvaluateAddress(kernel, "init_task.tasks.next").Should().Be(SecondTask + TaskOffset(kernel, "tasks"), "a pointer is its value");
         ExpressionEvaluator.EvaluateAddress(kernel, "runqueues:1").Should().Be(kernel.PerCpuOffset(1) + Runqueues);
         ExpressionEvaluator.EvaluateAddress(kernel, "ffff888003a4c000").Should().Be(SecondTask);
+        ExpressionEvaluator.EvaluateAddress(kernel, "8000000000000000").Should().Be(0x8000000000000000UL, "a bare number as the whole address is hex, as in crash");
+        ExpressionEvaluator.EvaluateAddress(kernel, "0x1000").Should().Be(0x1000UL);
         ExpressionEvaluator.EvaluateAddress(kernel, "0xffff888003a4c000 - 0x10").Should().Be(SecondTask - 0x10);
         ExpressionEvaluator.EvaluateAddress(kernel, "runqueues", cpu: 1).Should().Be(kernel.PerCpuOffset(1) + Runqueues);
     }
