@@ -3,7 +3,7 @@ namespace DumpScope.Sdk.Linux.Tests.Objects;
 /// <summary>The real fixture dumps opened once per test run (no plugins: the helpers read the kernel directly).</summary>
 internal static class FixtureKernels
 {
-    private static readonly FixtureSessionCache Sessions = new();
+    private static readonly FixtureSessions Sessions = new();
 
     /// <summary>kd1 (6.1, 2 CPUs, kdump zlib).</summary>
     public static IKernel Kd1 => Open("kd1/vmcore.kdump-zlib-d31");

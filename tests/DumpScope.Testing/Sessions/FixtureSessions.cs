@@ -4,8 +4,9 @@ using DumpScope.Host.Session;
 namespace DumpScope.Testing.Sessions;
 
 /// <summary>
-/// Sessions over several fixture dumps with the given in-process plugins, each opened on first use and kept until
-/// disposed: an xunit collection fixture for test classes that visit many dumps.
+/// Sessions over several fixture dumps with the given in-process plugins (none for tests of the SDK's helpers), each
+/// opened on first use and kept until disposed: an xunit collection fixture for test classes that visit many dumps, or
+/// a static cache kept for the whole test run.
 /// </summary>
 /// <param name="plugins">The plugin assemblies each session loads.</param>
 public class FixtureSessions(params Assembly[] plugins) : IDisposable
