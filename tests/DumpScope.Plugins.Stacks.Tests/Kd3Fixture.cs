@@ -1,26 +1,12 @@
 using DumpScope.Host.Session;
-using DumpScope.Testing;
+using DumpScope.Testing.Sessions;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DumpScope.Plugins.Stacks.Tests;
 
 /// <summary>Sessions over the real dumps with only the stacks plugin, opened on first use and shared by a collection.</summary>
-public sealed class DumpSessions : IDisposable
+public sealed class DumpSessions() : SharedFixtureSessions(typeof(StacksPlugin).Assembly)
 {
-    private readonly Dictionary<string, DumpScopeSession> _sessions = [];
-
-    /// <summary>The session over a fixture dump (skips when it is absent).</summary>
-    public DumpScopeSession Session(string relative)
-    {
-        string path = Fixtures.Require(relative);
-        lock (_sessions)
-        {
-            if (!_sessions.TryGetValue(path, out var session))
-                _sessions[path] = session = Open(path);
-            return session;
-        }
-    }
-
     /// <summary>The kd3 session (4 CPUs, every task's sysrq-t trace in its log).</summary>
     public DumpScopeSession Kd3 => Session("kd3/vmcore.kdump-zlib-d31");
 
@@ -34,12 +20,6 @@ public sealed class DumpSessions : IDisposable
         SearchDefaultPluginDirectory = false,
         InProcessPlugins = [typeof(StacksPlugin).Assembly],
     });
-
-    /// <inheritdoc/>
-    public void Dispose()
-    {
-        foreach (var session in _sessions.Values) session.Dispose();
-    }
 }
 
 /// <summary>The tests sharing the dump sessions.</summary>
