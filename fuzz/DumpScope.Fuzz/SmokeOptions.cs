@@ -6,6 +6,10 @@ public sealed record SmokeOptions
     /// <summary>Most mutated inputs run after the corpus.</summary>
     public int MaxMutations { get; init; } = 3000;
 
+    /// <summary>Fewest mutated inputs run even when the time budget is spent (a loaded machine must not turn the pass
+    /// into a corpus-only run).</summary>
+    public int MinMutations { get; init; } = 64;
+
     /// <summary>Stop mutating after this long (the corpus always runs whole).</summary>
     public TimeSpan TimeBudget { get; init; } = TimeSpan.FromSeconds(10);
 

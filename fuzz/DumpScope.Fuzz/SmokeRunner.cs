@@ -44,7 +44,7 @@ public static class SmokeRunner
 
         foreach (var input in seeds)
             if (!Execute(input)) { hung = true; break; }
-        for (int i = 0; !hung && i < options.MaxMutations && clock.Elapsed < options.TimeBudget; i++)
+        for (int i = 0; !hung && i < options.MaxMutations && (i < options.MinMutations || clock.Elapsed < options.TimeBudget); i++)
         {
             var input = mutator.Mutate(seeds[selector.Next(seeds.Count)], seeds[selector.Next(seeds.Count)]);
             if (!Execute(input)) hung = true;

@@ -1,5 +1,3 @@
-using DumpScope.Testing;
-
 namespace DumpScope.Plugins.Slab.Tests;
 
 /// <summary>kmem -S: objects of a cache named after a type lead to <c>struct TYPE OBJ</c> first (Enter in the TUI), then kmem and rd.</summary>

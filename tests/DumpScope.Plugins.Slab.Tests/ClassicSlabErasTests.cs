@@ -1,9 +1,4 @@
-using DumpScope.Host.Types.Btf;
-using DumpScope.Plugins.Slab.Commands;
-using DumpScope.Sdk.Linux.Slab;
 using DumpScope.Sdk.Linux.Slab.Classic;
-using DumpScope.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace DumpScope.Plugins.Slab.Tests;
 
@@ -26,8 +21,6 @@ public class ClassicSlabErasTests
         CpuCache,
     }
 
-    private const ulong Vmemmap = 0xffffea0000000000UL, DirectMap = 0xffff888000000000UL;
-    private const ulong Head = DirectMap + 0x1000, Boot = DirectMap + 0x2000, Name = DirectMap + 0x3000, Node = DirectMap + 0x4000;
     private const ulong Cache = DirectMap + 0x6000, Ac0 = DirectMap + 0x7000, Ac1 = DirectMap + 0x7100, Shared = DirectMap + 0x7200;
     private const ulong Management = DirectMap + 0x8000, Indices = DirectMap + 0x9000, CpuCache = 0x3000;
     private const ulong Stride = 128, Num = 30;
@@ -39,13 +32,7 @@ public class ClassicSlabErasTests
     private static (SyntheticKernel Kernel, ServiceProvider Services) Build(Era era)
     {
         var b = new BtfBuilder();
-        int u32 = b.Int("unsigned int", 4);
-        int u64 = b.Int("long unsigned int", 8);
-        int ch = b.Int("char", 1, signed: true, isChar: true);
-        int charp = b.Ptr(ch);
-        int voidp = b.Ptr(0);
-        int listPtr = b.Ptr(b.NextId + 1);
-        int list = b.Struct("list_head", 16, ("next", listPtr, 0, 0), ("prev", listPtr, 64, 0));
+        var (u32, u64, _, charp, voidp, list) = b.KernelBasics();
         int ac = b.Struct("array_cache", 16, ("avail", u32, 0, 0), ("limit", u32, 32, 0), ("batchcount", u32, 64, 0), ("touched", u32, 96, 0),
             ("entry", b.Array(voidp, u32, 0), 128, 0));
         int acPtr = b.Ptr(ac);
@@ -75,12 +62,9 @@ public class ClassicSlabErasTests
             b.Typedef("freelist_idx_t", b.Int("unsigned char", 1));
             b.Enum("pageflags", 4, false, ("PG_locked", 0), ("PG_slab", 9), ("PG_head", 16), ("__NR_PAGEFLAGS", 24));
         }
-        var kernel = new SyntheticKernel(BtfTypeCatalog.FromBytes(b.Build(), "slab era types"), nrCpuIds: 2, nrNodeIds: 1);
+        var kernel = NewKernel(b, "slab era types");
         var m = kernel.Memory;
-        kernel.Global("vmemmap_base", DirectMap + 0x5000, Vmemmap);
-        kernel.Global("page_offset_base", DirectMap + 0x5008, DirectMap);
-        kernel.Global("max_pfn", DirectMap + 0x5018, 0x400);
-        kernel.Symbols.Add("slab_caches", Head);
+        kernel.MemoryModel(Globals, maxPfn: 0x400);
         m.Write(Name, Encoding.ASCII.GetBytes("classic-cache\0"));
         m.Write(Cache, new byte[trailing + 24]);
         m.Write(Vmemmap + 0x300 * 64, new byte[4096]);
@@ -92,7 +76,7 @@ public class ClassicSlabErasTests
             m.WriteU32(Cache + 12, (uint)Stride);
             m.WriteU32(Cache + 20, (uint)Num);
             m.WriteU64(Cache + 32, Name);
-            FakeLists.Link(m, Head, [Cache + 40]);
+            m.LinkList(Head, Cache + 40);
             m.WriteU64(Cache + 56, Cache + 80);         // nodelists: just past array[nr_cpu_ids - 1]
             m.WriteU64(Cache + 64, Ac0);
             m.WriteU64(Cache + 72, Ac1);
@@ -106,7 +90,7 @@ public class ClassicSlabErasTests
             m.WriteU32(Cache + 20, (uint)Stride);
             m.WriteU32(Cache + 28, (uint)Num);
             m.WriteU64(Cache + 40, Name);
-            FakeLists.Link(m, Head, [Cache + 48]);
+            m.LinkList(Head, Cache + 48);
             m.WriteU32(Cache + 64, 100);                 // object_size
             m.WriteU64(Cache + 72, Node);
             // The per-cpu array caches themselves (cpu_cache is a per-cpu pointer).
@@ -145,10 +129,10 @@ public class ClassicSlabErasTests
             }
         }
         ulong link = old ? 0UL : 8UL;
-        FakeLists.Link(m, Node + 16, [descriptors[0] + link]);
-        FakeLists.Link(m, Node + 0, [descriptors[1] + link]);
-        FakeLists.Link(m, Node + 32, [descriptors[2] + link]);
-        return (kernel, kernel.Services(s => s.AddSingleton<SlabAnalyzer>()));
+        m.LinkList(Node + 16, descriptors[0] + link);
+        m.LinkList(Node + 0, descriptors[1] + link);
+        m.LinkList(Node + 32, descriptors[2] + link);
+        return (kernel, SlabScenario.Services(kernel));
     }
 
     private static void WriteArrayCache(SyntheticMemory m, ulong at, ulong[] objects)
@@ -158,9 +142,6 @@ public class ClassicSlabErasTests
         for (int i = 0; i < objects.Length; i++) m.WriteU64(at + 16 + (ulong)i * 8, objects[i]);
     }
 
-    private static CommandResult Run(ServiceProvider services, ICommand command, string line) =>
-        command.Execute(new CommandContext(services, line, CancellationToken.None));
-
     [Theory]
     [InlineData(Era.Array, 128UL)]
     [InlineData(Era.CpuCache, 100UL)]
@@ -168,7 +149,7 @@ public class ClassicSlabErasTests
     {
         var (kernel, services) = Build(era);
         var analyzer = services.GetRequiredService<SlabAnalyzer>();
-        var table = Run(services, new KmemSlabSummaryCommand(analyzer) { Verbose = true }, "kmem -s -v").Blocks.OfType<TableBlock>().Single();
+        var table = services.Run<KmemSlabSummaryCommand>("kmem -s -v", c => c.Verbose = true).Blocks.OfType<TableBlock>().Single();
         var row = table.Rows.Single();
         row.Problem.Should().BeNull();
         // 3 slabs x 30; in use 30 + 10, of which 2 + 1 (cpu) + 1 (shared) sit in array caches.
@@ -186,12 +167,10 @@ public class ClassicSlabErasTests
     public void Kmem_S_and_kmem_ADDR_give_every_object_one_state(Era era)
     {
         var (kernel, services) = Build(era);
-        var analyzer = services.GetRequiredService<SlabAnalyzer>();
-        var result = Run(services, new KmemSlabObjectsCommand(analyzer) { Cache = "classic-cache" }, "kmem -S classic-cache");
+        var result = services.Run<KmemSlabObjectsCommand>("kmem -S classic-cache", c => c.Cache = "classic-cache");
         result.Failed.Should().BeFalse(result.Error);
         result.Warnings.Should().BeEmpty();
-        var states = result.Blocks.OfType<TableBlock>().Single(t => t.Title == "objects").Rows
-            .ToDictionary(r => (ulong)r.Cells[0].Value!, r => (string)r.Cells[3].Value!);
+        var states = result.ObjectStates();
         states.Should().HaveCount(90);
         states[Obj(FullPfn, 1)].Should().Be("free (cpu 0 cache)");
         states[Obj(FullPfn, 2)].Should().Be("allocated");

@@ -1,7 +1,4 @@
-using DumpScope.Host.Session;
-using DumpScope.Sdk.Linux.Slab;
 using DumpScope.Sdk.Linux.Slab.Slub;
-using DumpScope.Testing;
 
 namespace DumpScope.Plugins.Slab.Tests;
 
@@ -12,33 +9,17 @@ namespace DumpScope.Plugins.Slab.Tests;
 /// </summary>
 public class K510SlabTests
 {
-    private static DumpScopeSession Open() => DumpScopeSession.Create(new SessionOptions
-    {
-        DumpPath = Fixtures.Require("k510/vmcore.kdump-zlib-d31"),
-        SystemMapPath = Fixtures.Require("k510/kernel/System.map-5.10.0-32-cloud-amd64"),
-        SearchDefaultPluginDirectory = false,
-        InProcessPlugins = [typeof(SlabPlugin).Assembly],
-    });
+    private static DumpScopeSession Open() => FixtureSession.Open(
+        new SessionOptions { DumpPath = Fixtures.K510Zlib, SystemMapPath = Fixtures.K510SystemMap }, typeof(SlabPlugin).Assembly);
 
     [SkippableFact]
     public void Kmem_s_equals_crash_for_every_cache()
     {
-        var expected = new List<string>();
-        bool inKmem = false;
-        foreach (var line in File.ReadAllLines(Fixtures.Require("k510/crash-vmcore.kdump-zlib-d31.out")))
-        {
-            if (line.StartsWith("crash> ", StringComparison.Ordinal)) inKmem = line == "crash> kmem -s";
-            else if (inKmem && line.StartsWith("ffff", StringComparison.Ordinal)) expected.Add(string.Join(' ', line.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
-        }
+        var expected = CrashOutput.KmemSlabLines("k510/crash-vmcore.kdump-zlib-d31.out");
         expected.Should().HaveCount(126);
         using var session = Open();
-        var result = session.Run("kmem -s");
-        result.Failed.Should().BeFalse(result.Error);
-        var table = result.Blocks.OfType<TableBlock>().Single();
-        var actual = table.Rows.Select(r => string.Join(' ',
-            $"{(ulong)r.Cells[0].Value!:x16}", r.Cells[1].Value, r.Cells[2].Value, r.Cells[3].Value, r.Cells[4].Value,
-            DumpScope.Host.Rendering.CellFormatter.FormatSize((ulong)r.Cells[5].Value!), r.Cells[6].Value)).ToList();
-        actual.Should().Equal(expected);
+        var table = session.KmemSTable();
+        table.CrashLines().Should().Equal(expected);
         table.Rows.Should().OnlyContain(r => r.Problem == null);
     }
 
@@ -46,7 +27,7 @@ public class K510SlabTests
     public void The_allocator_is_SLUB_of_the_struct_page_era_and_every_object_has_one_state()
     {
         using var session = Open();
-        var kernel = (IKernel)session.Services.GetService(typeof(IKernel))!;
+        var kernel = session.Kernel();
         var allocator = (SlubAllocator)SlabHelpers.SlabAllocatorOf(kernel);
         allocator.Layout.Descriptor.Should().Be("struct page");
         allocator.CpuSlabMember.Should().Be("page");
@@ -59,9 +40,8 @@ public class K510SlabTests
             var result = session.Run($"kmem -S {cache}");
             result.Failed.Should().BeFalse(result.Error);
             result.Warnings.Should().BeEmpty();
-            var objects = result.Blocks.OfType<TableBlock>().Single(b => b.Title == "objects").Rows;
-            foreach (var row in objects)
-                SlabHelpers.SlabObjectInfo(kernel, (ulong)row.Cells[0].Value!).State.Text.Should().Be((string)row.Cells[3].Value!);
+            foreach (var (obj, state) in result.ObjectStates())
+                SlabHelpers.SlabObjectInfo(kernel, obj).State.Text.Should().Be(state);
             ulong address = SlabHelpers.FindSlabCache(kernel, cache)!.Value;
             var allocated = SlabHelpers.ForEachAllocatedObject(kernel, address).Count();
             allocated.Should().Be((int)SlabHelpers.SlabCacheStatistics(kernel, address).Allocated!.Value, cache);

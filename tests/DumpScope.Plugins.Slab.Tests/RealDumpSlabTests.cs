@@ -1,7 +1,4 @@
 using System.Text.RegularExpressions;
-using DumpScope.Host.Session;
-using DumpScope.Sdk.Linux.Slab;
-using DumpScope.Testing;
 
 namespace DumpScope.Plugins.Slab.Tests;
 
@@ -25,12 +22,8 @@ public class RealDumpSlabTests
         var expected = CrashOutput.KmemSlabLines(crashOutput);
         expected.Should().HaveCountGreaterThan(100);
         using var session = Open(Fixtures.Require(dump));
-        var result = session.Run("kmem -s");
-        result.Failed.Should().BeFalse(result.Error);
-        var table = result.Blocks.OfType<TableBlock>().Single();
-        var actual = table.Rows.Select(r => string.Join(' ',
-            $"{(ulong)r.Cells[0].Value!:x16}", r.Cells[1].Value, r.Cells[2].Value, r.Cells[3].Value, r.Cells[4].Value,
-            DumpScope.Host.Rendering.CellFormatter.FormatSize((ulong)r.Cells[5].Value!), r.Cells[6].Value)).ToList();
+        var table = session.KmemSTable();
+        var actual = table.CrashLines();
         actual.Should().BeEquivalentTo(expected, "every cache line equals crash's (same order too)");
         actual.Should().Equal(expected);
         table.Rows.Should().OnlyContain(r => r.Problem == null);
@@ -41,7 +34,7 @@ public class RealDumpSlabTests
     {
         using var session = Open(Fixtures.Kd1Zlib);
         session.Run("kmem -s kmem_cache").Failed.Should().BeFalse();
-        var kernel = (DumpScope.Sdk.Kernel.IKernel)session.Services.GetService(typeof(DumpScope.Sdk.Kernel.IKernel))!;
+        var kernel = session.Kernel();
         kernel.RuntimeSizes.TryGet("struct kmem_cache", out var live).Should().BeTrue();
         live.Size.Should().Be(224, "offsetof(struct kmem_cache, node) = 216 plus nr_node_ids (1) pointers");
         live.Source.Should().Contain("object_size of the boot cache");
@@ -83,8 +76,7 @@ public class RealDumpSlabTests
         var result = session.Run($"kmem -S {cache}");
         result.Failed.Should().BeFalse(result.Error);
         result.Warnings.Should().BeEmpty();
-        var objects = result.Blocks.OfType<TableBlock>().Single(b => b.Title == "objects").Rows
-            .ToDictionary(r => $"{(ulong)r.Cells[0].Value!:x16}", r => (string)r.Cells[3].Value!);
+        var objects = result.ObjectStates().ToDictionary(o => $"{o.Key:x16}", o => o.Value);
         objects.Where(o => o.Value == "allocated").Select(o => o.Key).Should().BeEquivalentTo(allocated);
         objects.Where(o => o.Value != "allocated").ToDictionary(o => o.Key, o => o.Value).Should().BeEquivalentTo(free);
     }
@@ -94,14 +86,14 @@ public class RealDumpSlabTests
     {
         using var session = Open(Fixtures.Kd1Zlib);
         // From crash's kmem -S dentry: ffff89ab025cf300 allocated, ffff89ab025cf3c0 free on CPU 0's lockless freelist.
-        var allocated = Fields(session.Run("kmem ffff89ab025cf310"));
+        var allocated = SlabScenario.Fields(session.Run("kmem ffff89ab025cf310"));
         allocated["NAME"].Should().Be("dentry");
         allocated["OBJECT"].Should().Be(0xffff89ab025cf300UL);
         allocated["OFFSET"].Should().Be(0x10UL);
         allocated["STATUS"].Should().Be("allocated");
-        var free = Fields(session.Run("kmem ffff89ab025cf3c0"));
+        var free = SlabScenario.Fields(session.Run("kmem ffff89ab025cf3c0"));
         free["STATUS"].Should().Be("free (cpu 0 cache)");
-        var cache = Fields(session.Run("kmem ffff89ab011be000"));
+        var cache = SlabScenario.Fields(session.Run("kmem ffff89ab011be000"));
         cache["NAME"].Should().Be("kmem_cache", "a kmem_cache lives in the kmem_cache cache");
     }
 
@@ -111,13 +103,13 @@ public class RealDumpSlabTests
     public void Kmem_address_and_kmem_S_give_every_object_the_same_state(string cache)
     {
         using var session = Open(Fixtures.Kd1Zlib);
-        var objects = session.Run($"kmem -S {cache}").Blocks.OfType<TableBlock>().Single(b => b.Title == "objects").Rows;
+        var objects = session.Run($"kmem -S {cache}").ObjectStates();
         objects.Should().NotBeEmpty();
-        var kernel = (DumpScope.Sdk.Kernel.IKernel)session.Services.GetService(typeof(DumpScope.Sdk.Kernel.IKernel))!;
-        foreach (var row in objects)
-            SlabHelpers.SlabObjectInfo(kernel, (ulong)row.Cells[0].Value! + 8).State.Text.Should().Be((string)row.Cells[3].Value!, $"object {(ulong)row.Cells[0].Value!:x}");
+        var kernel = session.Kernel();
+        foreach (var (address, state) in objects)
+            SlabHelpers.SlabObjectInfo(kernel, address + 8).State.Text.Should().Be(state, $"object {address:x}");
         // The object the issue names: on CPU 0's active slab, on the slab's own freelist (a remote free); crash says cpu 0 cache.
-        if (cache == "task_struct") Fields(session.Run("kmem ffff89ab1fde1800"))["STATUS"].Should().Be("free (cpu 0 cache)");
+        if (cache == "task_struct") SlabScenario.Fields(session.Run("kmem ffff89ab1fde1800"))["STATUS"].Should().Be("free (cpu 0 cache)");
     }
 
     [SkippableTheory]
@@ -127,15 +119,14 @@ public class RealDumpSlabTests
     public void For_each_allocated_object_finds_as_many_objects_as_kmem_s_counts(string cache)
     {
         using var session = Open(Fixtures.Kd1Zlib);
-        var kernel = (DumpScope.Sdk.Kernel.IKernel)session.Services.GetService(typeof(DumpScope.Sdk.Kernel.IKernel))!;
+        var kernel = session.Kernel();
         ulong address = SlabHelpers.FindSlabCache(kernel, cache)!.Value;
         var problems = new List<string>();
         var allocated = SlabHelpers.ForEachAllocatedObject(kernel, address, problems.Add).ToList();
         problems.Should().BeEmpty();
         allocated.Should().OnlyHaveUniqueItems();
         allocated.Count.Should().Be((int)SlabHelpers.SlabCacheStatistics(kernel, address).Allocated!.Value);
-        var listed = session.Run($"kmem -S {cache}").Blocks.OfType<TableBlock>().Single(b => b.Title == "objects").Rows
-            .Where(r => (string)r.Cells[3].Value! == "allocated").Select(r => (ulong)r.Cells[0].Value!);
+        var listed = session.Run($"kmem -S {cache}").ObjectStates().Where(o => o.Value == "allocated").Select(o => o.Key);
         allocated.Should().Contain(listed, "kmem -S lists the slabs SLUB tracks; the page scan finds those and the full ones");
     }
 
@@ -143,16 +134,10 @@ public class RealDumpSlabTests
     public void Kmem_address_of_a_non_slab_page_says_so()
     {
         using var session = Open(Fixtures.Kd1Zlib);
-        var kernel = (DumpScope.Sdk.Kernel.IKernel)session.Services.GetService(typeof(DumpScope.Sdk.Kernel.IKernel))!;
+        var kernel = session.Kernel();
         kernel.Symbols.TryGetAddress("init_task", out var initTask).Should().BeTrue();
         var result = session.Run($"kmem {initTask:x}");
         result.Failed.Should().BeFalse(result.Error);
-        Fields(result)["SLAB"].Should().Be(false);
-    }
-
-    private static Dictionary<string, object?> Fields(CommandResult result)
-    {
-        result.Failed.Should().BeFalse(result.Error);
-        return result.Blocks.OfType<RecordBlock>().Single().Fields.ToDictionary(f => f.Name, f => f.Value.Value);
+        SlabScenario.Fields(result)["SLAB"].Should().Be(false);
     }
 }

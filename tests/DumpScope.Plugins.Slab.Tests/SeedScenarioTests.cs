@@ -1,7 +1,3 @@
-using DumpScope.Host.Types.Btf;
-using DumpScope.Plugins.Slab.Commands;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace DumpScope.Plugins.Slab.Tests;
 
 /// <summary>
@@ -11,8 +7,7 @@ namespace DumpScope.Plugins.Slab.Tests;
 /// </summary>
 public class SeedScenarioTests
 {
-    private const ulong Base = 0xffff888000000000UL;
-    private const ulong Head = Base + 0x1000;          // slab_caches
+    private const ulong Base = SyntheticKernel.DirectMap;
     private const ulong CacheCache = Base + 0x3000;    // cache_cache
     private const ulong Name = Base + 0x4000;
     private const ulong Ac0 = Base + 0x5000, Ac1 = Base + 0x5010, Shared = Base + 0x5020;
@@ -24,12 +19,7 @@ public class SeedScenarioTests
     private static (SyntheticKernel Kernel, ServiceProvider Services) Build(Action<SyntheticMemory>? corrupt = null)
     {
         var b = new BtfBuilder();
-        int u32 = b.Int("unsigned int", 4);
-        int u64 = b.Int("long unsigned int", 8);
-        int ch = b.Int("char", 1, signed: true, isChar: true);
-        int charp = b.Ptr(ch);
-        int listPtr = b.Ptr(b.NextId + 1);
-        int list = b.Struct("list_head", 16, ("next", listPtr, 0, 0), ("prev", listPtr, 64, 0));
+        var (u32, u64, _, charp, _, list) = b.KernelBasics();
         int ac = b.Struct("array_cache", 16, ("avail", u32, 0, 0), ("limit", u32, 32, 0), ("batchcount", u32, 64, 0), ("touched", u32, 96, 0));
         int acPtr = b.Ptr(ac);
         int l3 = b.Struct("kmem_list3", 64, ("slabs_partial", list, 0, 0), ("slabs_full", list, 128, 0), ("slabs_free", list, 256, 0),
@@ -41,11 +31,8 @@ public class SeedScenarioTests
             ("nodelists", l3PtrPtr, 448, 0), ("array", acArray, 512, 0));
         b.Struct("slab", 40, ("list", list, 0, 0), ("colouroff", u64, 128, 0), ("s_mem", charp, 192, 0), ("inuse", u32, 256, 0), ("free", u32, 288, 0));
         b.Struct("page", 64, ("flags", u64, 0, 0));
-        var types = BtfTypeCatalog.FromBytes(b.Build(), "seed types");
-
-        var kernel = new SyntheticKernel(types, nrCpuIds: 2, nrNodeIds: 1);
+        var kernel = SlabScenario.NewKernel(b, "seed types");
         var m = kernel.Memory;
-        kernel.Symbols.Add("slab_caches", Head);
         kernel.Symbols.Add("cache_cache", CacheCache);
         m.WriteU32(CacheCache + 12, 88); // cache_cache.buffer_size = offsetof(array[nr_cpu_ids]) + nr_node_ids pointers
         m.Write(Name, Encoding.ASCII.GetBytes("seed-cache\0"));
@@ -54,7 +41,7 @@ public class SeedScenarioTests
         m.WriteU32(Cache + 20, 30);       // num
         m.WriteU32(Cache + 24, 0);        // gfporder
         m.WriteU64(Cache + 32, Name);
-        FakeLists.Link(m, Head, [Cache + 40]);
+        m.LinkList(Head, Cache + 40);
         m.WriteU64(Cache + 56, Cache + 80);   // nodelists points just past array[nr_cpu_ids - 1]
         m.WriteU64(Cache + 64, Ac0);          // array[0]
         m.WriteU64(Cache + 72, Ac1);          // array[1]
@@ -66,9 +53,9 @@ public class SeedScenarioTests
         m.WriteU32(Shared, 4); m.WriteU32(Shared + 4, 200);
 
         ulong Slab(int i) => Slabs + (ulong)i * 0x40;
-        FakeLists.Link(m, List3 + 0, [Slab(2)]);               // partial
-        FakeLists.Link(m, List3 + 16, [Slab(0), Slab(1)]);     // full
-        FakeLists.Link(m, List3 + 32, [Slab(3)]);              // free
+        m.LinkList(List3 + 0, Slab(2));                  // partial
+        m.LinkList(List3 + 16, Slab(0), Slab(1));        // full
+        m.LinkList(List3 + 32, Slab(3));                 // free
         m.WriteU64(List3 + 56, Shared);
         m.WriteU32(Slab(0) + 32, 30);
         m.WriteU32(Slab(1) + 32, 30);
@@ -76,13 +63,10 @@ public class SeedScenarioTests
         m.WriteU32(Slab(3) + 32, 0);
         corrupt?.Invoke(m);
 
-        var services = new ServiceCollection().AddSingleton<IKernel>(kernel).AddSingleton<SlabAnalyzer>().BuildServiceProvider();
-        return (kernel, services);
+        return (kernel, SlabScenario.Services(kernel));
     }
 
-    private static CommandResult KmemS(ServiceProvider services) =>
-        new KmemSlabSummaryCommand(services.GetRequiredService<SlabAnalyzer>())
-            .Execute(new CommandContext(services, "kmem -s", CancellationToken.None));
+    private static CommandResult KmemS(ServiceProvider services) => services.Run<KmemSlabSummaryCommand>("kmem -s");
 
     [Fact]
     public void Kmem_s_succeeds_with_the_right_numbers()

@@ -1,9 +1,5 @@
-using DumpScope.Host.Types.Btf;
-using DumpScope.Plugins.Slab.Commands;
-using DumpScope.Sdk.Linux.Slab;
 using DumpScope.Sdk.Linux.Slab.Slub;
-using DumpScope.Testing;
-using Microsoft.Extensions.DependencyInjection;
+
 
 namespace DumpScope.Plugins.Slab.Tests;
 
@@ -25,8 +21,6 @@ public class SlubErasTests
         Sheaves,
     }
 
-    private const ulong Vmemmap = 0xffffea0000000000UL, DirectMap = 0xffff888000000000UL;
-    private const ulong Head = DirectMap + 0x1000, Boot = DirectMap + 0x2000, Name = DirectMap + 0x3000, Node = DirectMap + 0x4000;
     private const ulong Cache = DirectMap + 0x6000, Barn = DirectMap + 0x7000, Sheaf0 = DirectMap + 0x8000, BarnSheaf = DirectMap + 0x8100;
     private const ulong CpuSlab = 0x1000, CpuSheaves = 0x2000;
     private const ulong Random = 0x0badc0ffee0ddf00UL, Stride = 64, FreeOffset = 0x20;
@@ -38,13 +32,7 @@ public class SlubErasTests
     private static (SyntheticKernel Kernel, ServiceProvider Services) Build(Era era)
     {
         var b = new BtfBuilder();
-        int u32 = b.Int("unsigned int", 4);
-        int u64 = b.Int("long unsigned int", 8);
-        int ch = b.Int("char", 1, signed: true, isChar: true);
-        int charp = b.Ptr(ch);
-        int voidp = b.Ptr(0);
-        int listPtr = b.Ptr(b.NextId + 1);
-        int list = b.Struct("list_head", 16, ("next", listPtr, 0, 0), ("prev", listPtr, 64, 0));
+        var (u32, u64, _, charp, voidp, list) = b.KernelBasics();
         bool old = era == Era.StructPage;
         // The slab descriptor: struct page's own fields before 5.17, struct slab (overlaying struct page) after.
         var slabMembers = new List<(string, int, uint, uint)>
@@ -85,14 +73,11 @@ public class SlubErasTests
             b.Enum("pageflags", 4, false, ("PG_locked", 0), ("PG_head", 6), ("__NR_PAGEFLAGS", 22));
             b.Enum("pagetype", 4, false, ("PGTY_buddy", 0xf0), ("PGTY_slab", 0xf5), ("PGTY_mapcount_underflow", 0xff));
         }
-        var kernel = new SyntheticKernel(BtfTypeCatalog.FromBytes(b.Build(), "slub era types"), nrCpuIds: 2, nrNodeIds: 1);
+        var kernel = NewKernel(b, "slub era types");
         var m = kernel.Memory;
 
-        kernel.Global("vmemmap_base", DirectMap + 0x5000, Vmemmap);
-        kernel.Global("page_offset_base", DirectMap + 0x5008, DirectMap);
-        kernel.Global("kmem_cache", DirectMap + 0x5010, Boot);
-        kernel.Global("max_pfn", DirectMap + 0x5018, 0x400);
-        kernel.Symbols.Add("slab_caches", Head);
+        kernel.MemoryModel(Globals, maxPfn: 0x400);
+        kernel.Global("kmem_cache", DirectMap + 0x5020, Boot);
         m.WriteU32(Boot + 12, nodeAt + 8);               // boot cache object_size: offsetof(node) + 1 pointer
         m.Write(Name, Encoding.ASCII.GetBytes("era-cache\0"));
         m.Write(Cache, new byte[nodeAt + 8]);
@@ -103,7 +88,7 @@ public class SlubErasTests
         m.WriteU32(Cache + 20, 16);                      // oo: order 0, 16 objects
         m.WriteU64(Cache + 24, Random);
         m.WriteU64(Cache + 32, Name);
-        FakeLists.Link(m, Head, [Cache + 40]);
+        m.LinkList(Head, Cache + 40);
         m.WriteU64(Cache + nodeAt, Node);
 
         m.Write(Vmemmap + 0x200 * 64, new byte[4096]);   // the vmemmap page holding frames 0x200–0x23f
@@ -123,8 +108,8 @@ public class SlubErasTests
         else m.WriteU32(Desc(Partial1) + 16, 2);         // slabs of the chain
         m.WriteU64(Node + 32, 5);                        // nr_slabs
         m.WriteU64(Node + 40, 80);                       // total_objects
-        FakeLists.Link(m, Node + 16, [Desc(NodePartial) + 8]);
-        FakeLists.Link(m, Node + 48, []);
+        m.LinkList(Node + 16, Desc(NodePartial) + 8);
+        m.LinkList(Node + 48);
 
         if (!old)
         {
@@ -141,13 +126,12 @@ public class SlubErasTests
             m.WriteU64(Node + 64, Barn);
             m.Write(Barn, new byte[48]);
             m.Write(BarnSheaf, new byte[64]);
-            FakeLists.Link(m, Barn + 8, [BarnSheaf]);
-            FakeLists.Link(m, Barn + 24, []);
+            m.LinkList(Barn + 8, BarnSheaf);
+            m.LinkList(Barn + 24);
             m.WriteU32(BarnSheaf + 24, 1);
             m.WriteU64(BarnSheaf + 32, Obj(Full, 2));
         }
-        var services = kernel.Services(s => s.AddSingleton<SlabAnalyzer>());
-        return (kernel, services);
+        return (kernel, SlabScenario.Services(kernel));
     }
 
     private static void WriteSlab(SyntheticMemory m, Era era, ulong pfn, uint inuse, bool frozen, ulong[] free)
@@ -161,17 +145,8 @@ public class SlubErasTests
         WriteFreelist(m, era, free);
     }
 
-    private static void WriteFreelist(SyntheticMemory m, Era era, ulong[] objects)
-    {
-        for (int i = 0; i < objects.Length; i++)
-        {
-            ulong at = objects[i] + FreeOffset, next = i + 1 < objects.Length ? objects[i + 1] : 0;
-            m.WriteU64(at, next ^ Random ^ (era == Era.StructPage ? at : BinaryPrimitives.ReverseEndianness(at)));
-        }
-    }
-
-    private static CommandResult Run(ServiceProvider services, ICommand command, string line) =>
-        command.Execute(new CommandContext(services, line, CancellationToken.None));
+    private static void WriteFreelist(SyntheticMemory m, Era era, ulong[] objects) =>
+        SlabScenario.WriteHardenedFreelist(m, objects, FreeOffset, Random, swab: era != Era.StructPage);
 
     [Theory]
     [InlineData(Era.StructPage, 65L)]
@@ -180,7 +155,7 @@ public class SlubErasTests
     {
         var (kernel, services) = Build(era);
         var analyzer = services.GetRequiredService<SlabAnalyzer>();
-        var row = Run(services, new KmemSlabSummaryCommand(analyzer), "kmem -s").Blocks.OfType<TableBlock>().Single().Rows.Single();
+        var row = services.KmemSRow();
         row.Problem.Should().BeNull();
         // free = cpu slab (16 - 15) + 3 lockless + partial chain (6 + 1) + node partial 4 (+ 2 in cpu 0's sheaf + 1 in the barn).
         row.Cells.Select(c => c.Value).Should().Equal(Cache, 56UL, allocated, 80L, 5L, 4096UL, "era-cache");
@@ -198,11 +173,9 @@ public class SlubErasTests
     public void Every_object_has_one_state_in_kmem_S_kmem_ADDR_and_the_allocated_walk(Era era)
     {
         var (kernel, services) = Build(era);
-        var analyzer = services.GetRequiredService<SlabAnalyzer>();
-        var result = Run(services, new KmemSlabObjectsCommand(analyzer) { Cache = "era-cache" }, "kmem -S era-cache");
+        var result = services.Run<KmemSlabObjectsCommand>("kmem -S era-cache", c => c.Cache = "era-cache");
         result.Warnings.Should().BeEmpty();
-        var states = result.Blocks.OfType<TableBlock>().Single(t => t.Title == "objects").Rows
-            .ToDictionary(r => (ulong)r.Cells[0].Value!, r => (string)r.Cells[3].Value!);
+        var states = result.ObjectStates();
         states.Should().HaveCount(4 * 16, "SLUB tracks the cpu slab, the two cpu partial slabs and the node partial slab");
         states[Obj(Active, 3)].Should().Be("free (cpu 0 cache)");
         states[Obj(Active, 5)].Should().Be("free (cpu 0 cache)", "a remote free on cpu 0's active slab counts as that CPU's, as crash says");
@@ -226,8 +199,8 @@ public class SlubErasTests
     public void The_kmem_ADDR_command_says_where_a_sheaf_object_is()
     {
         var (_, services) = Build(Era.Sheaves);
-        var result = Run(services, new KmemAddressCommand(services.GetRequiredService<SlabAnalyzer>()) { Address = $"{Obj(Full, 1) + 8:x}" }, "kmem");
-        var fields = result.Blocks.OfType<RecordBlock>().Single().Fields.ToDictionary(f => f.Name, f => f.Value.Value);
+        var result = services.Run<KmemAddressCommand>("kmem", c => c.Address = $"{Obj(Full, 1) + 8:x}");
+        var fields = SlabScenario.Fields(result);
         fields["STATUS"].Should().Be("free (cpu 0 sheaf)");
         fields["OFFSET"].Should().Be(8UL);
         fields["SLAB MEMORY"].Should().Be(Obj(Full, 0));

@@ -1,7 +1,5 @@
-using DumpScope.Host.Types.Btf;
-using DumpScope.Plugins.Slab.Commands;
 using DumpScope.Sdk.Linux.Slab.Slub;
-using Microsoft.Extensions.DependencyInjection;
+
 
 namespace DumpScope.Plugins.Slab.Tests;
 
@@ -12,9 +10,6 @@ namespace DumpScope.Plugins.Slab.Tests;
 /// </summary>
 public class SlubTrimmedScenarioTests
 {
-    private const ulong Vmemmap = 0xffffea0000000000UL, DirectMap = 0xffff888000000000UL;
-    private const ulong Head = DirectMap + 0x1000, Boot = DirectMap + 0x2000, Name = DirectMap + 0x3000, Node = DirectMap + 0x4000;
-    private const ulong VmemmapVar = DirectMap + 0x5000, PageOffsetVar = DirectMap + 0x5008, BootPtr = DirectMap + 0x5010;
     private const ulong PerCpu = 0x1000;
     private const ulong Page = DirectMap + 0x20000;
     private const ulong Cache = Page + 0x1000 - 64 - 16;
@@ -28,13 +23,7 @@ public class SlubTrimmedScenarioTests
     private static (SyntheticKernel Kernel, ServiceProvider Services) Build(Action<SyntheticMemory>? corrupt = null)
     {
         var b = new BtfBuilder();
-        int u32 = b.Int("unsigned int", 4);
-        int u64 = b.Int("long unsigned int", 8);
-        int ch = b.Int("char", 1, signed: true, isChar: true);
-        int charp = b.Ptr(ch);
-        int voidp = b.Ptr(0);
-        int listPtr = b.Ptr(b.NextId + 1);
-        int list = b.Struct("list_head", 16, ("next", listPtr, 0, 0), ("prev", listPtr, 64, 0));
+        var (u32, u64, _, charp, voidp, list) = b.KernelBasics();
         int slab = b.Struct("slab", 64, ("__page_flags", u64, 0, 0), ("slab_list", list, 64, 0), ("slab_cache", voidp, 192, 0),
             ("freelist", voidp, 256, 0), ("inuse", u32, 320, 16), ("objects", u32, 336, 15), ("frozen", u32, 351, 1));
         int slabPtr = b.Ptr(slab);
@@ -46,16 +35,11 @@ public class SlubTrimmedScenarioTests
         b.Struct("kmem_cache", 56 + 8192, ("cpu_slab", b.Ptr(cpu), 0, 0), ("size", u32, 64, 0), ("object_size", u32, 96, 0), ("offset", u32, 128, 0),
             ("oo", oo, 160, 0), ("random", u64, 192, 0), ("name", charp, 256, 0), ("list", list, 320, 0), ("node", nodes, 448, 0));
         b.Struct("page", 64, ("flags", u64, 0, 0));
-        var kernel = new SyntheticKernel(BtfTypeCatalog.FromBytes(b.Build(), "slub types"), nrCpuIds: 2, nrNodeIds: 1);
+        var kernel = NewKernel(b, "slub types");
         var m = kernel.Memory;
 
-        kernel.Symbols.Add("slab_caches", Head);
-        kernel.Symbols.Add("kmem_cache", BootPtr);
-        kernel.Symbols.Add("vmemmap_base", VmemmapVar);
-        kernel.Symbols.Add("page_offset_base", PageOffsetVar);
-        m.WriteU64(VmemmapVar, Vmemmap);
-        m.WriteU64(PageOffsetVar, DirectMap);
-        m.WriteU64(BootPtr, Boot);
+        kernel.MemoryModel(Globals);
+        kernel.Global("kmem_cache", DirectMap + 0x5010, Boot);
         m.WriteU32(Boot + 12, 64);                       // boot cache object_size: offsetof(node) + 1 pointer
         m.Write(Name, Encoding.ASCII.GetBytes("slub-cache\0"));
 
@@ -66,7 +50,7 @@ public class SlubTrimmedScenarioTests
         m.WriteU32(Cache + 20, 16);                      // oo: order 0, 16 objects
         m.WriteU64(Cache + 24, Random);
         m.WriteU64(Cache + 32, Name);
-        FakeLists.Link(m, Head, [Cache + 40]);
+        m.LinkList(Head, Cache + 40);
         m.WriteU64(Cache + 56, Node);                    // node[0]; node[1] would be on the excluded page
         m.Exclude(Page + 0x1000);
 
@@ -77,21 +61,16 @@ public class SlubTrimmedScenarioTests
         m.WriteU64(cpu0, free[0]);
         m.WriteU64(cpu0 + 16, Desc(CpuSlabPfn));
         m.WriteU64(cpu0 + 24, 0);
-        for (int i = 0; i < free.Length; i++)
-        {
-            ulong at = free[i] + FreeOffset, next = i + 1 < free.Length ? free[i + 1] : 0;
-            m.WriteU64(at, next ^ Random ^ BinaryPrimitives.ReverseEndianness(at));
-        }
+        SlabScenario.WriteHardenedFreelist(m, free, FreeOffset, Random, swab: true);
         WriteSlab(m, Desc(CpuSlabPfn), inuse: 16, objects: 16, frozen: true);
         WriteSlab(m, Desc(PartialPfn), inuse: 10, objects: 16, frozen: false);
         m.WriteU64(Node + 32, 3);                        // nr_slabs
         m.WriteU64(Node + 40, 48);                       // total_objects
-        FakeLists.Link(m, Node + 16, [Desc(PartialPfn) + 8]);
-        FakeLists.Link(m, Node + 48, []);
+        m.LinkList(Node + 16, Desc(PartialPfn) + 8);
+        m.LinkList(Node + 48);
         corrupt?.Invoke(m);
 
-        var services = new ServiceCollection().AddSingleton<IKernel>(kernel).AddSingleton<SlabAnalyzer>().BuildServiceProvider();
-        return (kernel, services);
+        return (kernel, SlabScenario.Services(kernel));
     }
 
     private static void WriteSlab(SyntheticMemory m, ulong desc, uint inuse, uint objects, bool frozen)
@@ -100,15 +79,11 @@ public class SlubTrimmedScenarioTests
         m.WriteU32(desc + 40, inuse | objects << 16 | (frozen ? 1u << 31 : 0));
     }
 
-    private static TableRow KmemS(ServiceProvider services) =>
-        new KmemSlabSummaryCommand(services.GetRequiredService<SlabAnalyzer>())
-            .Execute(new CommandContext(services, "kmem -s", CancellationToken.None)).Blocks.OfType<TableBlock>().Single().Rows.Single();
-
     [Fact]
     public void Counts_like_crash_through_the_trimmed_cache_and_the_swab_encoded_freelist()
     {
         var (kernel, services) = Build();
-        var row = KmemS(services);
+        var row = services.KmemSRow();
         row.Problem.Should().BeNull();
         // free = cpu slab (16 - 16) + 3 on the cpu freelist + partial (16 - 10) = 9 of 48.
         row.Cells.Select(c => c.Value).Should().Equal(Cache, 48UL, 39L, 48L, 3L, 4096UL, "slub-cache");
@@ -128,7 +103,7 @@ public class SlubTrimmedScenarioTests
             ulong last = Mem(CpuSlabPfn) + 7 * ObjectSize + FreeOffset;
             m.WriteU64(last, Mem(CpuSlabPfn) ^ Random ^ BinaryPrimitives.ReverseEndianness(last));
         });
-        var row = KmemS(services);
+        var row = services.KmemSRow();
         row.Problem.Should().Contain("freelist").And.Contain("cycle");
         row.Cells[6].Value.Should().Be("slub-cache");
     }
@@ -137,7 +112,7 @@ public class SlubTrimmedScenarioTests
     public void A_partial_list_pointing_to_garbage_marks_the_row()
     {
         var (_, services) = Build(m => m.WriteU64(Desc(PartialPfn) + 8, 0x4141414141414141));
-        var row = KmemS(services);
+        var row = services.KmemSRow();
         row.Problem.Should().Contain("node 0 partial list").And.Contain("not a kernel address");
         row.Cells[3].Value.Should().Be(48L, "the node's own counters are still read");
     }

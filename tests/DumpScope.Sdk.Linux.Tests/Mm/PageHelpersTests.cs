@@ -5,7 +5,7 @@ namespace DumpScope.Sdk.Linux.Tests.Mm;
 /// <summary>compound_head, PageSlab, page types and the slab cache of a page on synthetic kernels of three eras.</summary>
 public class PageHelpersTests
 {
-    private const ulong Vmemmap = 0xffffea0000000000UL, DirectMap = 0xffff888000000000UL;
+    private const ulong Vmemmap = SyntheticKernel.Vmemmap, DirectMap = SyntheticKernel.DirectMap;
     private const ulong Cache = DirectMap + 0x9000;
     private static ulong Page(ulong pfn) => Vmemmap + pfn * 64;
 
@@ -15,9 +15,7 @@ public class PageHelpersTests
     private static SyntheticKernel Build(Era era)
     {
         var b = new BtfBuilder();
-        int u32 = b.Int("unsigned int", 4);
-        int u64 = b.Int("long unsigned int", 8);
-        int voidp = b.Ptr(0);
+        var (u32, u64, _, _, voidp, _) = b.KernelBasics();
         var members = new List<(string, int, uint, uint)> { ("flags", u64, 0, 0) };
         if (era == Era.FirstPage) members.Add(("first_page", voidp, 64, 0));
         else members.Add(("compound_head", u64, 64, 0));
@@ -39,12 +37,7 @@ public class PageHelpersTests
         }
         var kernel = new SyntheticKernel(BtfTypeCatalog.FromBytes(b.Build(), "mm types"));
         var m = kernel.Memory;
-        kernel.Symbols.Add("vmemmap_base", DirectMap + 0x100);
-        kernel.Symbols.Add("page_offset_base", DirectMap + 0x108);
-        kernel.Symbols.Add("max_pfn", DirectMap + 0x110);
-        m.WriteU64(DirectMap + 0x100, Vmemmap);
-        m.WriteU64(DirectMap + 0x108, DirectMap);
-        m.WriteU64(DirectMap + 0x110, 0x1000);
+        kernel.MemoryModel(DirectMap + 0x100, maxPfn: 0x1000);
         // Frames 0x20–0x23: an order-2 slab of Cache; frame 0x30: a free (buddy) page; frame 0x31: reserved.
         for (ulong pfn = 0x20; pfn < 0x24; pfn++) m.Write(Page(pfn), new byte[64]);
         m.Write(Page(0x30), new byte[64]);

@@ -80,6 +80,24 @@ public sealed class SyntheticKernel : IKernel
         Symbols.Add(name, address);
     }
 
+    /// <summary>Where x86-64 maps struct page when KASLR is off (vmemmap_base's default).</summary>
+    public const ulong Vmemmap = 0xffffea0000000000UL;
+
+    /// <summary>Where x86-64 maps all physical memory when KASLR is off (page_offset_base's default).</summary>
+    public const ulong DirectMap = 0xffff888000000000UL;
+
+    /// <summary>
+    /// Places the memory model's globals as 8-byte variables from <paramref name="at"/> on: vmemmap_base, then
+    /// page_offset_base, then (when given) max_pfn — what page and slab helpers read to turn pfns into struct
+    /// page and direct-map addresses.
+    /// </summary>
+    public void MemoryModel(ulong at, ulong? maxPfn = null, ulong vmemmap = Vmemmap, ulong directMap = DirectMap)
+    {
+        Global("vmemmap_base", at, vmemmap);
+        Global("page_offset_base", at + 8, directMap);
+        if (maxPfn is { } pfns) Global("max_pfn", at + 16, pfns);
+    }
+
     /// <summary>Services holding this kernel (as <see cref="IKernel"/>) and whatever <paramref name="configure"/> adds.</summary>
     public ServiceProvider Services(Action<IServiceCollection>? configure = null)
     {

@@ -48,6 +48,20 @@ public sealed class SyntheticMemory : IKernelMemory
     /// <summary>Writes one byte.</summary>
     public void WriteU8(ulong address, byte value) => Write(address, [value]);
 
+    /// <summary>
+    /// Links <paramref name="head"/> and <paramref name="nodes"/> (list_head addresses) into one circular doubly
+    /// linked list, as INIT_LIST_HEAD and list_add_tail leave it; no nodes leave an empty list.
+    /// </summary>
+    public void LinkList(ulong head, params ulong[] nodes)
+    {
+        var all = nodes.Prepend(head).ToArray();
+        for (int i = 0; i < all.Length; i++)
+        {
+            WriteU64(all[i], all[(i + 1) % all.Length]);
+            WriteU64(all[i] + 8, all[(i + all.Length - 1) % all.Length]);
+        }
+    }
+
     /// <summary>Makes the page holding <paramref name="address"/> unreadable with the given fault kind.</summary>
     public void Exclude(ulong address, MemoryFaultKind kind = MemoryFaultKind.Excluded) =>
         _faults[address & ~(ulong)(PageSize - 1)] = kind;

@@ -43,6 +43,22 @@ public sealed class BtfBuilder
 
     public int Ptr(int target) => Raw(0, 2, 0, false, (uint)target);
 
+    /// <summary>
+    /// The types nearly every synthetic kernel structure is made of, written in this order: unsigned int, long
+    /// unsigned int, char, char *, void *, struct list_head (next and prev pointing at itself).
+    /// </summary>
+    public KernelBasicTypes KernelBasics()
+    {
+        int u32 = Int("unsigned int", 4);
+        int u64 = Int("long unsigned int", 8);
+        int ch = Int("char", 1, signed: true, isChar: true);
+        int charPtr = Ptr(ch);
+        int voidPtr = Ptr(0);
+        int listPtr = Ptr(NextId + 1);
+        int list = Struct("list_head", 16, ("next", listPtr, 0, 0), ("prev", listPtr, 64, 0));
+        return new KernelBasicTypes(u32, u64, ch, charPtr, voidPtr, list);
+    }
+
     public int Array(int element, int index, uint count) => Raw(0, 3, 0, false, 0, (uint)element, (uint)index, count);
 
     /// <summary>A struct; members are (name, type, bit offset, bitfield size); kind_flag is set when any has a size.</summary>
