@@ -1,6 +1,7 @@
 using DumpScope.Host.Rendering;
 using DumpScope.Plugins.Net.Commands;
 using DumpScope.Sdk.Linux.Net;
+using DumpScope.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DumpScope.Plugins.Net.Tests;
@@ -19,7 +20,7 @@ public sealed class NetTests(NetSessions sessions) : IClassFixture<NetSessions>
     private static CommandResult Run(IKernel kernel, ICommand command, string line)
     {
         using var services = new ServiceCollection().AddSingleton(kernel).BuildServiceProvider();
-        return command.Execute(new CommandContext(services, line, CancellationToken.None));
+        return services.Run(command, line);
     }
 
     [SkippableTheory]

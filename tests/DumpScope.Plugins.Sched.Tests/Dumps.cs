@@ -1,5 +1,6 @@
 using DumpScope.Host.Rendering;
 using DumpScope.Host.Session;
+using DumpScope.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DumpScope.Plugins.Sched.Tests;
@@ -55,6 +56,6 @@ internal sealed class PatchedKernel(IKernel inner)
     public CommandResult Run(ICommand command, string line)
     {
         using var services = new ServiceCollection().AddSingleton(Kernel).BuildServiceProvider();
-        return command.Execute(new CommandContext(services, line, CancellationToken.None));
+        return services.Run(command, line);
     }
 }
