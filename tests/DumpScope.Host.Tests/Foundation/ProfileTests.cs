@@ -74,9 +74,13 @@ public class ProfileTests
     [Fact]
     public void The_repository_manifest_is_valid_and_its_default_exists()
     {
-        var repoManifest = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "plugins.json");
-        var manifest = PluginManifest.Load(repoManifest);
+        var repo = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..");
+        var manifest = PluginManifest.Load(Path.Combine(repo, "plugins.json"));
         manifest.Profiles.Should().ContainKey(manifest.Default);
-        manifest.Profiles.Values.SelectMany(v => v).Should().OnlyContain(n => n == "slab" || n == "tasks" || n == "memory" || n == "stacks");
+        // Each plugin the profiles name is a project of plugins/ (DumpScope.Plugins.Files is "files").
+        var plugins = Directory.GetDirectories(Path.Combine(repo, "plugins"), "DumpScope.Plugins.*")
+            .Select(d => Path.GetFileName(d)["DumpScope.Plugins.".Length..].ToLowerInvariant()).ToHashSet();
+        plugins.Should().Contain(["slab", "tasks", "memory", "stacks", "files"]);
+        manifest.Profiles.Values.SelectMany(v => v).Should().OnlyContain(n => plugins.Contains(n));
     }
 }
