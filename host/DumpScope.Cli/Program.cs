@@ -135,13 +135,21 @@ public static class Program
     internal static int RunBatch(DumpScopeSession session, IReadOnlyList<string> commands, IResultRenderer renderer, TextWriter stdout, TextWriter stderr)
     {
         int exit = Ok;
+        var shell = Shell(session, renderer, stdout, stderr, interactive: false);
         foreach (var command in commands)
         {
             if (renderer.EchoesCommands && commands.Count > 1) stdout.WriteLine($"dumpscope> {command}");
-            if (!Print(session, command, renderer, stdout, stderr, CancellationToken.None)) exit = Failed;
+            if (!shell.Execute(command, CancellationToken.None)) exit = Failed;
         }
         return exit;
     }
+
+    /// <summary>The pipes, redirections, aliases and repeat of scripts and the REPL; progress on stderr when it is a terminal.</summary>
+    internal static CommandShell Shell(ICommandRunner runner, IResultRenderer renderer, TextWriter stdout, TextWriter stderr, bool interactive) =>
+        new(runner, renderer, stdout, stderr, interactive)
+        {
+            Progress = ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected ? new TerminalProgress(stderr) : null,
+        };
 
     /// <summary>Runs and prints one command; false when it failed.</summary>
     internal static bool Print(ICommandRunner runner, string command, IResultRenderer renderer, TextWriter stdout, TextWriter stderr, CancellationToken cancellation)

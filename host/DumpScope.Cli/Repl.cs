@@ -3,7 +3,7 @@ using DumpScope.Host.Session;
 
 namespace DumpScope.Cli;
 
-/// <summary>The line REPL: a prompt, one command per line; Ctrl-C cancels the running command, not the program.</summary>
+/// <summary>The line REPL: a prompt, one command per line (with pipes, redirections, aliases: <see cref="CommandShell"/>); Ctrl-C cancels the running command, not the program.</summary>
 internal static class Repl
 {
     public static int Run(DumpScopeSession session, TextReader stdin, TextWriter stdout, TextWriter stderr, IResultRenderer renderer)
@@ -21,6 +21,7 @@ internal static class Repl
         {
             stdout.WriteLine($"DumpScope {DumpScope.Host.HostInfo.Version} — {(session.DumpPath ?? "no dump")}; 'help' lists commands, 'quit' leaves.");
             int exit = Program.Ok;
+            var shell = Program.Shell(session, renderer, stdout, stderr, interactive: true);
             while (true)
             {
                 stdout.Write("dumpscope> ");
@@ -33,7 +34,7 @@ internal static class Repl
                 running = new CancellationTokenSource();
                 try
                 {
-                    if (!Program.Print(session, line, renderer, stdout, stderr, running.Token)) exit = Program.Failed;
+                    if (!shell.Execute(line, running.Token)) exit = Program.Failed;
                 }
                 finally
                 {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace DumpScope.Plugins.Stacks;
 
-/// <summary>Stacks: bt, foreach bt, mod.</summary>
+/// <summary>Stacks: bt, mod (the host's foreach runs bt for each task).</summary>
 public sealed class StacksPlugin : IDumpScopePlugin
 {
     /// <inheritdoc/>
@@ -13,7 +13,7 @@ public sealed class StacksPlugin : IDumpScopePlugin
     public string Version => "0.1.0";
 
     /// <inheritdoc/>
-    public string Description => "stacks: bt (backtraces from the dump's own ORC data), foreach bt, mod";
+    public string Description => "stacks: bt (backtraces from the dump's own ORC data), mod";
 
     /// <inheritdoc/>
     public void ConfigureServices(IServiceCollection services) => services.AddSingleton<StackAnalyzer>();

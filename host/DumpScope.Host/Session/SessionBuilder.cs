@@ -149,6 +149,9 @@ public sealed class SessionBuilder(SessionOptions options)
     /// <summary>The service provider (validated on build) and the session it hands out as itself and as <see cref="ICommandRunner"/>.</summary>
     private void BuildServices()
     {
+        // What `set` chose; task commands run without a PID or task read it (CommandContext.CurrentTask).
+        if (!_services.Any(d => d.ServiceType == typeof(ICurrentContext)))
+            _services.AddSingleton<ICurrentContext, CurrentContext>();
         _services.AddSingleton(_ => _session!);
         _services.AddSingleton<ICommandRunner>(_ => _session!);
         _provider = _services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });

@@ -3,33 +3,44 @@ using DumpScope.Plugins.Memory.Vm;
 namespace DumpScope.Plugins.Memory.Commands;
 
 /// <summary>crash's <c>vm PID</c>: a process's virtual memory areas.</summary>
-[Command("vm", Help = "virtual memory areas of a task: VMA START END FLAGS FILE (vm PID)",
+[Command("vm", Help = "virtual memory areas of a task: VMA START END FLAGS FILE (vm [PID|TASK])",
     Examples = ["vm 1  the memory areas of pid 1", "vm ffff888003a4c000  of the task at an address"], SeeAlso = ["ps", "task"])]
 public sealed class VmCommand(MemoryAnalyzer analyzer) : ICommand
 {
     /// <summary>The task's pid.</summary>
-    [Argument(0, Name = "PID", Help = "the task's pid", Required = true)]
-    public string Pid { get; set; } = "";
+    [Argument(0, Name = "PID|TASK", Help = "the task's pid or task_struct address (default: the current task of set)")]
+    public string? Pid { get; set; }
 
     /// <inheritdoc/>
     public CommandResult Execute(CommandContext context)
     {
-        if (!int.TryParse(Pid, NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid) || pid < 0)
-            throw new UsageException($"vm: '{Pid}' is not a pid");
         var kernel = analyzer.Kernel;
+        KernelObject? chosen = null;
+        int pid = -1;
+        if (Pid is null)
+        {
+            if (context.CurrentTask is not { } current) throw new UsageException("vm: give a PID or task address (or choose a current task with set)");
+            chosen = kernel.Object("struct task_struct", current);
+        }
+        else if (!int.TryParse(Pid, NumberStyles.Integer, CultureInfo.InvariantCulture, out pid) || pid < 0)
+        {
+            if (!(Arguments.TryParseAddress(Pid, out var address0) && KernelAddress.IsKernel(address0)))
+                throw new UsageException($"vm: '{Pid}' is not a pid or a task address");
+            chosen = kernel.Object("struct task_struct", address0);
+        }
         int taskPid;
         string comm;
         ulong address, mm;
         try
         {
-            var task = KernelTasks.FindTask(kernel, pid);
+            var task = chosen ?? KernelTasks.FindTask(kernel, pid);
             if (task is null) return CommandResult.Fail($"vm: no task with pid {pid}");
             (address, taskPid, comm) = (task.Address, KernelTasks.TaskPid(task), KernelTasks.TaskComm(task));
             mm = task["mm"].ReadPointer();
         }
         catch (Exception e) when (KernelDataErrors.IsDataProblem(e))
         {
-            return CommandResult.Fail($"vm: task with pid {pid}: {KernelDataErrors.Reason(e)}");
+            return CommandResult.Fail($"vm: task {Pid ?? "(current)"}: {KernelDataErrors.Reason(e)}");
         }
         var result = new CommandResult();
         var header = result.Add(new RecordBlock());

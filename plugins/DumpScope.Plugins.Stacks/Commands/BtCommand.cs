@@ -6,7 +6,7 @@ namespace DumpScope.Plugins.Stacks.Commands;
 /// crash's <c>bt</c>: the backtrace of the panicking task, of tasks by PID or address, or (-a) of the task on
 /// every CPU, unwound with the dump's own ORC data (frame pointers without it).
 /// </summary>
-[Command("bt", Help = "backtraces from the dump alone: bt [-a] [-f] [-t] [-r] [--fp] [--max N] [PID|TASK]... (default: the panicking task)",
+[Command("bt", Help = "backtraces from the dump alone: bt [-a] [-f] [-t] [-r] [--fp] [--max N] [PID|TASK]... (default: the current task of set, else the panicking task)",
     Examples = ["bt  the panicking task's stack", "bt -a  the task on each CPU", "bt 1  the stack of pid 1"], SeeAlso = ["ps", "task"])]
 public sealed class BtCommand(StackAnalyzer analyzer) : ICommand
 {
@@ -60,6 +60,8 @@ public sealed class BtCommand(StackAnalyzer analyzer) : ICommand
                 }
             }
         }
+        else if (Selectors.Length == 0 && context.CurrentTask is { } current)
+            tasks.Add(analyzer.Kernel.Object("struct task_struct", current));
         else if (Selectors.Length == 0)
         {
             if (analyzer.PanicTask(out var why) is not { } panic)

@@ -19,7 +19,9 @@ public sealed class TaskCommand(TaskAnalyzer analyzer) : ICommand
         var table = analyzer.Tasks(context.Cancellation);
         var result = new CommandResult();
         var tasks = new List<TaskInfo>();
-        if (Selectors.Length == 0)
+        if (Selectors.Length == 0 && context.CurrentTask is { } current)
+            tasks.AddRange(analyzer.Select($"{current:x}"));
+        else if (Selectors.Length == 0)
         {
             if (table.PanicTask is not { } panic)
                 return CommandResult.Fail($"task: no panicking task ({table.PanicNote}); give a PID or a task address");

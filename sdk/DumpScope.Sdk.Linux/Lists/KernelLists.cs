@@ -11,25 +11,64 @@ public static class KernelLists
     /// list_for_each: walks the circular <c>struct list_head</c> at <paramref name="head"/> (the head itself is not
     /// returned), following <c>next</c> (offset 0). Returns the addresses of the list_head nodes.
     /// </summary>
-    public static WalkResult<ulong> ListForEach(IKernelMemory memory, ulong head, int bound, CancellationToken cancellation = default)
+    public static WalkResult<ulong> ListForEach(IKernelMemory memory, ulong head, int bound, CancellationToken cancellation = default) =>
+        Circular(memory, head, 0, bound, cancellation);
+
+    /// <summary>
+    /// list_for_each_prev: the same circular list walked backwards, through <c>prev</c> (offset 8): the nodes from the
+    /// last to the first, the head itself not returned.
+    /// </summary>
+    public static WalkResult<ulong> ListForEachPrev(IKernelMemory memory, ulong head, int bound, CancellationToken cancellation = default) =>
+        Circular(memory, head, 8, bound, cancellation);
+
+    /// <summary>
+    /// A singly-linked chain of objects whose next pointer, at <c>node + nextOffset</c>, holds the next object's
+    /// address (not a list_head's): from <paramref name="first"/> (returned first) until a NULL pointer or a pointer
+    /// back to <paramref name="first"/> (such chains are often closed rings). Any other node reached twice is a cycle.
+    /// </summary>
+    public static WalkResult<ulong> Chain(IKernelMemory memory, ulong first, ulong nextOffset, int bound, CancellationToken cancellation = default)
     {
         var nodes = new List<ulong>();
         var seen = new HashSet<ulong>();
-        if (!memory.TryReadU64(head, out var next, out var fault))
+        ulong current = first;
+        while (true)
+        {
+            if (cancellation.IsCancellationRequested) return new(nodes, WalkEnd.Cancelled, "cancelled");
+            if (!KernelAddress.IsKernel(current))
+                return new(nodes, WalkEnd.CorruptLink, $"link to {current:x} is not a kernel address");
+            if (!seen.Add(current))
+                return new(nodes, WalkEnd.Cycle, $"node {current:x} reached twice without returning to the first node {first:x} (a cycle)");
+            if (nodes.Count >= bound)
+                return new(nodes, WalkEnd.BoundReached, $"stopped after {bound} nodes");
+            nodes.Add(current);
+            if (!memory.TryReadU64(current + nextOffset, out var next, out var fault))
+                return new(nodes, WalkEnd.Fault, $"node {current:x}: {fault!.Message}");
+            if (next == 0 || next == first) return new(nodes, WalkEnd.Completed, null);
+            current = next;
+        }
+    }
+
+    /// <summary>The circular list at <paramref name="head"/> through the link at <paramref name="link"/> (0 next, 8 prev).</summary>
+    private static WalkResult<ulong> Circular(IKernelMemory memory, ulong head, ulong link, int bound, CancellationToken cancellation)
+    {
+        var nodes = new List<ulong>();
+        var seen = new HashSet<ulong>();
+        string name = link == 0 ? "next" : "prev";
+        if (!memory.TryReadU64(head + link, out var next, out var fault))
             return new(nodes, WalkEnd.Fault, $"list head {head:x}: {fault!.Message}");
         ulong current = head;
         while (next != head)
         {
             if (cancellation.IsCancellationRequested) return new(nodes, WalkEnd.Cancelled, "cancelled");
             if (next == 0 || !KernelAddress.IsKernel(next))
-                return new(nodes, WalkEnd.CorruptLink, $"list node {current:x}: next pointer {next:x} is not a kernel address");
+                return new(nodes, WalkEnd.CorruptLink, $"list node {current:x}: {name} pointer {next:x} is not a kernel address");
             if (!seen.Add(next))
-                return new(nodes, WalkEnd.Cycle, $"list node {current:x}: next pointer {next:x} loops back into the list without reaching its head {head:x}");
+                return new(nodes, WalkEnd.Cycle, $"list node {current:x}: {name} pointer {next:x} loops back into the list without reaching its head {head:x}");
             if (nodes.Count >= bound)
                 return new(nodes, WalkEnd.BoundReached, $"list at {head:x}: stopped after {bound} nodes");
             nodes.Add(next);
             current = next;
-            if (!memory.TryReadU64(current, out next, out fault))
+            if (!memory.TryReadU64(current + link, out next, out fault))
                 return new(nodes, WalkEnd.Fault, $"list node {current:x}: {fault!.Message}");
         }
         return new(nodes, WalkEnd.Completed, null);

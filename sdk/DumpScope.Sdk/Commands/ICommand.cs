@@ -50,6 +50,12 @@ public sealed class CommandContext
     /// <summary>The open dump's kernel; throws <see cref="NoDumpException"/> when none is open.</summary>
     public IKernel Kernel => Services.GetService<IKernel>() ?? throw new NoDumpException();
 
+    /// <summary>
+    /// The current task set with <c>set</c> (<see cref="ICurrentContext"/>), or null: what a task command run with
+    /// no PID or task argument shows, before its own default (the panicking task).
+    /// </summary>
+    public ulong? CurrentTask => Services.GetService<ICurrentContext>()?.Task;
+
     /// <summary>A required service.</summary>
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
