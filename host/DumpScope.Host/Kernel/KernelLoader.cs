@@ -1,3 +1,4 @@
+using DumpScope.Host.Types.Btf;
 using DumpScope.Host.Arch.X86_64;
 using DumpScope.Host.Dumps;
 using DumpScope.Host.Symbols;
@@ -104,6 +105,8 @@ public static class KernelLoader
             info is null ? "the CPU notes' CR4.LA57 (no VMCOREINFO)" : PagingHow(info));
         // Module symbols come from each module's kallsyms in memory, read through the kernel's own types.
         symbols.AttachModules(() => ModuleSymbolTable.Read(kernel));
+        // Module types come from each module's split BTF in memory, on top of the kernel's own BTF.
+        if (types is BtfTypeCatalog { FirstTypeId: 1 } btf) btf.AttachModules(new ModuleBtfLoader(kernel, btf));
         return kernel;
     }
 

@@ -1,3 +1,5 @@
+using DumpScope.Host.Kernel;
+
 namespace DumpScope.Host.Symbols;
 
 /// <summary>
@@ -13,11 +15,10 @@ public sealed class CompositeSymbolTable : ISymbolTable
     // A vmlinux match this far below an address is no answer: the address may be in a module.
     private const ulong FarOffset = 1UL << 16;
 
-    [ThreadStatic] private static bool t_readingModules;
 
     private readonly ISymbolTable[] _sources;
     private Lazy<KernelSymbol[]> _merged;
-    private Lazy<ISymbolTable?>? _modules;
+    private ModuleReader<ISymbolTable?>? _modules;
 
     /// <summary>Creates the composite; at least one source.</summary>
     public CompositeSymbolTable(IEnumerable<ISymbolTable> sources)
@@ -36,23 +37,12 @@ public sealed class CompositeSymbolTable : ISymbolTable
     /// </summary>
     public void AttachModules(Func<ISymbolTable?> reader)
     {
-        _modules = new Lazy<ISymbolTable?>(() =>
-        {
-            t_readingModules = true;
-            try
-            {
-                return reader();
-            }
-            finally
-            {
-                t_readingModules = false;
-            }
-        }, LazyThreadSafetyMode.ExecutionAndPublication);
+        _modules = new ModuleReader<ISymbolTable?>(reader, null);
         _merged = new Lazy<KernelSymbol[]>(Merge, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>The module symbols, when attached and readable (reading them now if not yet done).</summary>
-    public ISymbolTable? Modules => _modules is null || t_readingModules ? null : _modules.Value;
+    public ISymbolTable? Modules => _modules?.Value;
 
     /// <inheritdoc/>
     public string Source => string.Join(" + ", _sources.Select(s => $"{s.Source} ({s.Count} symbols)"));

@@ -19,7 +19,7 @@ public sealed class FilesCommand(FileAnalyzer analyzer) : ICommand
     public string? Dentry { get; set; }
 
     /// <summary>PIDs or task_struct addresses.</summary>
-    [Argument(0, Name = "PID|TASK", Help = "the tasks (default: the panicking task)")]
+    [Argument(0, Name = "PID|TASK", Help = "the tasks (default: the current task of set, else the panicking task)")]
     public string[] Selectors { get; set; } = [];
 
     /// <inheritdoc/>
@@ -28,7 +28,9 @@ public sealed class FilesCommand(FileAnalyzer analyzer) : ICommand
         if (Dentry is not null) return DescribeDentry(Dentry);
         var result = new CommandResult();
         var tasks = new List<KernelObject>();
-        if (Selectors.Length == 0)
+        if (Selectors.Length == 0 && context.CurrentTask is { } current)
+            tasks.Add(analyzer.Kernel.Object("struct task_struct", current));
+        else if (Selectors.Length == 0)
         {
             if (analyzer.PanicTask(out var why) is not { } panic) return CommandResult.Fail($"files: {why}; give a PID or a task address");
             tasks.Add(panic);

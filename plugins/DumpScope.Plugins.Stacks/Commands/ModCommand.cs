@@ -30,6 +30,9 @@ public sealed class ModCommand(StackAnalyzer analyzer) : ICommand
             new Column("STATE", CellKind.Enum), new Column("TAINTS", CellKind.Enum), new Column("REFCNT", CellKind.Integer),
             new Column("SYMBOLS", CellKind.Integer), new Column("ORC", CellKind.Integer, "orc_entries"), new Column("BTF", CellKind.Size, "btf_bytes")));
         var symbols = analyzer.Backtracer.Orc;
+        // A live module's BTF is the BPF subsystem's copy (btf_modules); its own btf_data is cleared after init.
+        var btfWalk = ModuleBtf.ForEachModuleBtf(kernel, context.Cancellation);
+        var btfByModule = btfWalk.Items.Where(b => b.Module != 0).GroupBy(b => b.Module).ToDictionary(g => g.Key, g => g.First());
         foreach (var module in walk.Modules)
         {
             var row = table.AddRow(
@@ -42,11 +45,14 @@ public sealed class ModCommand(StackAnalyzer analyzer) : ICommand
                 module.RefCount is { } refs ? Cell.Int(refs) : Cell.Unreadable(Problem(module, "refcnt"), CellKind.Integer),
                 module.Kallsyms is { } k ? Cell.UInt(k.Count) : Cell.NotAvailable("no in-memory kallsyms", CellKind.Integer),
                 module.Orc is { } orc ? Cell.UInt(orc.Count) : Cell.NotAvailable(symbols is null ? "the kernel has no ORC unwinder" : "no ORC tables", CellKind.Integer),
-                module.Btf is { } btf ? Cell.Size(btf.Size) : Cell.NotAvailable("no BTF in the module", CellKind.Size));
+                btfByModule.TryGetValue(module.Address, out var btf) ? Cell.Size(btf.Size)
+                    : module.Btf is { } loading ? Cell.Size(loading.Size)
+                    : Cell.NotAvailable(btfWalk.Problem ?? "no BTF for the module (neither on btf_modules nor in btf_data)", CellKind.Size));
             row.WithTarget("struct module", new ObjectTarget("struct module", module.Address));
             if (module.Problems.Count > 0) row.Problem = string.Join("; ", module.Problems);
         }
         if (walk.Problem is not null) result.Warnings.Add($"mod: {walk.Problem}");
+        if (btfWalk.Problem is not null) result.Warnings.Add($"mod: module BTF: {btfWalk.Problem}");
         return result;
     }
 

@@ -10,15 +10,41 @@ public sealed class BtfBuilder
     private readonly List<byte> _types = [];
     private readonly List<byte> _strings = [0];
     private readonly Dictionary<string, uint> _stringOffsets = new() { [""] = 0 };
+    private readonly BtfBuilder? _base;
+    private readonly uint _stringBase;
+
+    /// <summary>A builder of base (vmlinux-like) BTF.</summary>
+    public BtfBuilder()
+    {
+    }
+
+    private BtfBuilder(BtfBuilder baseBuilder)
+    {
+        _base = baseBuilder;
+        _strings.Clear();
+        _stringOffsets.Clear();
+        _stringBase = baseBuilder.StringSpace;
+        NextId = baseBuilder.NextId;
+    }
+
+    /// <summary>
+    /// A builder of split BTF (a kernel module's) on top of this one as it is now: ids continue this builder's, string
+    /// offsets continue its string section, and a string this one already has is reused (as pahole does).
+    /// </summary>
+    public BtfBuilder Split() => new(this);
 
     /// <summary>The id the next type will get.</summary>
     public int NextId { get; private set; } = 1;
 
+    /// <summary>The length of the string offset space so far (a base's and this builder's strings).</summary>
+    public uint StringSpace => _stringBase + (uint)_strings.Count;
+
     /// <summary>Offset of a string in the string section, added on first use.</summary>
     public uint Str(string text)
     {
+        if (_base is not null && _base._stringOffsets.TryGetValue(text, out var inBase)) return inBase;
         if (_stringOffsets.TryGetValue(text, out var offset)) return offset;
-        offset = (uint)_strings.Count;
+        offset = _stringBase + (uint)_strings.Count;
         _strings.AddRange(Encoding.UTF8.GetBytes(text));
         _strings.Add(0);
         _stringOffsets[text] = offset;

@@ -30,9 +30,10 @@ internal readonly record struct BtfHeader(byte Version, byte Flags, uint HeaderL
 
     /// <summary>
     /// Reads and checks the header against the buffer: every section must lie inside it, the type section
-    /// must be 4-byte aligned, the string section must start and end with NUL.
+    /// must be 4-byte aligned, the string section must start and end with NUL. Split BTF's string section
+    /// continues its base's, whose first string is the empty one, so it may start with any string.
     /// </summary>
-    public static BtfHeader Parse(ReadOnlySpan<byte> data, string source)
+    public static BtfHeader Parse(ReadOnlySpan<byte> data, string source, bool split = false)
     {
         if (data.Length < MinimumLength)
             throw BtfError.At(source, 0, $"expected a {MinimumLength}-byte BTF header, the data holds {data.Length} bytes");
@@ -54,11 +55,11 @@ internal readonly record struct BtfHeader(byte Version, byte Flags, uint HeaderL
             BinaryPrimitives.ReadUInt32LittleEndian(data[12..]),
             BinaryPrimitives.ReadUInt32LittleEndian(data[16..]),
             BinaryPrimitives.ReadUInt32LittleEndian(data[20..]));
-        header.Check(data, source);
+        header.Check(data, source, split);
         return header;
     }
 
-    private void Check(ReadOnlySpan<byte> data, string source)
+    private void Check(ReadOnlySpan<byte> data, string source, bool split)
     {
         ulong length = (ulong)data.Length;
         if (HeaderLength < MinimumLength || HeaderLength > length)
@@ -80,7 +81,7 @@ internal readonly record struct BtfHeader(byte Version, byte Flags, uint HeaderL
             throw BtfError.At(source, 8, $"type section [{TypeOffset}, {TypeOffset + (ulong)TypeLength}) overlaps string section [{StringOffset}, {StringOffset + (ulong)StringLength})");
         if (StringLength == 0)
             throw BtfError.At(source, 20, "str_len is 0: the string section must hold at least the empty string");
-        if (data[StringStart] != 0)
+        if (!split && data[StringStart] != 0)
             throw BtfError.At(source, StringStart, "the string section must start with the empty string (a NUL byte)");
         if (data[StringStart + (int)StringLength - 1] != 0)
             throw BtfError.At(source, StringStart + StringLength - 1, "the string section must end with a NUL byte");

@@ -42,9 +42,9 @@ internal sealed class BtfNameIndex
         _table = table;
         var comparer = new BtfStringComparer(table);
         // Most records are named and names rarely repeat: sizing for all of them avoids rehashing.
-        _names = new Dictionary<uint, Slots>(table.Count, comparer);
+        _names = new Dictionary<uint, Slots>(table.Count - table.FirstId + 1, comparer);
         _lookup = _names.GetAlternateLookup<ReadOnlySpan<byte>>();
-        for (int id = 1; id < table.Count; id++)
+        for (int id = table.FirstId; id < table.Count; id++)
         {
             uint nameOffset = table.NameOffset(id);
             if (nameOffset == 0) continue;

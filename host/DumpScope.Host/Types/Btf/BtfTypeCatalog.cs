@@ -1,3 +1,5 @@
+using DumpScope.Host.Kernel;
+
 namespace DumpScope.Host.Types.Btf;
 
 /// <summary>
@@ -13,8 +15,8 @@ namespace DumpScope.Host.Types.Btf;
 /// to any C spelling ("unsigned long" finds BTF's "long unsigned int"). When several types share a name, a
 /// complete definition is preferred over a declaration (FWD, an enum without enumerators), then the one
 /// with the lowest id; <see cref="FindTypes"/> lists them all. TYPE_TAG and DECL_TAG records are
-/// transparent. Split BTF (kernel modules, whose ids continue a base BTF) is not supported: its references
-/// into the base are reported as out of range.
+/// transparent. Split BTF (a kernel module's, whose ids and strings continue vmlinux's: <see cref="FromSplit"/>)
+/// finds its own types by name and hands ids below its first to the base catalog.
 /// </remarks>
 public sealed class BtfTypeCatalog : ITypeCatalog
 {
@@ -25,11 +27,16 @@ public sealed class BtfTypeCatalog : ITypeCatalog
     private readonly Lazy<BtfNameIndex> _names;
     private ulong _pointerSize;
 
-    private BtfTypeCatalog(BtfTypeTable table, string source)
+    private readonly BtfTypeCatalog? _base;
+    private ModuleReader<IReadOnlyList<BtfTypeCatalog>>? _modules;
+    private Func<IReadOnlyList<string>>? _moduleProblems;
+
+    private BtfTypeCatalog(BtfTypeTable table, string source, BtfTypeCatalog? baseCatalog = null)
     {
         Table = table;
         Source = source;
-        _types = new KernelType?[table.Count];
+        _base = baseCatalog;
+        _types = new KernelType?[table.Count - table.FirstId + 1];
         _names = new Lazy<BtfNameIndex>(() => new BtfNameIndex(table), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
@@ -37,12 +44,45 @@ public sealed class BtfTypeCatalog : ITypeCatalog
     public string Source { get; }
 
     /// <summary>Number of type records (type ids run from 1 to this number; id 0 is void).</summary>
-    public int TypeCount => Table.Count - 1;
+    public int TypeCount => Table.Count - Table.FirstId;
+
+    /// <summary>The first type id of this catalog's own (1, or the one after the base's for split BTF).</summary>
+    public int FirstTypeId => Table.FirstId;
 
     /// <summary>Bytes of BTF data.</summary>
     public int DataLength => Table.Length;
 
     internal BtfTypeTable Table { get; }
+
+    /// <summary>
+    /// Gives the reader of the kernel modules' split BTF (run at most once, when a name is not found here: module
+    /// types are looked up after vmlinux's). The reader may itself look up types of this catalog.
+    /// </summary>
+    public void AttachModules(ModuleBtfLoader loader)
+    {
+        ArgumentNullException.ThrowIfNull(loader);
+        AttachModules(loader.Load, () => loader.Problems);
+    }
+
+    /// <summary>
+    /// Gives the modules' catalogs through any reader (run at most once, on first need), and where to find why
+    /// modules were left out.
+    /// </summary>
+    public void AttachModules(Func<IReadOnlyList<BtfTypeCatalog>> reader, Func<IReadOnlyList<string>>? problems = null)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        _moduleProblems = problems;
+        _modules = new ModuleReader<IReadOnlyList<BtfTypeCatalog>>(reader, []);
+    }
+
+    /// <summary>The modules' catalogs, when attached (read now if not yet done); empty while they are being read.</summary>
+    public IReadOnlyList<BtfTypeCatalog> Modules => _modules?.Value ?? [];
+
+    /// <summary>Why modules' BTF was left out (after <see cref="Modules"/> was read).</summary>
+    public IReadOnlyList<string> ModuleProblems => _modules is { IsRead: true } && _moduleProblems is not null ? _moduleProblems() : [];
+
+    /// <summary>The module this split BTF belongs to, or null for a kernel's own BTF.</summary>
+    public string? ModuleName { get; private init; }
 
     internal BtfNameIndex Names => _names.Value;
 
@@ -51,6 +91,7 @@ public sealed class BtfTypeCatalog : ITypeCatalog
     {
         get
         {
+            if (_pointerSize == 0 && _base is not null) _pointerSize = _base.PointerSize;
             if (_pointerSize == 0)
             {
                 int id = Names.FindInteger("unsigned long");
@@ -96,7 +137,17 @@ public sealed class BtfTypeCatalog : ITypeCatalog
             throw BtfError.At(where, 0, $"__stop_BTF 0x{stop:x} is not above __start_BTF 0x{start:x}");
         if (stop - start > MaxBtfSize)
             throw BtfError.At(where, 0, $"__stop_BTF - __start_BTF is {stop - start} bytes, more than the {MaxBtfSize} bytes accepted for BTF");
-        var data = new byte[stop - start];
+        var data = ReadMemory(memory, start, (int)(stop - start), pageSize, "kernel BTF (__start_BTF");
+        return Load(data, where, $"BTF in dump memory ({data.Length} bytes)");
+    }
+
+    /// <summary>
+    /// Reads <paramref name="length"/> bytes of BTF from dump memory page by page; a fault throws
+    /// <see cref="MemoryFaultException"/> with the offset it hit, after <paramref name="what"/>.
+    /// </summary>
+    public static byte[] ReadMemory(IKernelMemory memory, ulong start, int length, int pageSize, string what)
+    {
+        var data = new byte[length];
         int done = 0;
         while (done < data.Length)
         {
@@ -104,10 +155,31 @@ public sealed class BtfTypeCatalog : ITypeCatalog
             int chunk = (int)Math.Min((ulong)(data.Length - done), (ulong)pageSize - (at & (ulong)(pageSize - 1)));
             var result = memory.ReadVirtual(at, data.AsSpan(done, chunk));
             if (result.Fault is { } fault)
-                throw new MemoryFaultException(fault.WithContext($"kernel BTF (__start_BTF+0x{done + result.BytesRead:x} of 0x{data.Length:x})"));
+                throw new MemoryFaultException(fault.WithContext($"{what}+0x{done + result.BytesRead:x} of 0x{data.Length:x})"));
             done += chunk;
         }
-        return Load(data, where, $"BTF in dump memory ({data.Length} bytes)");
+        return data;
+    }
+
+    /// <summary>
+    /// Loads split BTF whose ids and string offsets continue <paramref name="baseCatalog"/>'s (a kernel module's BTF
+    /// on top of vmlinux's). <paramref name="startId"/> and <paramref name="startStringOffset"/>, when the kernel
+    /// records them (<c>struct btf</c> start_id, start_str_off), must be where the base ends: otherwise the module
+    /// was built against another vmlinux BTF and its references would name the wrong types.
+    /// </summary>
+    public static BtfTypeCatalog FromSplit(BtfTypeCatalog baseCatalog, byte[] data, string sourceDescription, uint? startId = null, uint? startStringOffset = null, string? moduleName = null)
+    {
+        ArgumentNullException.ThrowIfNull(baseCatalog);
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Length > MaxBtfSize)
+            throw BtfError.At(sourceDescription, 0, $"{data.Length} bytes is more than the {MaxBtfSize} bytes accepted for BTF");
+        var baseTable = baseCatalog.Table;
+        if (startId is { } id && id != (uint)baseTable.Count)
+            throw BtfError.At(sourceDescription, 0, $"start_id {id} does not continue the base BTF, whose ids end at {baseTable.Count - 1}");
+        if (startStringOffset is { } off && off != baseTable.StringSpace)
+            throw BtfError.At(sourceDescription, 0, $"start_str_off {off} does not continue the base BTF, whose strings end at {baseTable.StringSpace}");
+        var table = BtfTypeTable.Parse(data, sourceDescription, baseTable);
+        return new BtfTypeCatalog(table, $"{sourceDescription} ({data.Length} bytes, split on {baseCatalog.Source})", baseCatalog) { ModuleName = moduleName };
     }
 
     private static BtfTypeCatalog Load(byte[] data, string errorSource, string description)
@@ -124,14 +196,22 @@ public sealed class BtfTypeCatalog : ITypeCatalog
         if (TryTagged(text, "struct ", BtfNameIndex.Space.Struct, out var tagged) ||
             TryTagged(text, "union ", BtfNameIndex.Space.Union, out tagged) ||
             TryTagged(text, "enum ", BtfNameIndex.Space.Enum, out tagged))
-            return tagged;
+            return tagged ?? FromModules(m => m.FindType(text));
         var names = Names;
         int id = names.Find(BtfNameIndex.Space.Ordinary, text);
         if (id == 0) id = names.Find(BtfNameIndex.Space.Struct, text);
         if (id == 0) id = names.Find(BtfNameIndex.Space.Union, text);
         if (id == 0) id = names.Find(BtfNameIndex.Space.Enum, text);
         if (id == 0) id = names.FindInteger(text);
-        return id == 0 ? null : Get(id);
+        return id == 0 ? FromModules(m => m.FindType(text)) : Get(id);
+    }
+
+    private KernelType? FromModules(Func<BtfTypeCatalog, KernelType?> find)
+    {
+        if (_modules is null) return null;
+        foreach (var module in Modules)
+            if (find(module) is { } found) return found;
+        return null;
     }
 
     /// <summary>
@@ -161,7 +241,7 @@ public sealed class BtfTypeCatalog : ITypeCatalog
     public KernelType? FindVariableType(string name)
     {
         int id = Names.Find(BtfNameIndex.Space.Variable, name.Trim());
-        return id == 0 ? null : Get((int)Table.SizeOrType(id));
+        return id == 0 ? FromModules(m => m.FindVariableType(name)) : Get((int)Table.SizeOrType(id));
     }
 
     /// <summary>The prototype of a function BTF describes (a FUNC record), or null.</summary>
@@ -181,6 +261,9 @@ public sealed class BtfTypeCatalog : ITypeCatalog
             foreach (var n in names.Names(BtfNameIndex.Space.Struct)) yield return "struct " + n;
             foreach (var n in names.Names(BtfNameIndex.Space.Union)) yield return "union " + n;
             foreach (var n in names.Names(BtfNameIndex.Space.Enum)) yield return "enum " + n;
+            if (_modules is null) yield break;
+            foreach (var module in Modules)
+                foreach (var n in module.TypeNames) yield return n;
         }
     }
 
@@ -197,10 +280,12 @@ public sealed class BtfTypeCatalog : ITypeCatalog
     internal KernelType Get(int id)
     {
         if (id == 0) return VoidType.Instance;
-        var cached = Volatile.Read(ref _types[id]);
+        if (id < Table.FirstId) return _base!.Get(id);
+        int slot = id - Table.FirstId + 1;
+        var cached = Volatile.Read(ref _types[slot]);
         if (cached is not null) return cached;
         var made = Create(id);
-        return Interlocked.CompareExchange(ref _types[id], made, null) ?? made;
+        return Interlocked.CompareExchange(ref _types[slot], made, null) ?? made;
     }
 
     private KernelType Create(int id)

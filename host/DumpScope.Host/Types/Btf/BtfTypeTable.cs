@@ -8,6 +8,12 @@ namespace DumpScope.Host.Types.Btf;
 /// every string offset and type reference, then two cheap graph checks refuse reference cycles. Records are
 /// decoded on demand from the original bytes; nothing is materialised here.
 /// </summary>
+/// <remarks>
+/// Split BTF (a kernel module's, kernel/bpf/btf.c btf_parse_module): the records continue the ids of a base table
+/// (vmlinux's) and the string offsets continue its string section, so a module's types refer to vmlinux's by id and
+/// reuse its strings. Such a table answers for its own ids (<see cref="FirstId"/> and up) and hands lower ids and
+/// string offsets to <see cref="Base"/>.
+/// </remarks>
 internal sealed class BtfTypeTable
 {
     /// <summary>Most type records accepted (type ids are 31-bit; real kernels hold 100k–200k).</summary>
@@ -20,17 +26,32 @@ internal sealed class BtfTypeTable
     private readonly int[] _offsets;
     private readonly int _stringStart;
     private readonly int _stringEnd;
+    // Split BTF: local record i has id i + _idShift; string offsets below _baseStrings are the base's.
+    private readonly int _idShift;
+    private readonly uint _baseStrings;
 
-    private BtfTypeTable(byte[] data, string source, BtfHeader header, int[] offsets, int count)
+    private BtfTypeTable(byte[] data, string source, BtfHeader header, int[] offsets, int count, BtfTypeTable? baseTable)
     {
         _data = data;
         Source = source;
         Header = header;
         _offsets = offsets;
-        Count = count;
+        Base = baseTable;
+        _idShift = baseTable is null ? 0 : baseTable.Count - 1;
+        _baseStrings = baseTable?.StringSpace ?? 0;
+        Count = count + _idShift;
         _stringStart = header.StringStart;
         _stringEnd = header.StringStart + (int)header.StringLength;
     }
+
+    /// <summary>The table split BTF continues (vmlinux's for a module), or null.</summary>
+    public BtfTypeTable? Base { get; }
+
+    /// <summary>The first id this table's own records have: 1, or the base's count for split BTF.</summary>
+    public int FirstId => _idShift + 1;
+
+    /// <summary>Length of the string offset space (the base's strings and this table's).</summary>
+    public uint StringSpace => _baseStrings + Header.StringLength;
 
     /// <summary>Where the data came from, for messages.</summary>
     public string Source { get; }
@@ -38,7 +59,7 @@ internal sealed class BtfTypeTable
     /// <summary>The checked header.</summary>
     public BtfHeader Header { get; }
 
-    /// <summary>Number of type ids including 0 (void): valid ids are 0..Count-1.</summary>
+    /// <summary>Number of type ids including 0 (void) and a base's: valid ids are 0..Count-1.</summary>
     public int Count { get; }
 
     /// <summary>Total bytes of BTF data.</summary>
@@ -48,11 +69,12 @@ internal sealed class BtfTypeTable
     /// Parses and checks the data. The passes over every record run once per session, so they are compiled
     /// optimised straight away (AggressiveOptimization) instead of starting in the slow first JIT tier.
     /// </summary>
-    public static BtfTypeTable Parse(byte[] data, string source)
+    public static BtfTypeTable Parse(byte[] data, string source, BtfTypeTable? baseTable = null)
     {
-        var header = BtfHeader.Parse(data, source);
-        var offsets = Index(data, source, header, out int count);
-        var table = new BtfTypeTable(data, source, header, offsets, count);
+        var header = BtfHeader.Parse(data, source, split: baseTable is not null);
+        int idShift = baseTable is null ? 0 : baseTable.Count - 1;
+        var offsets = Index(data, source, header, idShift, baseTable?.StringSpace ?? 0, out int count);
+        var table = new BtfTypeTable(data, source, header, offsets, count, baseTable);
         table.CheckChains();
         table.CheckContainment();
         return table;
@@ -60,25 +82,25 @@ internal sealed class BtfTypeTable
 
     /// <summary>The kind of a type id (id 0 is <see cref="BtfKind.Unknown"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public BtfKind Kind(int id) => id == 0 ? BtfKind.Unknown : (BtfKind)((U32(_offsets[id] + 4) >> 24) & 0x1f);
+    public BtfKind Kind(int id) => id == 0 ? BtfKind.Unknown : id <= _idShift ? Base!.Kind(id) : (BtfKind)((U32(_offsets[id - _idShift] + 4) >> 24) & 0x1f);
 
     /// <summary>vlen: member, enumerator or parameter count (linkage for FUNC).</summary>
-    public int Vlen(int id) => (int)(U32(_offsets[id] + 4) & 0xffff);
+    public int Vlen(int id) => id <= _idShift ? Base!.Vlen(id) : (int)(U32(_offsets[id - _idShift] + 4) & 0xffff);
 
     /// <summary>kind_flag: bitfield encoding for STRUCT/UNION, union for FWD, signedness for ENUM/ENUM64.</summary>
-    public bool KindFlag(int id) => (U32(_offsets[id] + 4) & 0x8000_0000) != 0;
+    public bool KindFlag(int id) => id <= _idShift ? Base!.KindFlag(id) : (U32(_offsets[id - _idShift] + 4) & 0x8000_0000) != 0;
 
     /// <summary>name_off.</summary>
-    public uint NameOffset(int id) => U32(_offsets[id]);
+    public uint NameOffset(int id) => id <= _idShift ? Base!.NameOffset(id) : U32(_offsets[id - _idShift]);
 
     /// <summary>The size (INT, ENUM, STRUCT, UNION, DATASEC, FLOAT) or referenced type (the other kinds).</summary>
-    public uint SizeOrType(int id) => U32(_offsets[id] + 8);
+    public uint SizeOrType(int id) => id <= _idShift ? Base!.SizeOrType(id) : U32(_offsets[id - _idShift] + 8);
 
-    /// <summary>Absolute offset of the data that follows the type's <c>btf_type</c> record.</summary>
-    public int ExtraOffset(int id) => _offsets[id] + TypeRecordSize;
+    /// <summary>Absolute offset of the data that follows one of this table's own records (ids from <see cref="FirstId"/>).</summary>
+    public int ExtraOffset(int id) => _offsets[id - _idShift] + TypeRecordSize;
 
-    /// <summary>Absolute offset of the type's record, for messages.</summary>
-    public int RecordOffset(int id) => _offsets[id];
+    /// <summary>Absolute offset of one of this table's own records, for messages.</summary>
+    public int RecordOffset(int id) => _offsets[id - _idShift];
 
     /// <summary>A little-endian u32 at an absolute offset.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -87,6 +109,8 @@ internal sealed class BtfTypeTable
     /// <summary>The bytes of a string (without its NUL); offsets were checked at parse time.</summary>
     public ReadOnlySpan<byte> StringBytes(uint nameOffset)
     {
+        if (nameOffset < _baseStrings) return Base!.StringBytes(nameOffset);
+        nameOffset -= _baseStrings;
         var span = _data.AsSpan(_stringStart + (int)nameOffset, _stringEnd - _stringStart - (int)nameOffset);
         return span[..span.IndexOf((byte)0)];
     }
@@ -101,7 +125,7 @@ internal sealed class BtfTypeTable
     public InvalidDataException Error(long offset, string problem) => BtfError.At(Source, offset, problem);
 
     /// <summary>The next link of a chain kind (the element for ARRAY), or -1 for other kinds.</summary>
-    public int ChainNext(int id) => Kind(id) switch
+    public int ChainNext(int id) => id <= _idShift ? Base!.ChainNext(id) : Kind(id) switch
     {
         BtfKind.Ptr or BtfKind.Typedef or BtfKind.Volatile or BtfKind.Const or BtfKind.Restrict or BtfKind.TypeTag => (int)SizeOrType(id),
         BtfKind.Array => (int)U32(ExtraOffset(id)),
@@ -109,14 +133,15 @@ internal sealed class BtfTypeTable
     };
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int[] Index(byte[] data, string source, BtfHeader header, out int count)
+    private static int[] Index(byte[] data, string source, BtfHeader header, int idShift, uint baseStrings, out int count)
     {
         if (!BitConverter.IsLittleEndian)
             throw new NotSupportedException("reading BTF needs a little-endian host");
         int typeStart = header.TypeStart;
         // The section is a sequence of u32 words (type_off and type_len are multiples of 4).
         var words = MemoryMarshal.Cast<byte, uint>(data.AsSpan(typeStart, (int)header.TypeLength));
-        uint stringLength = header.StringLength;
+        // Split BTF: string offsets run over the base's strings then these; ids over the base's then these.
+        uint stringLength = baseStrings + header.StringLength;
         // A record is at least 3 words: this bounds the id count before any allocation grows past it.
         var offsets = new int[Math.Min(words.Length / 3, MaxTypes) + 1];
         int id = 1, position = 0, end = words.Length;
@@ -195,8 +220,8 @@ internal sealed class BtfTypeTable
             position = body + extra;
         }
         count = id;
-        if (maxRef >= (uint)count)
-            throw BtfError.At(source, typeStart + maxRefWord * 4L, $"type {maxRefFrom} refers to type id {maxRef}, past the last type ({count - 1})");
+        if (maxRef >= (uint)(count + idShift))
+            throw BtfError.At(source, typeStart + maxRefWord * 4L, $"type {maxRefFrom + idShift} refers to type id {maxRef}, past the last type ({count + idShift - 1})");
         return offsets;
 
         void Ref(uint target, int word)
@@ -205,7 +230,7 @@ internal sealed class BtfTypeTable
         }
 
         InvalidDataException BadString(uint offset, int word) =>
-            BtfError.At(source, typeStart + word * 4L, $"type {id}: string offset {offset} is past the string section ({stringLength} bytes)");
+            BtfError.At(source, typeStart + word * 4L, $"type {id + idShift}: string offset {offset} is past the string section ({stringLength} bytes)");
     }
 
     private static bool IsChain(BtfKind kind) => kind is BtfKind.Ptr or BtfKind.Array or BtfKind.Typedef or BtfKind.Volatile
@@ -220,18 +245,19 @@ internal sealed class BtfTypeTable
     {
         var state = new byte[Count];
         var path = new List<int>();
-        for (int id = 1; id < Count; id++)
+        // A base's records were checked with it and cannot lead back into this table: they end a chain here.
+        for (int id = FirstId; id < Count; id++)
         {
             if (state[id] != 0 || !IsChain(Kind(id))) continue;
             path.Clear();
             int current = id;
-            while (current != 0 && state[current] == 0 && IsChain(Kind(current)))
+            while (current > _idShift && state[current] == 0 && IsChain(Kind(current)))
             {
                 state[current] = 1;
                 path.Add(current);
                 current = ChainNext(current);
             }
-            if (current != 0 && state[current] == 1)
+            if (current > _idShift && state[current] == 1)
             {
                 var loop = path[path.IndexOf(current)..].Append(current).Select(t => $"{t} ({Kind(t)} '{Name(t)}')");
                 throw Error(RecordOffset(current), $"reference cycle: {string.Join(" -> ", loop)}");
@@ -249,7 +275,7 @@ internal sealed class BtfTypeTable
     {
         var state = new byte[Count];
         var stack = new Stack<(int Id, int Member)>();
-        for (int root = 1; root < Count; root++)
+        for (int root = FirstId; root < Count; root++)
         {
             if (state[root] != 0 || Kind(root) is not (BtfKind.Struct or BtfKind.Union)) continue;
             stack.Push((root, 0));
@@ -264,7 +290,7 @@ internal sealed class BtfTypeTable
                 }
                 stack.Push((id, member + 1));
                 int contained = ContainedAggregate((int)U32(ExtraOffset(id) + member * 12 + 4));
-                if (contained == 0) continue;
+                if (contained <= _idShift) continue;
                 if (state[contained] == 1)
                 {
                     var loop = stack.Reverse().Select(e => e.Id).SkipWhile(t => t != contained).Append(contained)
