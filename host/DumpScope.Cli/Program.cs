@@ -19,8 +19,11 @@ public static class Program
     /// <summary>Runs with the given streams (tests call this).</summary>
     public static int Run(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, bool interactive)
     {
+        if (args is ["completion" or "man", ..]) return Generate(args, stdout, stderr);
         var cli = new CliOptions();
         var root = cli.CreateRoot();
+        foreach (var version in root.Options.OfType<System.CommandLine.VersionOption>())
+            version.Action = new PrintLines(() => BuildInfo.Lines(), stdout);
         int exit = Ok;
         // `dumpscope bench DUMP [options]`: the same options, timed (SessionBenchmark).
         bool bench = args is ["bench", ..];
@@ -34,6 +37,55 @@ public static class Program
         }
         int code = parseResult.Invoke(new System.CommandLine.InvocationConfiguration { Output = stdout, Error = stderr });
         return code != 0 ? code : exit;
+    }
+
+    /// <summary>
+    /// `dumpscope man` and `dumpscope completion bash|zsh`: generated from the option declarations and the commands of
+    /// the plugins a dump-less session loads with the remaining options (--plugin-dir, --plugins-config...).
+    /// </summary>
+    private static int Generate(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        bool man = args[0] == "man";
+        if (!man && (args.Length < 2 || !ShellCompletion.Shells.Contains(args[1])))
+        {
+            stderr.WriteLine($"dumpscope: usage: dumpscope completion {string.Join('|', ShellCompletion.Shells)} [--plugin-dir DIR]...");
+            return Usage;
+        }
+        var cli = new CliOptions();
+        var parse = cli.CreateRoot().Parse(args[(man ? 1 : 2)..]);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors) stderr.WriteLine($"dumpscope: {error.Message}");
+            return Usage;
+        }
+        try
+        {
+            using var session = DumpScopeSession.Create(new SessionOptions
+            {
+                PluginDirectories = parse.GetValue(cli.PluginDirs) ?? [],
+                ManifestPath = parse.GetValue(cli.Manifest),
+                Profile = parse.GetValue(cli.Profile),
+                Plugins = parse.GetValue(cli.Plugins)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            });
+            var model = CommandLineModel.From(cli, session);
+            stdout.Write(man ? ManPage.Render(model) : ShellCompletion.Render(args[1], model));
+            return Ok;
+        }
+        catch (UsageException e)
+        {
+            stderr.WriteLine($"dumpscope: {e.Message}");
+            return Usage;
+        }
+    }
+
+    /// <summary>Replaces System.CommandLine's --version (the bare assembly version) with <see cref="BuildInfo.Lines"/>.</summary>
+    private sealed class PrintLines(Func<IEnumerable<string>> lines, TextWriter output) : System.CommandLine.Invocation.SynchronousCommandLineAction
+    {
+        public override int Invoke(System.CommandLine.ParseResult parseResult)
+        {
+            foreach (var line in lines()) output.WriteLine(line);
+            return Ok;
+        }
     }
 
     private static int Execute(CliOptions cli, System.CommandLine.ParseResult parse, TextReader stdin, TextWriter stdout, TextWriter stderr, bool interactive, bool bench)
@@ -63,7 +115,7 @@ public static class Program
             dumpPath = SampleDump.Find();
             if (dumpPath is null)
             {
-                stderr.WriteLine($"dumpscope: the bundled sample dump ({SampleDump.RelativePath}) is not beside this build; clone the repository with it, or give a dump path");
+                stderr.WriteLine($"dumpscope: the bundled sample dump ({SampleDump.RelativePath}) is not beside this build nor above the current folder; run inside a checkout, or give a dump path");
                 return Usage;
             }
         }
@@ -126,8 +178,10 @@ public static class Program
                 stderr.WriteLine($"note: no dump is open: run `dumpscope DUMP`, or `dumpscope --sample` to open the bundled real dump ({SampleDump.RelativePath})");
             if (commands.Count > 0) return RunBatch(session, commands, renderer, stdout, stderr);
             if (!interactive) return RunBatch(session, ReadScript(ReadAll(stdin)), renderer, stdout, stderr);
-            if (parse.GetValue(cli.Repl) && !parse.GetValue(cli.Tui)) return Repl.Run(session, stdin, stdout, stderr, renderer);
-            return RunTui(session, options);
+            // The REPL and the terminal UI share the per-user command history.
+            var history = Host.History.CommandHistory.Open(Host.History.CommandHistory.DefaultPath);
+            if (parse.GetValue(cli.Repl) && !parse.GetValue(cli.Tui)) return Repl.Run(session, Repl.Reader(session, history, stdin, stdout), stdout, stderr, renderer);
+            return RunTui(session, options, history);
         }
     }
 
@@ -174,7 +228,7 @@ public static class Program
     }
 
     /// <summary>Starts the terminal UI; switching profiles reopens the session with the other plugin set.</summary>
-    private static int RunTui(DumpScopeSession session, SessionOptions options)
+    private static int RunTui(DumpScopeSession session, SessionOptions options, Host.History.CommandHistory history)
     {
         var opened = new List<DumpScopeSession>();
         try
@@ -184,6 +238,7 @@ public static class Program
                 Profiles = session.Manifest.Profiles.Keys.Order(StringComparer.Ordinal).ToArray(),
                 CurrentProfile = session.Profile,
                 Notes = session.Notes,
+                History = history,
                 SwitchProfile = profile =>
                 {
                     // Every option carries over; only the plugin choice changes (a profile replaces an explicit list).

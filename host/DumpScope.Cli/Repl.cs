@@ -1,12 +1,18 @@
+using DumpScope.Cli.LineEditing;
+using DumpScope.Host.History;
 using DumpScope.Host.Rendering;
 using DumpScope.Host.Session;
 
 namespace DumpScope.Cli;
 
-/// <summary>The line REPL: a prompt, one command per line (with pipes, redirections, aliases: <see cref="CommandShell"/>); Ctrl-C cancels the running command, not the program.</summary>
+/// <summary>
+/// The line REPL: a prompt, one command per line (with pipes, redirections, aliases: <see cref="CommandShell"/>;
+/// edited with history and completion on a terminal: <see cref="ConsoleLineReader"/>); Ctrl-C cancels the running
+/// command, not the program.
+/// </summary>
 internal static class Repl
 {
-    public static int Run(DumpScopeSession session, TextReader stdin, TextWriter stdout, TextWriter stderr, IResultRenderer renderer)
+    public static int Run(DumpScopeSession session, ILineReader reader, TextWriter stdout, TextWriter stderr, IResultRenderer renderer)
     {
         CancellationTokenSource? running = null;
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -24,13 +30,12 @@ internal static class Repl
             var shell = Program.Shell(session, renderer, stdout, stderr, interactive: true);
             while (true)
             {
-                stdout.Write("dumpscope> ");
-                stdout.Flush();
-                var line = stdin.ReadLine();
+                var line = reader.ReadLine("dumpscope> ");
                 if (line is null) break;
                 line = line.Trim();
                 if (line.Length == 0 || line.StartsWith('#')) continue;
                 if (line is "q" or "quit" or "exit") break;
+                reader.Remember(line);
                 running = new CancellationTokenSource();
                 try
                 {
@@ -49,5 +54,17 @@ internal static class Repl
         {
             Console.CancelKeyPress -= onCancel;
         }
+    }
+
+    /// <summary>
+    /// The line editor with the per-user history and the session's completions when the REPL runs on a terminal,
+    /// else plain lines from <paramref name="stdin"/>.
+    /// </summary>
+    public static ILineReader Reader(DumpScopeSession session, CommandHistory history, TextReader stdin, TextWriter stdout)
+    {
+        if (!ConsoleLineReader.Available || !ReferenceEquals(stdin, Console.In)) return new PlainLineReader(stdin, stdout);
+        var kernel = session.Services.GetService(typeof(IKernel)) as IKernel;
+        var completer = new ReplCompleter(session.Registry, () => kernel?.Symbols, () => kernel?.Types);
+        return new ConsoleLineReader(history, completer.Complete);
     }
 }

@@ -116,6 +116,7 @@ public sealed class MainWindow : Window
 
         var prompt = new Label { Text = ">", X = 0, Y = Pos.AnchorEnd(3) };
         _commandLine = new CommandLineField { X = 2, Y = Pos.AnchorEnd(3), Width = Dim.Fill() };
+        if (options.History is { } history) _commandLine.History = history;
         _commandLine.Accepting += (_, e) =>
         {
             e.Handled = true;

@@ -29,6 +29,9 @@ public sealed class TuiOptions
     /// <summary>Summary fields shown first when not all fit (the rest follow in the command's order).</summary>
     public IReadOnlyList<string> SummaryOrder { get; init; } = ["NODENAME", "RELEASE", "CPUS", "MEMORY", "UPTIME", "DATE", "TASKS", "LOAD AVERAGE"];
 
+    /// <summary>The command line's history; the CLI passes the per-user one it shares with the REPL. Default: this run only.</summary>
+    public DumpScope.Host.History.CommandHistory? History { get; init; }
+
     /// <summary>A command to run into the results area at start, or null.</summary>
     public string? InitialCommand { get; init; }
 }

@@ -117,8 +117,13 @@ internal sealed class TaskEnumerator(IKernel kernel, TaskStateDecoder states)
         {
             notes = [];
         }
-        var possible = kernel.ForEachPossibleCpu().ToArray();
-        bool notesByPosition = notes.Count == possible.Length;
+        // The CPUs the machine has: the present ones (online, or unplugged and parked in their idle task); a
+        // possible CPU that is not present is an empty hot-plug slot whose idle task never ran. kdump writes one
+        // PRSTATUS note per online CPU, in CPU order.
+        var possible = kernel.ForEachPresentCpu().ToArray();
+        var online = kernel.ForEachOnlineCpu().ToArray();
+        var noteCpus = notes.Count == online.Length ? online : notes.Count == possible.Length ? possible : [];
+        bool notesByPosition = noteCpus.Length > 0;
         // QEMU's dump-guest-memory writes a QEMU CPU-state note (control registers) beside each PRSTATUS, and
         // fills pr_pid with the vCPU number + 1: QEMU does not know guest pids.
         if (notes.Any(n => n.Registers.ContainsKey("cr3")))
@@ -127,7 +132,7 @@ internal sealed class TaskEnumerator(IKernel kernel, TaskStateDecoder states)
             _notes.Add("the dump's CPU notes were written by QEMU (pr_pid is the vCPU number + 1, not a guest pid): running tasks come from the runqueues alone");
         }
         else if (notes.Count > 0 && !notesByPosition)
-            _notes.Add($"the dump has {notes.Count} CPU notes for {possible.Length} possible CPUs: notes are not matched to CPUs");
+            _notes.Add($"the dump has {notes.Count} CPU notes for {online.Length} online and {possible.Length} present CPUs: notes are not matched to CPUs");
 
         bool haveRq = kernel.HasSymbol("runqueues") && layout.RqCurr is not null && layout.RqIdle is not null;
         if (!haveRq) _notes.Add("runqueues (struct rq curr/idle) not available: idle tasks of CPUs other than 0 and running tasks are not known");
@@ -135,7 +140,8 @@ internal sealed class TaskEnumerator(IKernel kernel, TaskStateDecoder states)
         for (int i = 0; i < possible.Length; i++)
         {
             int cpu = possible[i];
-            int? notePid = notesByPosition ? notes[i].Pid : null;
+            int noteIndex = Array.IndexOf(noteCpus, cpu);
+            int? notePid = notesByPosition && noteIndex >= 0 ? notes[noteIndex].Pid : null;
             if (!haveRq)
             {
                 result.Add(new CpuTasks(cpu, null, null, null, notePid, "runqueues not available"));
@@ -221,8 +227,8 @@ internal sealed class TaskEnumerator(IKernel kernel, TaskStateDecoder states)
         var cpu = cpus.FirstOrDefault(c => c.Cpu == value);
         if (cpu is null)
         {
-            _warnings.Add($"panic_cpu is {value}, not a possible CPU below nr_cpu_ids");
-            return (null, $"panic_cpu {value} is not a possible CPU");
+            _warnings.Add($"panic_cpu is {value}, not a present CPU below nr_cpu_ids");
+            return (null, $"panic_cpu {value} is not a present CPU");
         }
         if (cpu.Current is null) return ((int)value, $"panic_cpu is {value} but its runqueue's curr is unknown");
         return ((int)value, $"panic_cpu is {value}: the panicking task is the task running there (runqueues[{value}].curr)");

@@ -80,7 +80,7 @@ public class ExitCodeTests
         CliRun.Run("--help").Exit.Should().Be(0);
         var (exit, output, _) = CliRun.Run("--version");
         exit.Should().Be(0);
-        output.Trim().Should().MatchRegex(@"^\d+\.\d+\.\d+");
+        output.Trim().Should().MatchRegex(@"^dumpscope \d+\.\d+\.\d+", "the first line is the tool and its version");
     }
 
     [Fact]

@@ -47,7 +47,7 @@ public static class PluginLoader
     /// <summary>Takes a plugin from an assembly already loaded (tests, in-process plugins).</summary>
     public static (LoadedPlugin? Plugin, PluginLoadFailure? Failure) FromAssembly(Assembly assembly, string? folder = null)
     {
-        var source = folder ?? assembly.Location;
+        var source = LoadedPlugin.SourceOf(assembly, folder);
         Type[] types;
         try
         {

@@ -40,7 +40,11 @@ public sealed class SessionBuilder(SessionOptions options)
         return _session!;
     }
 
-    /// <summary>The plugins.json named by the options, else the one beside the executable, else none.</summary>
+    /// <summary>
+    /// The plugins.json named by the options, else the user's (<see cref="UserDirectories.Config"/>/plugins.json), else the one
+    /// beside the executable, else none. The user's file replaces the shipped one rather than merging with it, so
+    /// what `plugins` shows is exactly one file.
+    /// </summary>
     private void FindManifest()
     {
         if (options.ManifestPath is not null)
@@ -49,13 +53,15 @@ public sealed class SessionBuilder(SessionOptions options)
             _manifest = PluginManifest.Load(options.ManifestPath);
             return;
         }
-        var beside = Path.Combine(AppContext.BaseDirectory, "plugins.json");
-        if (File.Exists(beside)) _manifest = PluginManifest.Load(beside);
+        IEnumerable<string> candidates = [Path.Combine(AppContext.BaseDirectory, "plugins.json")];
+        if (options.SearchDefaultPluginDirectory) candidates = candidates.Prepend(Path.Combine(UserConfig, "plugins.json"));
+        if (candidates.FirstOrDefault(File.Exists) is { } found) _manifest = PluginManifest.Load(found);
     }
 
     /// <summary>
-    /// Loads every plugin of the --plugin-dir folders, the manifest's folders and the folder beside the
-    /// executable (in that order), then the in-process assemblies. A name found twice keeps the first.
+    /// Loads every plugin of the --plugin-dir folders, the manifest's folders, the user's plugin folder
+    /// (<see cref="UserDirectories.Config"/>/plugins) and the folder beside the executable (in that order), then the
+    /// in-process assemblies. A name found twice keeps the first.
     /// </summary>
     private void FindPlugins()
     {
@@ -63,7 +69,10 @@ public sealed class SessionBuilder(SessionOptions options)
         if (_manifest.FilePath is { } mf)
             directories.AddRange(_manifest.PluginDirectories.Select(d => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(mf)!, d))));
         if (options.SearchDefaultPluginDirectory)
+        {
+            directories.Add(Path.Combine(UserConfig, "plugins"));
             directories.Add(Path.Combine(AppContext.BaseDirectory, "plugins"));
+        }
 
         _explicitFolders = new HashSet<string>(PluginLoader.Discover(options.PluginDirectories.Select(Path.GetFullPath)).Select(Path.GetDirectoryName)!, StringComparer.Ordinal);
         foreach (var path in PluginLoader.Discover(directories.Distinct()))
@@ -71,6 +80,8 @@ public sealed class SessionBuilder(SessionOptions options)
         foreach (var assembly in options.InProcessPlugins)
             Collect(PluginLoader.FromAssembly(assembly));
     }
+
+    private string UserConfig => options.UserConfigDirectory ?? UserDirectories.Config;
 
     private void Collect((LoadedPlugin? Plugin, PluginLoadFailure? Failure) outcome)
     {
@@ -132,7 +143,7 @@ public sealed class SessionBuilder(SessionOptions options)
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                _failures.Add(new PluginLoadFailure(plugin.Folder ?? plugin.Assembly.Location, $"plugin '{plugin.Name}' failed in ConfigureServices: {e.GetType().Name}: {e.Message}"));
+                _failures.Add(new PluginLoadFailure(plugin.Source, $"plugin '{plugin.Name}' failed in ConfigureServices: {e.GetType().Name}: {e.Message}"));
                 continue;
             }
             foreach (var descriptor in staged) ((ICollection<ServiceDescriptor>)_services).Add(descriptor);

@@ -41,8 +41,17 @@ public sealed record SessionOptions
     /// <summary>The plugins.json to use; default: the one beside the executable.</summary>
     public string? ManifestPath { get; init; }
 
-    /// <summary>Search the folder beside the executable for plugins (off in tests that want isolation).</summary>
+    /// <summary>
+    /// Search the default places: the folder beside the executable and the per-user plugins.json and plugin folder
+    /// (off in tests that want isolation).
+    /// </summary>
     public bool SearchDefaultPluginDirectory { get; init; } = true;
+
+    /// <summary>
+    /// The per-user folder whose plugins.json and plugins/ are searched with the default folder; null: the XDG
+    /// one (<see cref="UserDirectories.Config"/>).
+    /// </summary>
+    public string? UserConfigDirectory { get; init; }
 
     /// <summary>Plugin assemblies already loaded in-process (tests).</summary>
     public IReadOnlyList<Assembly> InProcessPlugins { get; init; } = [];

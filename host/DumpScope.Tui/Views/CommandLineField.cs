@@ -1,4 +1,4 @@
-using DumpScope.Tui.Model;
+using DumpScope.Host.History;
 using Terminal.Gui.Input;
 using Terminal.Gui.Views;
 
@@ -7,8 +7,8 @@ namespace DumpScope.Tui.Views;
 /// <summary>The command line: a text field whose Up and Down walk the history.</summary>
 internal sealed class CommandLineField : TextField
 {
-    /// <summary>The lines run so far.</summary>
-    public CommandHistory History { get; } = new();
+    /// <summary>The lines run so far (the REPL's persisted history when the CLI passes it in <see cref="TuiOptions.History"/>).</summary>
+    public CommandHistory History { get; set; } = CommandHistory.InMemory();
 
     /// <summary>Puts <paramref name="text"/> in the field with the cursor at its end.</summary>
     public void SetLine(string text)

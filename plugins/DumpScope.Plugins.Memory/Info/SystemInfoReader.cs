@@ -14,15 +14,20 @@ public static class SystemInfoReader
     public static IReadOnlyList<SystemField> Read(IKernel kernel, Func<KernelLog> log, CancellationToken cancellation = default)
     {
         var fields = new List<SystemField>();
-        fields.Add(new("KERNEL", Cell.Text($"{kernel.Release} (symbols: {kernel.Symbols.Source}; types: {kernel.Types.Source})"), "symbol and type sources"));
+        // crash marks a tainted kernel after its name; tainted_mask (kernel/panic.c) is nonzero once any taint is set.
+        bool tainted = KernelGlobals.TryReadInteger(kernel, "tainted_mask", "unsigned long", out var taints, out _) && taints != 0;
+        fields.Add(new("KERNEL", Cell.Text($"{kernel.Release} (symbols: {kernel.Symbols.Source}; types: {kernel.Types.Source})" + (tainted ? "  [TAINTED]" : "")),
+            "symbol and type sources" + (tainted ? $"; tainted_mask 0x{taints:x}" : "")));
         var level = kernel.Dump.Describe().FirstOrDefault(kv => kv.Key == "dump level").Value;
         bool partial = int.TryParse(level, NumberStyles.Integer, CultureInfo.InvariantCulture, out var dl) && dl > 0;
         fields.Add(new("DUMPFILE", Cell.Text(kernel.Dump.FilePath + (partial ? "  [PARTIAL DUMP]" : "")), $"{kernel.Dump.FormatName}" + (partial ? $", dump level {dl}" : "")));
 
-        var possible = kernel.ForEachPossibleCpu().ToArray();
-        int offline = possible.Count(c => !kernel.OnlineCpus.Contains(c));
-        fields.Add(new("CPUS", Cell.Int(possible.Length).Displayed(offline > 0 ? $"{possible.Length} [OFFLINE: {offline}]" : $"{possible.Length}"),
-            "cpu_possible_mask below nr_cpu_ids; offline = possible and not in cpu_online_mask"));
+        // The CPUs the machine has are the present ones; a possible CPU beyond them is an empty hot-plug slot. A
+        // present CPU not online was unplugged, or stopped by the panic (smp_send_stop clears it from the mask).
+        var present = kernel.ForEachPresentCpu().ToArray();
+        int offline = present.Count(c => !kernel.OnlineCpus.Contains(c));
+        fields.Add(new("CPUS", Cell.Int(present.Length).Displayed(offline > 0 ? $"{present.Length} [OFFLINE: {offline}]" : $"{present.Length}"),
+            "cpu_present_mask below nr_cpu_ids; offline = present and not in cpu_online_mask"));
 
         fields.Add(Date(kernel));
         fields.Add(Uptime(kernel));

@@ -19,8 +19,10 @@ public static class KernelTasks
 
     /// <summary>
     /// for_each_process_thread plus the idle tasks: init_task, every group leader on <c>init_task.tasks</c> with all
-    /// its threads (<see cref="ForEachThread"/>), and the idle tasks of the other CPUs, which are on no list
-    /// (<c>runqueues.idle</c>). Each task once. Bounded and cycle-aware; a damaged list ends that list only, and
+    /// its threads (<see cref="ForEachThread"/>), and the idle tasks of the other present CPUs, which are on no
+    /// list (<c>runqueues.idle</c>): an online CPU's, and an unplugged CPU's, parked in it. A possible CPU that is
+    /// not present (an empty hot-plug slot) has an idle task too, forked at boot for every possible CPU, that never
+    /// ran: it is left out, as crash leaves it out. Each task once. Bounded and cycle-aware; a damaged list ends that list only, and
     /// the result names the first walk that did not complete.
     /// </summary>
     public static WalkResult<KernelObject> ForEachTask(IKernel kernel, CancellationToken cancellation = default)
@@ -64,7 +66,7 @@ public static class KernelTasks
         }
         if (layout.RqIdle is not null && kernel.HasSymbol("runqueues"))
         {
-            foreach (int cpu in kernel.ForEachPossibleCpu())
+            foreach (int cpu in kernel.ForEachPresentCpu())
             {
                 try
                 {

@@ -8,7 +8,7 @@ public sealed class SmallModelTests
     [Fact]
     public void History_WalksBackAndForth_KeepsDraft_AndSkipsRepeats()
     {
-        var history = new CommandHistory();
+        var history = DumpScope.Host.History.CommandHistory.InMemory();
         history.Previous("x").Should().Be("x", "an empty history leaves the line alone");
         history.Add("kmem -s");
         history.Add("kmem -s");
