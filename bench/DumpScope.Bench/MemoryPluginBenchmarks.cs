@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using DumpScope.Host.Session;
 using DumpScope.Plugins.Memory;
-using DumpScope.Plugins.Memory.Info;
 using DumpScope.Plugins.Memory.Pages;
 using DumpScope.Sdk.Linux.Printk;
 using DumpScope.Testing;
@@ -44,7 +43,7 @@ public class MemoryPluginBenchmarks
 
     /// <summary>kmem -i's rows, including the scan of every struct page for SHARED.</summary>
     [Benchmark]
-    public int KmemInfo() => MemoryInfoReader.Read(_analyzer.Kernel, _pages).Rows.Count;
+    public int KmemInfo() => MemoryInfoReader.Read(_analyzer.Kernel, _pages.ScanMemMap).Rows.Count;
 
     /// <summary>The `log` command end to end (the log is read once per session, then formatted).</summary>
     [Benchmark]

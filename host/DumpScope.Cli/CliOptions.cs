@@ -9,7 +9,8 @@ internal sealed class CliOptions
     public Option<string[]> Commands { get; } = new("--command", "-c") { HelpName = "COMMAND", Description = "run a command (repeatable, in order)", AllowMultipleArgumentsPerToken = false };
     public Option<string?> Input { get; } = new("--input", "-i") { HelpName = "FILE", Description = "run the commands in FILE (one per line; # comments)" };
     public Option<bool> Json { get; } = new("--json") { Description = "the same as --format json" };
-    public Option<string?> Format { get; } = new Option<string?>("--format") { Description = "output format: text (default), json (one document per command, one line each), jsonl (one object per row), csv (tables)" }.AcceptOnlyFromAmong([.. DumpScope.Host.Rendering.OutputFormats.Names]);
+    public Option<string?> Format { get; } = new Option<string?>("--format") { Description = "output format: text (default), json (one document per command, one line each), jsonl (one object per row), csv (tables), html (one self-contained page with charts)" }.AcceptOnlyFromAmong([.. DumpScope.Host.Rendering.OutputFormats.Names]);
+    public Option<string?> Html { get; } = new("--html") { HelpName = "FILE", Description = "also write the results as one self-contained HTML page (charts drawn) to FILE" };
     public Option<string?> Profile { get; } = new("--profile") { HelpName = "NAME", Description = "the plugin profile from plugins.json" };
     public Option<string?> Plugins { get; } = new("--plugins") { HelpName = "NAMES", Description = "comma-separated plugin names to load (overrides --profile)" };
     public Option<string[]> PluginDirs { get; } = new("--plugin-dir") { HelpName = "DIR", Description = "also load plugins from DIR/<Name>/<Name>.dll (repeatable)" };
@@ -32,7 +33,7 @@ internal sealed class CliOptions
                                    "Also: dumpscope bench DUMP -c CMD... (timed), dumpscope completion bash|zsh, dumpscope man.\n" +
                                    "Exit codes: " + string.Join("; ", CommandLineModel.ExitCodes.Select(e => $"{e.Code} {e.Meaning}")) + ".")
         {
-            Dump, Commands, Input, Json, Format, Profile, Plugins, PluginDirs, Manifest, Vmlinux, SystemMap, Btf, Types, Force, ZeroExcluded, Kaslr, Tui, Repl, Sample,
+            Dump, Commands, Input, Json, Format, Html, Profile, Plugins, PluginDirs, Manifest, Vmlinux, SystemMap, Btf, Types, Force, ZeroExcluded, Kaslr, Tui, Repl, Sample,
         };
         return root;
     }

@@ -25,6 +25,16 @@ public static class Program
         foreach (var version in root.Options.OfType<System.CommandLine.VersionOption>())
             version.Action = new PrintLines(() => BuildInfo.Lines(), stdout);
         int exit = Ok;
+        // `dumpscope diff OLD NEW [options]`: opens OLD and runs `diff NEW` on it (the diff plugin's command).
+        if (args is ["diff", ..])
+        {
+            if (DiffArguments.Rewrite(cli, args[1..], out var rewritten) is { } usage)
+            {
+                stderr.WriteLine($"dumpscope diff: {usage}");
+                return Usage;
+            }
+            args = rewritten;
+        }
         // `dumpscope bench DUMP [options]`: the same options, timed (SessionBenchmark).
         bool bench = args is ["bench", ..];
         root.SetAction(parse => exit = Execute(cli, parse, stdin, stdout, stderr, interactive, bench));
@@ -100,6 +110,8 @@ public static class Program
         }
         var renderer = OutputFormats.Renderer(parse.GetValue(cli.Format) is { } formatName ? OutputFormats.Parse(formatName)!.Value
             : parse.GetValue(cli.Json) ? OutputFormat.Json : OutputFormat.Text);
+        var htmlPath = parse.GetValue(cli.Html);
+        if (htmlPath is not null && Directory.Exists(htmlPath)) { stderr.WriteLine($"dumpscope: --html {htmlPath}: is a directory; give the page's file name"); return Usage; }
 
         ulong? kaslr = null;
         if (parse.GetValue(cli.Kaslr) is { } kaslrText)
@@ -176,12 +188,38 @@ public static class Program
             }
             if (dumpPath is null && commands.Count == 0)
                 stderr.WriteLine($"note: no dump is open: run `dumpscope DUMP`, or `dumpscope --sample` to open the bundled real dump ({SampleDump.RelativePath})");
-            if (commands.Count > 0) return RunBatch(session, commands, renderer, stdout, stderr);
-            if (!interactive) return RunBatch(session, ReadScript(ReadAll(stdin)), renderer, stdout, stderr);
-            // The REPL and the terminal UI share the per-user command history.
-            var history = Host.History.CommandHistory.Open(Host.History.CommandHistory.DefaultPath);
-            if (parse.GetValue(cli.Repl) && !parse.GetValue(cli.Tui)) return Repl.Run(session, Repl.Reader(session, history, stdin, stdout), stdout, stderr, renderer);
-            return RunTui(session, options, history);
+            if (renderer is HtmlRenderer page) page.Subject = dumpPath;
+            var htmlPage = htmlPath is null ? null : new HtmlRenderer(dumpPath);
+            var both = htmlPage is null ? renderer : new TeeRenderer(renderer, htmlPage);
+            int code;
+            if (commands.Count > 0) code = RunBatch(session, commands, both, stdout, stderr);
+            else if (!interactive) code = RunBatch(session, ReadScript(ReadAll(stdin)), both, stdout, stderr);
+            else
+            {
+                // The REPL and the terminal UI share the per-user command history.
+                var history = Host.History.CommandHistory.Open(Host.History.CommandHistory.DefaultPath);
+                if (parse.GetValue(cli.Repl) && !parse.GetValue(cli.Tui)) code = Repl.Run(session, Repl.Reader(session, history, stdin, stdout), stdout, stderr, both);
+                else return RunTui(session, options, history);
+            }
+            if (renderer is IDocumentRenderer document) document.Complete(stdout);
+            if (htmlPage is not null && !WritePage(htmlPage, htmlPath!, stderr)) return Failed;
+            return code;
+        }
+    }
+
+    /// <summary>Writes the --html page; false (with the reason on standard error) when the file cannot be written.</summary>
+    private static bool WritePage(HtmlRenderer page, string path, TextWriter stderr)
+    {
+        try
+        {
+            using var file = new StreamWriter(path, false, new UTF8Encoding(false));
+            page.Complete(file);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"dumpscope: --html {path}: {e.Message}");
+            return false;
         }
     }
 

@@ -297,8 +297,14 @@ public sealed class MainWindow : Window
         {
             if (!string.IsNullOrWhiteSpace(_options.InitialCommand))
                 RunCommand(_options.InitialCommand!, addToHistory: false);
+            else if (OpeningCommand() is { } opening)
+                RunCommand(opening, addToHistory: false);
         });
     }
+
+    /// <summary>The first opening command a loaded plugin provides, or null.</summary>
+    private string? OpeningCommand() =>
+        _options.OpeningCommands.FirstOrDefault(c => _runner.Commands.Any(d => d.Invocation == c && d.Plugin != "host"));
 
     private void LoadSummary(Action? then)
     {

@@ -32,6 +32,12 @@ public sealed class TuiOptions
     /// <summary>The command line's history; the CLI passes the per-user one it shares with the REPL. Default: this run only.</summary>
     public DumpScope.Host.History.CommandHistory? History { get; init; }
 
-    /// <summary>A command to run into the results area at start, or null.</summary>
+    /// <summary>A command to run into the results area at start, or null (then <see cref="OpeningCommands"/> are tried).</summary>
     public string? InitialCommand { get; init; }
+
+    /// <summary>
+    /// Without an <see cref="InitialCommand"/>: the first of these that a loaded plugin provides opens the results area
+    /// (the triage plugin's one-page answer); none loaded leaves it empty.
+    /// </summary>
+    public IReadOnlyList<string> OpeningCommands { get; init; } = ["triage"];
 }

@@ -1,4 +1,3 @@
-using DumpScope.Plugins.Memory.Info;
 using DumpScope.Plugins.Memory.Log;
 using DumpScope.Sdk.Linux.Printk;
 using DumpScope.Plugins.Memory.Pages;
@@ -45,6 +44,6 @@ public sealed class MemoryAnalyzer
         {
             pages = null;
         }
-        return MemoryInfoReader.Read(Kernel, pages, cancellation);
+        return MemoryInfoReader.Read(Kernel, pages is null ? null : pages.ScanMemMap, cancellation);
     }
 }

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace DumpScope.Plugins.Net.Tests;
 
 /// <summary>Sessions over the real dumps with only the net plugin, shared by the tests of a class.</summary>
-public sealed class NetSessions() : SharedFixtureSessions(typeof(NetPlugin).Assembly);
+public sealed class NetSessions() : FixtureSessions(typeof(NetPlugin).Assembly);
 
 /// <summary>net and net -a on kd1 and kd3 against crash 8.0.2, and with chosen damage.</summary>
 public sealed class NetTests(NetSessions sessions) : IClassFixture<NetSessions>

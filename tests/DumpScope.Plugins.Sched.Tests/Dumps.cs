@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace DumpScope.Plugins.Sched.Tests;
 
 /// <summary>Sessions over the real dumps with only the sched plugin, opened on first use and shared by a collection.</summary>
-public sealed class DumpSessions() : SharedFixtureSessions(typeof(SchedPlugin).Assembly)
+public sealed class DumpSessions() : FixtureSessions(typeof(SchedPlugin).Assembly)
 {
     /// <summary>The session of a fixture by folder name (kd1, kd3, k510).</summary>
     public DumpScopeSession Of(string fixture) => Session($"{fixture}/vmcore.kdump-zlib-d31");

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace DumpScope.Plugins.Stacks.Tests;
 
 /// <summary>Sessions over the real dumps with only the stacks plugin, opened on first use and shared by a collection.</summary>
-public sealed class DumpSessions() : SharedFixtureSessions(typeof(StacksPlugin).Assembly)
+public sealed class DumpSessions() : FixtureSessions(typeof(StacksPlugin).Assembly)
 {
     /// <summary>The kd3 session (4 CPUs, every task's sysrq-t trace in its log).</summary>
     public DumpScopeSession Kd3 => Session("kd3/vmcore.kdump-zlib-d31");
@@ -13,13 +13,8 @@ public sealed class DumpSessions() : SharedFixtureSessions(typeof(StacksPlugin).
     /// <summary>A session's kernel.</summary>
     public static IKernel Kernel(DumpScopeSession session) => session.Services.GetRequiredService<IKernel>();
 
-    /// <summary>A session over a dump with only the stacks plugin, loaded in-process.</summary>
-    public static DumpScopeSession Open(string dump) => DumpScopeSession.Create(new SessionOptions
-    {
-        DumpPath = dump,
-        SearchDefaultPluginDirectory = false,
-        InProcessPlugins = [typeof(StacksPlugin).Assembly],
-    });
+    /// <summary>A session of its own over a dump with only the stacks plugin (for tests that change its state).</summary>
+    public static DumpScopeSession Open(string dump) => FixtureSession.Open(dump, typeof(StacksPlugin).Assembly);
 }
 
 /// <summary>The tests sharing the dump sessions.</summary>

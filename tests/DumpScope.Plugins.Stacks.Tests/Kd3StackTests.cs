@@ -1,4 +1,5 @@
 using DumpScope.Testing;
+using DumpScope.Testing.Crash;
 using Xunit.Abstractions;
 
 namespace DumpScope.Plugins.Stacks.Tests;

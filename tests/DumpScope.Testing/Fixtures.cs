@@ -108,10 +108,38 @@ public static class Fixtures
         Xunit.Skip.If(true, reason);
     }
 
-    private static string Decompressed(string zstPath, string relativePath)
+    /// <summary>leak/: dump A, before the workload (decompressed once).</summary>
+    public static string LeakDumpA => Require("leak/dumpA.kdump-zlib");
+
+    /// <summary>leak/: dump B of the same boot, after the workload (stored as a zstd patch against dump A; applied once).</summary>
+    public static string LeakDumpB => RequirePatched("leak/dumpB.kdump-zlib.patch.zst", "leak/dumpA.kdump-zlib");
+
+    /// <summary>Where decompressed fixtures are kept: <c>DUMPSCOPE_CACHE</c>, else ~/.cache/dumpscope/fixtures.</summary>
+    public static string CacheRoot => Environment.GetEnvironmentVariable("DUMPSCOPE_CACHE")
+        ?? Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "dumpscope", "fixtures");
+
+    /// <summary>
+    /// A fixture stored as a zstd patch (<c>zstd --patch-from=BASE</c>) against another fixture: the base is
+    /// decompressed first (<see cref="Require"/>), then the patch is applied with the base as the decoder's raw
+    /// dictionary, once, into <see cref="CacheRoot"/>; the path of the result is returned. Skips when either is absent.
+    /// </summary>
+    public static string RequirePatched(string patchRelativePath, string baseRelativePath)
     {
-        var cacheRoot = Environment.GetEnvironmentVariable("DUMPSCOPE_CACHE")
-            ?? Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "dumpscope", "fixtures");
+        var basePath = Require(baseRelativePath);
+        var patch = Require(patchRelativePath);
+        var name = patchRelativePath.EndsWith(".patch.zst", StringComparison.Ordinal) ? patchRelativePath[..^".patch.zst".Length] : patchRelativePath;
+        return Decompressed(patch, name, decoder =>
+        {
+            // --patch-from frames reference the base as a prefix; a window as large as base plus output is allowed.
+            decoder.SetParameter(ZstdSharp.Unsafe.ZSTD_dParameter.ZSTD_d_windowLogMax, 31);
+            decoder.LoadDictionary(File.ReadAllBytes(basePath));
+        });
+    }
+
+    /// <summary>Decompresses <paramref name="zstPath"/> once into the cache (named after the fixture and the compressed size).</summary>
+    private static string Decompressed(string zstPath, string relativePath, Action<DecompressionStream>? prepare = null)
+    {
+        var cacheRoot = CacheRoot;
         var info = new FileInfo(zstPath);
         var target = Path.Combine(cacheRoot, $"{relativePath.Replace('/', '_')}-{info.Length}");
         lock (DecompressLock)
@@ -122,7 +150,10 @@ public static class Fixtures
             using (var input = File.OpenRead(zstPath))
             using (var decoder = new DecompressionStream(input))
             using (var output = File.Create(temp))
+            {
+                prepare?.Invoke(decoder);
                 decoder.CopyTo(output, 1 << 20);
+            }
             File.Move(temp, target, overwrite: true);
             return target;
         }

@@ -399,6 +399,34 @@ public sealed class MainWindowTests
         tui.Screen.Should().Contain("kmalloc-64");
     }
 
+    [Fact]
+    public void OpensOnTriage_WhenAPluginProvidesIt_AndEnterFollowsAFindingsTarget()
+    {
+        var findings = new TableBlock(new Column("#", CellKind.Integer), new Column("SEVERITY", CellKind.Enum), new Column("FINDING")) { Title = "findings" };
+        findings.AddRow(Cell.Int(1), Cell.Enum("critical"), Cell.Text("Kernel panic - not syncing: sysrq triggered crash")).WithTarget("backtrace", "ps");
+        var result = new CommandResult();
+        result.Blocks.Add(findings);
+        var commands = new List<DumpScope.Host.Session.CommandDescriptor>(SampleRunner.Create().Commands) { new("triage", null, [], "what happened", "triage", "triage [-v]") };
+        var runner = new FakeCommandRunner([new DumpScope.Host.Session.PluginDescriptor("triage", "0.1.0", "triage", "1.0.0", ["triage"])], commands)
+            .On("triage", result).On("ps", CommandResult.FromText("PID 1 init"));
+        using var tui = new TuiHarness(runner);
+
+        runner.Calls.Should().Contain("triage");
+        tui.Screen.Should().Contain("sysrq triggered crash");
+        tui.Window.Results.FocusContent();
+        tui.Press(Key.Enter);
+        tui.Settle();
+        runner.Calls.Should().Contain("ps");
+        tui.Window.NavigationPath.Should().Equal("triage", "ps");
+    }
+
+    [Fact]
+    public void OpensOnNothing_WithoutTheTriagePlugin()
+    {
+        using var tui = new TuiHarness(SampleRunner.Create());
+        tui.Window.CurrentPage.Should().BeNull();
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

@@ -16,7 +16,7 @@ public sealed class CsvRenderer : IResultRenderer
         bool first = true;
         foreach (var block in result.Blocks)
         {
-            switch (block is TextBlock { Entries: { } entries } ? entries : block)
+            switch (block is TextBlock { Entries: { } entries } ? entries : block is ChartBlock chart ? chart.ToTable() : block)
             {
                 case TableBlock whole:
                     var table = whole.For(ColumnUse.Data);

@@ -16,7 +16,7 @@ public sealed class JsonLinesRenderer : IResultRenderer
         for (int b = 0; b < result.Blocks.Count; b++)
         {
             var block = result.Blocks[b];
-            switch (block is TextBlock { Entries: { } entries } ? entries : block)
+            switch (block is TextBlock { Entries: { } entries } ? entries : block is ChartBlock chart ? chart.ToTable() : block)
             {
                 case TableBlock whole:
                     var table = whole.For(ColumnUse.Data);

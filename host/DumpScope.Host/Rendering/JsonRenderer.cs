@@ -102,6 +102,33 @@ public sealed class JsonRenderer : IResultRenderer
                 }
                 w.WriteEndArray();
                 break;
+            case ChartBlock chart:
+                w.WriteString("type", "chart");
+                WriteTitle(w, block);
+                w.WriteString("kind", chart.Kind switch { ChartKind.Pie => "pie", ChartKind.StackedBar => "stacked_bar", _ => "bar" });
+                w.WriteString("value_kind", chart.ValueKind.ToString().ToLowerInvariant());
+                w.WriteString("label_name", chart.LabelName);
+                w.WriteStartArray("labels");
+                foreach (var label in chart.Labels) w.WriteStringValue(label);
+                w.WriteEndArray();
+                w.WriteStartArray("series");
+                foreach (var series in chart.Series)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("name", series.Name);
+                    w.WriteString("key", series.JsonKey);
+                    w.WriteStartArray("values");
+                    foreach (var value in series.Values)
+                    {
+                        // Integral values (counts, bytes) are written as integers, as in tables.
+                        if (double.IsFinite(value) && value == Math.Floor(value) && Math.Abs(value) < 9e15) w.WriteNumberValue((long)value);
+                        else w.WriteNumberValue(double.IsFinite(value) ? value : 0);
+                    }
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                break;
             case TextBlock text:
                 w.WriteString("type", "text");
                 WriteTitle(w, block);

@@ -11,13 +11,15 @@ public enum OutputFormat
     JsonLines,
     /// <summary>Tables as RFC 4180 CSV with a header of column keys.</summary>
     Csv,
+    /// <summary>One self-contained HTML page for the whole batch, charts drawn.</summary>
+    Html,
 }
 
 /// <summary>Parses format names and makes their renderers.</summary>
 public static class OutputFormats
 {
     /// <summary>The names <c>--format</c> accepts.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["text", "json", "jsonl", "csv"];
+    public static IReadOnlyList<string> Names { get; } = ["text", "json", "jsonl", "csv", "html"];
 
     /// <summary>The format called <paramref name="name"/>, or null.</summary>
     public static OutputFormat? Parse(string name) => name.ToLowerInvariant() switch
@@ -26,6 +28,7 @@ public static class OutputFormats
         "json" => OutputFormat.Json,
         "jsonl" => OutputFormat.JsonLines,
         "csv" => OutputFormat.Csv,
+        "html" => OutputFormat.Html,
         _ => null,
     };
 
@@ -35,6 +38,7 @@ public static class OutputFormats
         OutputFormat.Json => new JsonRenderer(),
         OutputFormat.JsonLines => new JsonLinesRenderer(),
         OutputFormat.Csv => new CsvRenderer(),
+        OutputFormat.Html => new HtmlRenderer(),
         _ => new TextRenderer(),
     };
 }

@@ -31,6 +31,7 @@ public sealed class TextRenderer : IResultRenderer
             {
                 case TableBlock table: RenderTable(table, text); break;
                 case RecordBlock record: RenderRecord(record, text); break;
+                case ChartBlock chart: RenderTable(ChartText.Table(chart), text); break;
                 case TextBlock lines:
                     foreach (var line in lines.Lines) text.Append(line).Append('\n');
                     break;

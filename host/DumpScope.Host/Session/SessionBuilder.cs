@@ -165,6 +165,8 @@ public sealed class SessionBuilder(SessionOptions options)
             _services.AddSingleton<ICurrentContext, CurrentContext>();
         _services.AddSingleton(_ => _session!);
         _services.AddSingleton<ICommandRunner>(_ => _session!);
+        // Commands that compare (diff) open a second dump through the host, with this session's options.
+        _services.AddSingleton<IOtherDumps>(provider => new OtherDumps(options, provider));
         _provider = _services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         _session = DumpScopeSession.Assemble(_provider, _registry, _configured, _available, _failures, _manifest,
             options.Plugins is null ? options.Profile ?? _manifest.Default : null, options, _notes, _owned, _kernelProblem);

@@ -61,6 +61,7 @@ internal sealed class ResultPage
             {
                 TableBlock => "Table",
                 RecordBlock => "Record",
+                ChartBlock => "Chart",
                 _ => "Text",
             };
             counts[kind] = counts.GetValueOrDefault(kind) + 1;
@@ -71,6 +72,7 @@ internal sealed class ResultPage
             {
                 TableBlock t => TableBlockModel.FromTable(t, title, cancellation),
                 RecordBlock r => TableBlockModel.FromRecord(r, title),
+                ChartBlock c => TableBlockModel.FromTable(ChartText.Table(c), title, cancellation),
                 TextBlock x => new TextBlockModel(title, x.Lines),
                 _ => new TextBlockModel(title, [$"(a {block.GetType().Name} block this TUI cannot show)"]),
             });

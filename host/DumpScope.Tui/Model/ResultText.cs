@@ -26,6 +26,9 @@ internal static class ResultText
                 case TableBlock t:
                     AddTable(lines, t);
                     break;
+                case ChartBlock c:
+                    AddTable(lines, ChartText.Table(c));
+                    break;
             }
         }
         return lines;

@@ -1,5 +1,3 @@
-using DumpScope.Plugins.Memory.Info;
-
 namespace DumpScope.Plugins.Memory.Commands;
 
 /// <summary>crash's <c>kmem -i</c>: memory usage as /proc/meminfo sees it, in pages, bytes and percentages.</summary>

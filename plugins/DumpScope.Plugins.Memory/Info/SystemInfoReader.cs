@@ -1,5 +1,7 @@
 using DumpScope.Plugins.Memory.Log;
+using DumpScope.Sdk.Linux.Init;
 using DumpScope.Sdk.Linux.Printk;
+using DumpScope.Sdk.Linux.Time;
 
 namespace DumpScope.Plugins.Memory.Info;
 
@@ -51,7 +53,7 @@ public static class SystemInfoReader
     {
         if (kernel.VmcoreInfo?["CRASHTIME"] is { } text && long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds))
             return new("DATE", Cell.Text(CrashFormat.Date(DateTimeOffset.FromUnixTimeSeconds(seconds))), "VMCOREINFO CRASHTIME");
-        if (Timekeeper(kernel) is { } tk)
+        if (Timekeeping.Timekeeper(kernel) is { } tk)
         {
             try
             {
@@ -66,67 +68,16 @@ public static class SystemInfoReader
         return new("DATE", Cell.NotAvailable("no CRASHTIME in VMCOREINFO and no timekeeper"), "CRASHTIME / timekeeper");
     }
 
-    /// <summary>
-    /// Time since boot: the timekeeper's monotonic time at its last update (every tick) plus offs_boot (time
-    /// spent suspended), as ktime_get_boottime. Fallback: (jiffies_64 - INITIAL_JIFFIES) / HZ, with HZ from
-    /// tick_nsec (NSEC_PER_SEC / HZ, rounded).
-    /// </summary>
-    private static SystemField Uptime(IKernel kernel)
-    {
-        string? problem = null;
-        if (Timekeeper(kernel) is { } tk)
-        {
-            try
-            {
-                // tkr_mono.base holds whole seconds (xtime_sec + wall_to_monotonic); the nanoseconds within the
-                // second are tkr_mono.xtime_nsec, shifted left by tkr_mono.shift (as timekeeping_get_ns adds them).
-                int shift = (int)tk["tkr_mono.shift"].ReadUnsigned();
-                long mono = tk["tkr_mono.base"].ReadSigned() + (long)(tk["tkr_mono.xtime_nsec"].ReadUnsigned() >> Math.Min(shift, 63));
-                long boot = tk.HasMember("offs_boot") ? tk["offs_boot"].ReadSigned() : 0;
-                if (mono + boot >= 0)
-                    return new("UPTIME", Seconds(TimeSpan.FromTicks((mono + boot) / 100)), "tk_core.timekeeper: tkr_mono.base + (tkr_mono.xtime_nsec >> shift) + offs_boot");
-                problem = $"timekeeper monotonic time {mono + boot} ns is negative";
-            }
-            catch (MemoryFaultException e)
-            {
-                problem = e.Fault.Message;
-            }
-        }
-        if (KernelGlobals.TryReadInteger(kernel, "jiffies_64", "u64", out var jiffies, out var jp)
-            && KernelGlobals.TryReadInteger(kernel, "tick_nsec", "unsigned long", out var tickNs, out jp) && tickNs > 0)
-        {
-            long hz = (1_000_000_000 + tickNs / 2) / tickNs;
-            // INITIAL_JIFFIES = (unsigned long)(unsigned int)(-300 * HZ): jiffies wrap five minutes after boot.
-            ulong initial = unchecked((uint)(-300 * (int)hz));
-            ulong ticks = unchecked((ulong)jiffies - initial);
-            return new("UPTIME", Seconds(TimeSpan.FromSeconds((double)ticks / hz)), $"(jiffies_64 - INITIAL_JIFFIES) / HZ, HZ={hz} from tick_nsec");
-        }
-        return new("UPTIME", Cell.NotAvailable(problem ?? jp), "timekeeper / jiffies_64");
-    }
-
-    /// <summary>The timekeeper inside <c>tk_core</c> (an anonymous struct { seqcount_raw_spinlock_t seq; struct timekeeper timekeeper; }).</summary>
-    private static KernelObject? Timekeeper(IKernel kernel)
-    {
-        if (!kernel.Symbols.TryGetAddress("tk_core", out var tkCore) || kernel.Types.FindType("struct timekeeper") is not { } timekeeper) return null;
-        // timekeeper follows the seqcount at the next 8-byte boundary (its first member is a pointer).
-        ulong seq = kernel.Types.TryParse("seqcount_raw_spinlock_t")?.Size ?? kernel.Types.TryParse("seqcount_t")?.Size ?? 4;
-        return new KernelObject(kernel, timekeeper, tkCore + ((seq + 7) & ~7UL));
-    }
+    private static SystemField Uptime(IKernel kernel) =>
+        Timekeeping.KtimeGetBoottime(kernel, out var source, out var problem) is { } uptime
+            ? new("UPTIME", Seconds(uptime), source)
+            : new("UPTIME", Cell.NotAvailable(problem ?? "no clock"), source);
 
     private static SystemField LoadAverage(IKernel kernel)
     {
-        const string source = "avenrun[3] (fixed point, FSHIFT 11), rounded as /proc/loadavg";
-        if (!kernel.Symbols.TryGetAddress("avenrun", out var avenrun)) return new("LOAD AVERAGE", Cell.NotAvailable("avenrun is not in this kernel"), source);
-        var parts = new List<string>();
-        for (int i = 0; i < 3; i++)
-        {
-            if (!kernel.Memory.TryReadU64(avenrun + (ulong)i * 8, out var value, out var fault)) return new("LOAD AVERAGE", Cell.Unreadable(fault!.Message), source);
-            const int fshift = 11;
-            const ulong fixed1 = 1UL << fshift;
-            value += fixed1 / 200;
-            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{value >> fshift}.{((value & (fixed1 - 1)) * 100) >> fshift:D2}"));
-        }
-        return new("LOAD AVERAGE", Cell.Text(string.Join(", ", parts)), source);
+        var loads = Sdk.Linux.Sched.LoadAverage.GetAvenrun(kernel, out var problem);
+        if (loads is not null) return new("LOAD AVERAGE", Cell.Text(string.Join(", ", loads)), Sdk.Linux.Sched.LoadAverage.Source);
+        return new("LOAD AVERAGE", problem == "avenrun is not in this kernel" ? Cell.NotAvailable(problem) : Cell.Unreadable(problem!), Sdk.Linux.Sched.LoadAverage.Source);
     }
 
     private static SystemField Tasks(IKernel kernel, CancellationToken cancellation)
@@ -154,7 +105,7 @@ public static class SystemInfoReader
         string? problem = null;
         try
         {
-            name = kernel.Global("init_uts_ns", "struct uts_namespace")["name"];
+            name = Utsname.InitUtsname(kernel);
         }
         catch (TypeNotFoundException e)
         {
@@ -166,7 +117,7 @@ public static class SystemInfoReader
             if (name is null) return new(field, Cell.NotAvailable(problem!), source);
             try
             {
-                return new(field, Cell.Text(name[member].ReadString(65)), source);
+                return new(field, Cell.Text(name[member].ReadString(Utsname.FieldLength)), source);
             }
             catch (MemoryFaultException e)
             {

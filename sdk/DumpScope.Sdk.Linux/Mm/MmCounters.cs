@@ -130,4 +130,22 @@ public sealed class MmCounters
         }
         return true;
     }
+
+    /// <summary>
+    /// get_mm_rss: the resident pages of <paramref name="mm"/> (MM_FILEPAGES + MM_ANONPAGES, + MM_SHMEMPAGES where
+    /// the kernel has it), each counter clamped at 0 as get_mm_counter does; <paramref name="tasks"/> are the tasks
+    /// using the mm (their SPLIT_RSS_COUNTING deltas count before 6.2). False with the reason when unreadable.
+    /// </summary>
+    public bool TryReadRss(KernelObject mm, IEnumerable<KernelObject> tasks, out long pages, out string? problem)
+    {
+        pages = 0;
+        problem = null;
+        var users = tasks as IReadOnlyCollection<KernelObject> ?? tasks.ToArray();
+        foreach (int index in RssCounters)
+        {
+            if (!TryRead(mm, index, users, out var counter, out problem)) return false;
+            pages += Math.Max(0, counter);
+        }
+        return true;
+    }
 }

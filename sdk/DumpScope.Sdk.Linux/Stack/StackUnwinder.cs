@@ -48,7 +48,10 @@ public sealed class StackUnwinder
 
     // The starting IP has no usable unwind data (crash_setup_regs's _THIS_IP_ label, a jump to garbage): look
     // up the stack for the first return address from which the unwind goes on, and continue from there. The
-    // frame found that way is a guess; those after it are as reliable as the method.
+    // frame found that way is a guess, unless the instruction before it is a direct call to the very function
+    // the first frame is in: then it is that function's caller, as exact as an unwound frame (panic's call of
+    // __crash_kexec, whose crash_setup_regs registers start every kdump trace of a panicking CPU). The frames
+    // after it are as reliable as the method.
     private Backtrace? Resync(UnwindStart start, IReadOnlyList<StackArea> stacks, UnwindOptions options, UnwindMethod method, Backtrace failed, CancellationToken cancellation)
     {
         var area = Find(stacks, start.Sp);
@@ -63,15 +66,29 @@ public sealed class StackUnwinder
             if (trial.Frames.Count < 2 && !trial.IsComplete) continue;
             var rest = new Run(this, stacks, options with { MaxFrames = Math.Max(1, options.MaxFrames - 1) }, method, [], cancellation).Walk(from);
             var frames = new List<StackFrame> { failed.Frames[0] };
-            frames.AddRange(rest.Frames.Select((f, i) => f with { Index = i + 1, Reliable = i > 0 && f.Reliable }));
+            bool called = CallsFunctionOf(value, start.Ip, start.IsReturnAddress);
+            frames.AddRange(rest.Frames.Select((f, i) => f with { Index = i + 1, Reliable = (i > 0 || called) && f.Reliable }));
+            string how = called ? ", which follows a direct call to the first frame's function" : "";
             return rest with
             {
                 Frames = frames,
                 Start = start.Description,
-                Notes = [.. failed.Notes, $"{failed.Reason}: resumed at the return address found at {slot:x}", .. rest.Notes],
+                Notes = [.. failed.Notes, $"{failed.Reason}: resumed at the return address found at {slot:x}{how}", .. rest.Notes],
             };
         }
         return null;
+    }
+
+    /// <summary>
+    /// True when the 5 bytes before <paramref name="returnAddress"/> are a direct call (E8 rel32) whose target is the
+    /// start of the function holding <paramref name="ip"/>.
+    /// </summary>
+    public bool CallsFunctionOf(ulong returnAddress, ulong ip, bool ipIsReturnAddress)
+    {
+        Span<byte> call = stackalloc byte[5];
+        if (returnAddress < 5 || !_memory.ReadVirtual(returnAddress - 5, call).IsComplete || call[0] != 0xe8) return false;
+        ulong target = returnAddress + (ulong)(long)BinaryPrimitives.ReadInt32LittleEndian(call[1..]);
+        return Name(ip, ipIsReturnAddress) is { } function && function.Symbol.Address == target;
     }
 
     /// <summary>Names a code address: exact for an interrupted IP, at IP - 1 for a return address (the kernel's %pB).</summary>

@@ -75,6 +75,15 @@ public class TreeAndSearchTests
         var hits = result.Blocks.OfType<TableBlock>().Single().Rows.Select(r => r.Text!).ToHashSet();
         foreach (var reference in new[] { "kd1/crash-search-ktext.txt", "kd1/crash-search-dmap.txt" })
             hits.Should().Contain(DataCommandRuns.Lines(DataCommandRuns.Reference(reference)));
+        // crash's own search -k: every hit of the direct map, the vmalloc areas (kernel stacks) and the kernel image is
+        // found; crash also reads the kernel's high mapping of low memory outside the image (aliases of direct-map pages).
+        var kernel = DataCommandRuns.Kd1.Kernel();
+        kernel.Symbols.TryGetAddress("_text", out var text).Should().BeTrue();
+        kernel.Symbols.TryGetAddress("_end", out var end).Should().BeTrue();
+        var crash = DataCommandRuns.Lines(DataCommandRuns.Reference("kd1/crash-search-k-init-task.txt"));
+        var expected = crash.Where(l => ulong.Parse(l[..16], NumberStyles.HexNumber, CultureInfo.InvariantCulture) is var a && (a < 0xffff_ffff_8000_0000UL || a >= text && a < end)).ToList();
+        expected.Should().Contain(l => l.StartsWith("ffffca4e", StringComparison.Ordinal), "kd1's kernel stacks are vmalloc'ed");
+        hits.Should().Contain(expected);
         // Ordered by address: the direct map comes before the kernel image.
         var addresses = result.Blocks.OfType<TableBlock>().Single().Rows.Select(r => (ulong)r.Cells[0].Value!).ToList();
         addresses.Should().BeInAscendingOrder();

@@ -230,22 +230,29 @@ public sealed class SyntheticUnwindTests
         trace.End.Should().Be(UnwindEnd.ScanComplete);
     }
 
-    [Fact]
-    public void A_start_without_unwind_data_resumes_at_the_first_return_address_that_unwinds()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_start_without_unwind_data_resumes_at_the_first_return_address_that_unwinds(bool callTargetsTheFirstFunction)
     {
+        // crash_setup_regs in __crash_kexec: no unwind data at the saved IP; panic's return address on the stack follows
+        // "call __crash_kexec", a direct call to the first frame's function, which makes the resumed frame exact.
         var s = new SyntheticStacks();
         ulong a = s.Function("no_orc_here", new OrcEntry(0, 0, OrcRegister.Undefined, OrcRegister.Undefined, OrcFrameType.Undefined, false));
         ulong b = s.Function("caller", Leaf), c = s.Function("top", End);
         s.WriteOrc();
+        ulong ret = s.ReturnInto(b);
+        if (callTargetsTheFirstFunction) s.Kernel.Write(ret - 5, [0xe8, .. BitConverter.GetBytes((int)(a - ret))]);
         ulong sp0 = TaskStack + Size - 0x100;
-        s.Word(sp0 + 0x18, s.ReturnInto(b));
+        s.Word(sp0 + 0x18, ret);
         s.Word(sp0 + 0x20, s.ReturnInto(c));
 
         var trace = s.Unwinder(out _).Unwind(new UnwindStart(a + 4, sp0, 0, sp0, false, null, "test"), [s.Task], Defaults);
 
         s.Names(trace).Should().Equal("no_orc_here", "caller", "top");
-        trace.Frames[1].Reliable.Should().BeFalse("found by scanning");
+        trace.Frames[1].Reliable.Should().Be(callTargetsTheFirstFunction, callTargetsTheFirstFunction ? "its call targets the first frame's function" : "found by scanning");
         trace.Frames[2].Reliable.Should().BeTrue();
         trace.End.Should().Be(UnwindEnd.EndOfStack);
+        trace.Notes.Any(n => n.Contains("direct call", StringComparison.Ordinal)).Should().Be(callTargetsTheFirstFunction);
     }
 }

@@ -45,35 +45,3 @@ public abstract class SharedFixtureSession(Func<string> dump, params Assembly[] 
         GC.SuppressFinalize(this);
     }
 }
-
-/// <summary>
-/// Sessions over several fixture dumps, each opened on first use and shared by the tests of a collection
-/// (<c>ICollectionFixture</c>). Derive with the plugins; <see cref="Session"/> skips the test when the dump is missing.
-/// </summary>
-public abstract class SharedFixtureSessions(params Assembly[] plugins) : IDisposable
-{
-    private readonly Dictionary<string, DumpScopeSession> _sessions = [];
-
-    /// <summary>The session over the fixture dump at <paramref name="relative"/> (see <see cref="Fixtures.Require"/>).</summary>
-    public DumpScopeSession Session(string relative)
-    {
-        string path = Fixtures.Require(relative);
-        lock (_sessions)
-        {
-            if (!_sessions.TryGetValue(path, out var session))
-                _sessions[path] = session = FixtureSession.Open(path, plugins);
-            return session;
-        }
-    }
-
-    /// <inheritdoc/>
-    public void Dispose()
-    {
-        lock (_sessions)
-        {
-            foreach (var session in _sessions.Values) session.Dispose();
-            _sessions.Clear();
-        }
-        GC.SuppressFinalize(this);
-    }
-}

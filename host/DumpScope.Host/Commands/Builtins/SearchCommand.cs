@@ -6,8 +6,9 @@ namespace DumpScope.Host.Commands.Builtins;
 /// crash's <c>search</c>: where memory holds a value (64-bit by default, 32-bit with <c>-w</c>, a string with
 /// <c>-c</c>), optionally ignoring the bits of a mask. Kernel virtual memory (<c>-k</c>, the default) is the direct map
 /// and the kernel image; physical memory with <c>-p</c>. The scan goes over the dump's present pages only, a page at a
-/// time from the dump: pages the dump excluded or never held cost nothing, as unmapped addresses do. vmalloc, vmemmap
-/// and module memory are searched only inside an explicit <c>-s</c>/<c>-e</c> range (through the page tables). Reports progress
+/// time from the dump: pages the dump excluded or never held cost nothing, as unmapped addresses do. vmalloc, vmap and
+/// module memory (kernel stacks) are the busy vmap areas (<see cref="VmapAreas"/>), through the page tables; vmemmap and
+/// the rest of the kernel's high mapping only inside an explicit <c>-s</c>/<c>-e</c> range. Reports progress
 /// and stops when cancelled.
 /// </summary>
 [Command("search", Help = "find a value in memory: search [-k|-p] [-s START] [-e END|-l LENGTH] [-m MASK] [-w] [-c] [--max N] VALUE...",
@@ -23,7 +24,7 @@ public sealed class SearchCommand : ICommand
     public const int DefaultMax = 100_000;
 
     /// <summary>-k: kernel virtual memory (the default).</summary>
-    [Option("-k", Help = "kernel virtual memory: the direct map and the kernel image (default)")]
+    [Option("-k", Help = "kernel virtual memory: the direct map, vmalloc/module areas and the kernel image (default)")]
     public bool Kernel { get; set; }
 
     /// <summary>-u: user memory (not supported).</summary>
@@ -155,6 +156,14 @@ public sealed class SearchCommand : ICommand
             if (from < to) parts.Add((from, to, Mapped(kernel, from, to), (long)((to - from + ps - 1) / ps)));
         }
         else notes.Add("_text/_end unknown: the kernel image was not searched");
+        // vmalloc, vmap and module memory (kernel stacks among it): the busy vmap areas, through the page tables.
+        var areas = VmapAreas.ForEachVmapArea(kernel);
+        foreach (var (vaFrom, vaTo) in areas.Items)
+        {
+            ulong from = Math.Max(start, vaFrom) & ~(ps - 1), to = Math.Min(end, vaTo);
+            if (from < to) parts.Add((from, to, Mapped(kernel, from, to), (long)((to - from + ps - 1) / ps)));
+        }
+        if (areas.Problem is not null) notes.Add($"vmalloc memory: {areas.Problem}");
         if (explicitRange)
         {
             // Whatever else the range covers (vmalloc, modules, vmemmap) goes through the page tables, page by page.

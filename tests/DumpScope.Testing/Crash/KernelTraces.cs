@@ -1,18 +1,27 @@
 using System.Text.RegularExpressions;
 
-namespace DumpScope.Plugins.Stacks.Tests;
+namespace DumpScope.Testing.Crash;
 
 /// <summary>One frame of a trace the kernel printed: <c>[ts]  ? name+0xoff/0xsize [module]</c>.</summary>
-internal sealed record KernelFrame(string Name, ulong Offset, bool Reliable, string? Module);
+public sealed record KernelFrame(string Name, ulong Offset, bool Reliable, string? Module);
 
 /// <summary>One task's block of a sysrq-t dump: <c>task:NAME state:X stack:N pid:N ppid:N flags:…</c> then its Call Trace.</summary>
-internal sealed record SysrqTask(string Comm, char State, int Pid, IReadOnlyList<KernelFrame> Frames)
+public sealed record SysrqTask(string Comm, char State, int Pid, IReadOnlyList<KernelFrame> Frames)
 {
+    /// <summary>The frames the kernel's unwinder vouched for (no "?").</summary>
     public IEnumerable<KernelFrame> ReliableFrames => Frames.Where(f => f.Reliable);
 }
 
+/// <summary>What the kernel printed when it panicked: the message and the CPU/PID/Comm/taint header after it.</summary>
+/// <param name="Message">The text after "Kernel panic - not syncing: ".</param>
+/// <param name="Cpu">The header's CPU.</param>
+/// <param name="Pid">The header's PID.</param>
+/// <param name="Comm">The header's Comm.</param>
+/// <param name="TaintLetters">The set taint letters of the header ("" for "Not tainted"; 'G' is the absence of P).</param>
+public sealed record PanicHeader(string Message, int Cpu, int Pid, string Comm, string TaintLetters);
+
 /// <summary>Parses the traces the kernel printed into its log (the ground truth of the stack tests).</summary>
-internal static partial class KernelTraces
+public static partial class KernelTraces
 {
     /// <summary>Every task block of the sysrq-t dumps in a kernel log.</summary>
     public static IReadOnlyList<SysrqTask> SysrqT(string log)
@@ -65,6 +74,19 @@ internal static partial class KernelTraces
         return frames;
     }
 
+    /// <summary>The panic message and the header printed after it, or null when the log has no panic.</summary>
+    public static PanicHeader? Panic(string log)
+    {
+        var panic = PanicLine().Match(log);
+        if (!panic.Success) return null;
+        var header = HeaderLine().Match(log, panic.Index);
+        if (!header.Success) return null;
+        string taint = header.Groups[4].Value.StartsWith("Not", StringComparison.Ordinal) ? ""
+            : new string(header.Groups[4].Value["Tainted: ".Length..].Where(c => char.IsAsciiLetterUpper(c) && c != 'G').ToArray());
+        return new PanicHeader(panic.Groups[1].Value.TrimEnd(), int.Parse(header.Groups[1].Value, CultureInfo.InvariantCulture),
+            int.Parse(header.Groups[2].Value, CultureInfo.InvariantCulture), header.Groups[3].Value, taint);
+    }
+
     private static KernelFrame? Frame(string line)
     {
         var m = FrameLine().Match(line.TrimEnd('\r'));
@@ -72,6 +94,12 @@ internal static partial class KernelTraces
         return new KernelFrame(m.Groups[2].Value, ulong.Parse(m.Groups[3].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture),
             !m.Groups[1].Success, m.Groups[5].Success ? m.Groups[5].Value : null);
     }
+
+    [GeneratedRegex(@"Kernel panic - not syncing: ([^\r\n]*)")]
+    private static partial Regex PanicLine();
+
+    [GeneratedRegex(@"CPU: (\d+) PID: (\d+) Comm: (\S+)(?: Kdump: loaded)? (Not tainted|Tainted: [A-Z ]*?) +\d")]
+    private static partial Regex HeaderLine();
 
     [GeneratedRegex(@"\] task:(\S+)\s+state:(\S)\s+stack:\s*\d+\s+pid:\s*(\d+)")]
     private static partial Regex TaskHeader();

@@ -1,6 +1,4 @@
-using DumpScope.Plugins.Memory.Pages;
-
-namespace DumpScope.Plugins.Memory.Info;
+namespace DumpScope.Sdk.Linux.Mm;
 
 /// <summary>The answers of kmem -i: rows in crash's order, the page size, and notes on sources and fallbacks.</summary>
 public sealed class MemoryInfo

@@ -1,4 +1,4 @@
-namespace DumpScope.Plugins.Memory.Pages;
+namespace DumpScope.Sdk.Linux.Mm;
 
 /// <summary>Counts from a scan of the struct page array.</summary>
 /// <param name="Scanned">struct pages read.</param>

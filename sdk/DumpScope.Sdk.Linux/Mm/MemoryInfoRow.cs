@@ -1,4 +1,4 @@
-namespace DumpScope.Plugins.Memory.Info;
+namespace DumpScope.Sdk.Linux.Mm;
 
 /// <summary>One line of kmem -i.</summary>
 /// <param name="Name">The row as crash names it ("TOTAL MEM").</param>

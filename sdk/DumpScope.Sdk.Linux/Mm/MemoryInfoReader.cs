@@ -1,6 +1,4 @@
-using DumpScope.Plugins.Memory.Pages;
-
-namespace DumpScope.Plugins.Memory.Info;
+namespace DumpScope.Sdk.Linux.Mm;
 
 /// <summary>
 /// Computes kmem -i the way /proc/meminfo (fs/proc/meminfo.c, si_meminfo, si_swapinfo, vm_commit_limit) does,
@@ -14,8 +12,12 @@ public static class MemoryInfoReader
 
     private const int MemoryGroup = 0, HugeGroup = 1, SwapGroup = 2, CommitGroup = 3;
 
-    /// <summary>Reads every row; rows whose data is unavailable say why.</summary>
-    public static MemoryInfo Read(IKernel kernel, PageInspector? pages, CancellationToken cancellation = default)
+    /// <summary>
+    /// Reads every row; rows whose data is unavailable say why. <paramref name="scanMemMap"/> counts the struct page
+    /// array for SHARED (the memory plugin's page reader knows the struct page layout); null leaves SHARED not
+    /// available, which callers that only compare the kernel's own counters (diff) want: the scan reads all of mem_map.
+    /// </summary>
+    public static MemoryInfo Read(IKernel kernel, Func<CancellationToken, MemMapCounts>? scanMemMap, CancellationToken cancellation = default)
     {
         var rows = new List<MemoryInfoRow>();
         var notes = new List<string>();
@@ -55,12 +57,12 @@ public static class MemoryInfoReader
         // SHARED: the kernel no longer counts shared pages (sharedram is NR_SHMEM since 2.6.32, shown by meminfo as
         // Shmem); crash tallies struct pages that are not PG_reserved and have _refcount > 1. We do the same scan.
         MemMapCounts? scan = null;
-        if (pages is null) rows.Add(Missing("SHARED", Absence.NotAvailable, "struct page layout unknown", "TOTAL MEM", "struct page scan", MemoryGroup));
+        if (scanMemMap is null) rows.Add(Missing("SHARED", Absence.NotAvailable, "struct page layout unknown", "TOTAL MEM", "struct page scan", MemoryGroup));
         else
         {
             try
             {
-                scan = pages.ScanMemMap(cancellation);
+                scan = scanMemMap(cancellation);
                 rows.Add(Value("SHARED", scan.Shared, "struct pages below max_pfn, not PG_reserved, _refcount > 1 (crash's count)", "TOTAL MEM", MemoryGroup));
                 if (scan.UnreadableChunks > 0)
                     notes.Add($"SHARED: {scan.UnreadableChunks} vmemmap pages ({scan.UnreadableChunks * scan.PagesPerChunk} struct pages) were unreadable (holes) and not counted");

@@ -1,4 +1,4 @@
-namespace DumpScope.Plugins.Memory.Info;
+namespace DumpScope.Sdk.Linux.Mm;
 
 /// <summary>
 /// The kernel's global vm counters, looked up by enumerator NAME in the BTF enums (never by number): 4.8+ keeps
