@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using DumpScope.Host.Session;
 using DumpScope.Plugins.Memory;
 using DumpScope.Plugins.Memory.Pages;
 using DumpScope.Sdk.Linux.Printk;
@@ -13,29 +12,17 @@ namespace DumpScope.Bench;
 /// iteration, so these are warm numbers.
 /// </summary>
 [MemoryDiagnoser]
-public class MemoryPluginBenchmarks
+public class MemoryPluginBenchmarks() : SessionBenchmark(() => Fixtures.Kd1Zlib, typeof(MemoryPlugin).Assembly)
 {
-    private DumpScopeSession _session = null!;
     private MemoryAnalyzer _analyzer = null!;
     private PageInspector _pages = null!;
 
-    /// <summary>Opens kd1 with the memory plugin.</summary>
-    [GlobalSetup]
-    public void Setup()
+    /// <inheritdoc/>
+    protected override void Opened()
     {
-        _session = DumpScopeSession.Create(new SessionOptions
-        {
-            DumpPath = Fixtures.Kd1Zlib,
-            SearchDefaultPluginDirectory = false,
-            InProcessPlugins = [typeof(MemoryPlugin).Assembly],
-        });
-        _analyzer = (MemoryAnalyzer)_session.Services.GetService(typeof(MemoryAnalyzer))!;
+        _analyzer = (MemoryAnalyzer)Session.Services.GetService(typeof(MemoryAnalyzer))!;
         _pages = _analyzer.Pages;
     }
-
-    /// <summary>Closes the session.</summary>
-    [GlobalCleanup]
-    public void Cleanup() => _session.Dispose();
 
     /// <summary>Reads every record of the printk ring buffer (what `log` does before formatting).</summary>
     [Benchmark]
@@ -47,5 +34,5 @@ public class MemoryPluginBenchmarks
 
     /// <summary>The `log` command end to end (the log is read once per session, then formatted).</summary>
     [Benchmark]
-    public int LogCommand() => _session.Run("log").Blocks.Count;
+    public int LogCommand() => Session.Run("log").Blocks.Count;
 }

@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using DumpScope.Host.Session;
 using DumpScope.Plugins.Slab;
 using DumpScope.Testing;
 
@@ -11,28 +10,8 @@ namespace DumpScope.Bench;
 /// kmem -S of dentry (the cache with the most objects) for objects per second.
 /// </summary>
 [MemoryDiagnoser]
-public class SlabBenchmarks
+public class SlabBenchmarks() : SessionBenchmark(() => Fixtures.Kd1Zlib, typeof(SlabPlugin).Assembly, "kmem -s")
 {
-    private DumpScopeSession _session = null!;
-
-    private static DumpScopeSession Open() => DumpScopeSession.Create(new SessionOptions
-    {
-        DumpPath = Fixtures.Kd1Zlib,
-        SearchDefaultPluginDirectory = false,
-        InProcessPlugins = [typeof(SlabPlugin).Assembly],
-    });
-
-    /// <summary>Opens kd1 once for the warm benchmarks.</summary>
-    [GlobalSetup]
-    public void Setup()
-    {
-        _session = Open();
-        if (_session.Run("kmem -s").Failed) throw new InvalidOperationException("kmem -s failed on kd1");
-    }
-
-    /// <summary>Closes the session.</summary>
-    [GlobalCleanup]
-    public void Cleanup() => _session.Dispose();
 
     /// <summary>Open the dump and run kmem -s.</summary>
     [Benchmark]
@@ -44,11 +23,11 @@ public class SlabBenchmarks
 
     /// <summary>kmem -s on an open session.</summary>
     [Benchmark]
-    public int KmemS() => Rows(_session.Run("kmem -s"));
+    public int KmemS() => Rows(Session.Run("kmem -s"));
 
     /// <summary>kmem -S dentry (13,965 objects).</summary>
     [Benchmark]
-    public int KmemSObjectsDentry() => Rows(_session.Run("kmem -S dentry"));
+    public int KmemSObjectsDentry() => Rows(Session.Run("kmem -S dentry"));
 
     private static int Rows(CommandResult result) =>
         result.Failed ? throw new InvalidOperationException(result.Error) : result.Blocks.OfType<TableBlock>().Sum(t => t.Rows.Count);

@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using DumpScope.Host.Session;
 using DumpScope.Plugins.Tasks;
 using DumpScope.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,30 +11,8 @@ namespace DumpScope.Bench;
 /// (the session's cached task table: memory usage and the result only).
 /// </summary>
 [MemoryDiagnoser]
-public class TasksBenchmarks
+public class TasksBenchmarks() : SessionBenchmark(() => Fixtures.Kd1Zlib, typeof(TasksPlugin).Assembly, "ps")
 {
-    private DumpScopeSession _session = null!;
-    private IKernel _kernel = null!;
-
-    private static DumpScopeSession Open() => DumpScopeSession.Create(new SessionOptions
-    {
-        DumpPath = Fixtures.Kd1Zlib,
-        SearchDefaultPluginDirectory = false,
-        InProcessPlugins = [typeof(TasksPlugin).Assembly],
-    });
-
-    /// <summary>Opens kd1 once and runs ps once so that the warm benchmark sees a cached table.</summary>
-    [GlobalSetup]
-    public void Setup()
-    {
-        _session = Open();
-        _kernel = _session.Services.GetRequiredService<IKernel>();
-        if (_session.Run("ps").Failed) throw new InvalidOperationException("ps failed on kd1");
-    }
-
-    /// <summary>Closes the session.</summary>
-    [GlobalCleanup]
-    public void Cleanup() => _session.Dispose();
 
     /// <summary>Open the dump and run ps.</summary>
     [Benchmark]
@@ -49,7 +26,7 @@ public class TasksBenchmarks
     [Benchmark]
     public int Enumerate()
     {
-        var services = new ServiceCollection().AddSingleton(_kernel).AddSingleton<TaskAnalyzer>().BuildServiceProvider();
+        var services = new ServiceCollection().AddSingleton(Kernel).AddSingleton<TaskAnalyzer>().BuildServiceProvider();
         var analyzer = services.GetRequiredService<TaskAnalyzer>();
         var table = analyzer.Tasks();
         long rss = 0;
@@ -59,5 +36,5 @@ public class TasksBenchmarks
 
     /// <summary>ps on the session whose table is cached.</summary>
     [Benchmark]
-    public int WarmPs() => _session.Run("ps").Blocks.Count;
+    public int WarmPs() => Session.Run("ps").Blocks.Count;
 }

@@ -18,6 +18,7 @@ public static class Harnesses
         new("kallsyms-search", "kallsyms search of a kernel image without VMCOREINFO's table symbols (KallsymsSearch through KallsymsReader.TryRead)", KallsymsSearchHarness.Run),
         new("btf", "BTF parser (BtfTypeCatalog.FromBytes) plus type look-ups and formatting", BtfHarness.Run),
         new("orc", "ORC tables (OrcLayoutProbe, OrcTable look-ups and decoding) over an image mapped as kernel memory", OrcHarness.Run),
+        new("expr", "expressions of p/struct/rd/eval (ExpressionLexer, ExpressionParser, ExpressionEvaluator over a synthetic kernel with the 6.1 BTF)", ExpressionHarness.Run),
         new("modkallsyms", "module kallsyms (ModuleKallsymsReader, ModuleSymbolTable) over an image mapped as module memory", ModuleKallsymsHarness.Run),
     ];
 

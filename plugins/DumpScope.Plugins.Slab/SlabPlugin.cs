@@ -1,3 +1,4 @@
+using DumpScope.Sdk.Linux.Slab;
 using DumpScope.Sdk.Plugins;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -20,6 +21,7 @@ public sealed class SlabPlugin : IDumpScopePlugin
     {
         services.AddSingleton<SlabAnalyzer>();
         services.AddSingleton<Sdk.Kernel.IKernelInitializer, SlabKernelInitializer>();
-        services.AddSingleton<Sdk.Kernel.IKernelFeatureProbe, SlabFeatureProbe>();
+        // Probing the allocator records it and its era, so dumpinfo and sys -v show them before any slab command ran.
+        services.AddSingleton<IKernelFeatureProbe>(new KernelFeatureProbe(KernelFeatureNames.Allocator, "slab plugin", k => SlabHelpers.SlabAllocatorOf(k)));
     }
 }

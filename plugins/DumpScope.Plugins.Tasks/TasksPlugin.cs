@@ -19,6 +19,7 @@ public sealed class TasksPlugin : IDumpScopePlugin
     public void ConfigureServices(IServiceCollection services)
     {
         services.AddSingleton<TaskAnalyzer>();
-        services.AddSingleton<Sdk.Kernel.IKernelFeatureProbe, TaskFeatureProbe>();
+        // Probing the task_struct layout records the state field, so dumpinfo and sys -v show it before any task command ran.
+        services.AddSingleton<IKernelFeatureProbe>(new KernelFeatureProbe(KernelFeatureNames.TaskState, "tasks plugin", k => TaskStructLayout.Of(k)));
     }
 }

@@ -1,5 +1,3 @@
-using DumpScope.Testing;
-
 namespace DumpScope.Host.Tests;
 
 public class VmcoreInfoTests

@@ -58,4 +58,25 @@ public sealed class PageTests(Kd1Session kd1) : IClassFixture<Kd1Session>
         kd1.Session.Run("kmem -p zz").Error.Should().Contain("not a hexadecimal address");
         kd1.Session.Run("page --pfn 0xffffffffff").Error.Should().Contain("beyond max_pfn");
     }
+
+    [SkippableFact]
+    public void A_frame_beyond_max_pfn_is_one_error_in_hex_not_also_a_warning()
+    {
+        var result = kd1.Session.Run("kmem -p --pfn 99999999");
+        result.Error.Should().Be($"pfn 0x{99999999:x} is beyond max_pfn 0x{kd1.Analyzer.Pages.Layout.MaxPfn:x}");
+        result.Warnings.Should().NotContain(w => w.Contains("beyond max_pfn"), "the error is said once");
+    }
+
+    [SkippableFact]
+    public void An_unmapped_kernel_virtual_address_says_it_is_unmapped_and_is_never_taken_as_physical()
+    {
+        // vmalloc space with nothing mapped, and an address of LA57's kernel half (above any physical address).
+        foreach (var address in new[] { "ffffc90000000000", "ff11000000000000" })
+        {
+            var result = kd1.Session.Run($"kmem -p {address}");
+            // Translated as virtual: "not mapped" (vmalloc hole) or "non-canonical" (4-level paging), never a pfn.
+            result.Error.Should().Contain(address).And.MatchRegex("not mapped|non-canonical").And.NotContain("max_pfn");
+            result.Warnings.Should().NotContain(w => w.Contains(address), "the error is said once");
+        }
+    }
 }

@@ -16,10 +16,10 @@ public sealed class CorruptionTests(Kd1Fixture kd1)
     {
         var kernel = new PatchedKernel(kd1.Kernel);
         var services = kernel.Services();
-        return (kernel, () => PatchedKernel.Run(services, new PsCommand(services.GetRequiredService<TaskAnalyzer>()), "ps"));
+        return (kernel, () => services.Run<PsCommand>("ps"));
     }
 
-    private IReadOnlyList<PsRow> Healthy() => PsRow.From(kd1.Session.Run("ps"));
+    private IReadOnlyList<PsRow> Healthy() => kd1.Ps();
 
     private IReadOnlyList<ulong> Leaders()
     {
@@ -154,13 +154,13 @@ public sealed class CorruptionTests(Kd1Fixture kd1)
         // alpha's real_parent → its own child: alpha → sleep → alpha.
         kernel.Patches.Patch(alpha.Task + Offset("struct task_struct", "real_parent"), child.Task);
 
-        var tree = PatchedKernel.Run(services, new PsCommand(services.GetRequiredService<TaskAnalyzer>()) { Tree = true }, "ps --tree");
+        var tree = services.Run<PsCommand>("ps --tree", c => c.Tree = true);
         tree.Failed.Should().BeFalse(tree.Error);
         var rows = tree.Blocks.OfType<TableBlock>().First().Rows;
         rows.Should().HaveCount(healthy.Count, "every task is placed once");
         rows.Should().ContainSingle(r => r.Problem != null && r.Problem.Contains("parent chain loops"));
 
-        var chain = PatchedKernel.Run(services, new PsCommand(services.GetRequiredService<TaskAnalyzer>()) { Parents = true, Filter = [$"{child.Pid}"] }, "ps -p");
+        var chain = services.Run<PsCommand>("ps -p", c => { c.Parents = true; c.Filter = [$"{child.Pid}"]; });
         chain.Failed.Should().BeFalse(chain.Error);
         var block = chain.Blocks.OfType<TableBlock>().Single();
         block.Rows.Should().HaveCount(2);
@@ -180,7 +180,7 @@ public sealed class CorruptionTests(Kd1Fixture kd1)
         var word = kd1.Kernel.Memory.ReadU64(pid + nr);
         kernel.Patches.Patch(pid + nr, (word & 0xffff_ffff_0000_0000UL) | 4242);
 
-        var result = PatchedKernel.Run(services, new PsCommand(services.GetRequiredService<TaskAnalyzer>()), "ps");
+        var result = services.Run<PsCommand>("ps");
         var row = PsRow.From(result).Single(r => r.Task == gamma.Task);
         row.Problem.Should().Contain($"says pid 4242, the task says {gamma.Pid}");
         result.Warnings.Should().Contain(w => w.Contains("numbers[0].nr 4242 differs from its idr id"));

@@ -12,6 +12,9 @@ public sealed class Kd1Fixture() : SharedFixtureSession(() => Fixtures.Kd1Zlib, 
 {
     /// <summary>A session over a dump with only the tasks plugin, loaded in-process.</summary>
     public static DumpScopeSession Open(string dump) => FixtureSession.Open(dump, typeof(TasksPlugin).Assembly);
+
+    /// <summary>The rows of a ps command line run on the shared kd1 session.</summary>
+    internal IReadOnlyList<PsRow> Ps(string line = "ps") => PsRow.From(Session.Run(line));
 }
 
 /// <summary>The tests sharing the kd1 session.</summary>

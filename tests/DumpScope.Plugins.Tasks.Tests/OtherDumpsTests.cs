@@ -14,7 +14,7 @@ public sealed class OtherDumpsTests(Kd1Fixture kd1)
     [InlineData("kd1/vmcore.elf-d31")]
     public void The_same_capture_in_another_format_gives_the_same_ps(string dump)
     {
-        var expected = Columns(PsRow.From(kd1.Session.Run("ps")));
+        var expected = Columns(kd1.Ps());
         using var session = Kd1Fixture.Open(Fixtures.Require(dump));
         var result = session.Run("ps");
         Columns(PsRow.From(result)).Should().Equal(expected);

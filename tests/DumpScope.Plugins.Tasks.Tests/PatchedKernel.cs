@@ -1,4 +1,3 @@
-using DumpScope.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DumpScope.Plugins.Tasks.Tests;
@@ -14,8 +13,4 @@ internal sealed class PatchedKernel(IKernel inner)
     /// <summary>Services holding this kernel and a fresh analyzer over it.</summary>
     public ServiceProvider Services() =>
         new ServiceCollection().AddSingleton(Kernel).AddSingleton<TaskAnalyzer>().BuildServiceProvider();
-
-    /// <summary>Runs a command class over this kernel as the host would (no binder: set properties first).</summary>
-    public static CommandResult Run(ServiceProvider services, ICommand command, string line) =>
-        command.Execute(new CommandContext(services, line, CancellationToken.None));
 }

@@ -4,12 +4,10 @@ namespace DumpScope.Plugins.Tasks.Tests;
 [Collection("kd1")]
 public sealed class PsFixtureTests(Kd1Fixture kd1)
 {
-    private IReadOnlyList<PsRow> Ps(string line = "ps") => PsRow.From(kd1.Session.Run(line));
-
     [SkippableFact]
     public void Ps_lists_the_kernel_task_list_plus_the_idle_task_of_every_other_online_cpu()
     {
-        var rows = Ps();
+        var rows = kd1.Ps();
         var listed = GroundTruth.KernelTaskList();
         // The kernel's list holds init_task (swapper/0) and every thread; the idle tasks of the other CPUs are
         // on no list, only in their runqueue (runqueues[cpu].idle).
@@ -25,7 +23,7 @@ public sealed class PsFixtureTests(Kd1Fixture kd1)
     [SkippableFact]
     public void Ps_agrees_with_the_guests_own_listing()
     {
-        var rows = Ps().Where(r => r.Pid != 0).ToArray();
+        var rows = kd1.Ps().Where(r => r.Pid != 0).ToArray();
         var guest = GroundTruth.GuestTasks();
         // The guest listed /proc moments before the panic with nothing forking: the same pids, no extra task
         // (the panic was triggered by init, pid 1, writing to /proc/sysrq-trigger with the shell's builtin echo).
@@ -47,7 +45,7 @@ public sealed class PsFixtureTests(Kd1Fixture kd1)
     [SkippableFact]
     public void The_workers_appear_with_their_sleep_children()
     {
-        var rows = Ps();
+        var rows = kd1.Ps();
         var init = rows.Single(r => r.Pid == 1);
         foreach (var name in new[] { "worker-alpha", "worker-beta", "worker-gamma" })
         {
@@ -64,7 +62,7 @@ public sealed class PsFixtureTests(Kd1Fixture kd1)
     public void Parent_pids_agree_with_the_parents_children_lists()
     {
         // real_parent (PPID) and the parent's children list (linked through sibling) are separate structures.
-        var rows = Ps();
+        var rows = kd1.Ps();
         var types = kd1.Kernel.Types.Require("struct task_struct");
         ulong children = types.Resolve().FindMember("children").Offset, sibling = types.Resolve().FindMember("sibling").Offset;
         foreach (var parent in rows.Where(r => r.Pid != 0 || r.Cpu == 0))
@@ -86,7 +84,7 @@ public sealed class PsFixtureTests(Kd1Fixture kd1)
     [SkippableFact]
     public void The_task_running_on_each_cpu_is_marked_as_the_dumps_notes_say()
     {
-        var rows = Ps();
+        var rows = kd1.Ps();
         var notes = kd1.Kernel.Dump.Cpus;
         notes.Should().HaveCount(kd1.Kernel.ForEachPossibleCpu().Count(), "kdump writes one PRSTATUS note per CPU");
         foreach (var note in notes)
@@ -100,7 +98,7 @@ public sealed class PsFixtureTests(Kd1Fixture kd1)
     [SkippableFact]
     public void The_panicking_task_is_flagged_in_ps_and_is_the_default_of_task()
     {
-        var rows = Ps();
+        var rows = kd1.Ps();
         var panicking = rows.Where(r => r.Panicking).Should().ContainSingle().Subject;
         var panicCpu = kd1.Kernel.Global("panic_cpu", "atomic_t")["counter"].ReadSigned();
         panicking.Cpu.Should().Be(panicCpu);
@@ -119,7 +117,7 @@ public sealed class PsFixtureTests(Kd1Fixture kd1)
     [SkippableFact]
     public void Crash_finds_three_tasks_and_we_find_them_all_with_the_same_columns()
     {
-        var rows = Ps();
+        var rows = kd1.Ps();
         var crash = GroundTruth.CrashPs();
         crash.Should().HaveCount(3, "crash 8.0.2 reads 96 bytes of each struct pid and misses numbers[0] (see the fixture README)");
         var analyzer = (TaskAnalyzer)kd1.Session.Services.GetService(typeof(TaskAnalyzer))!;

@@ -4,14 +4,12 @@ namespace DumpScope.Plugins.Tasks.Tests;
 [Collection("kd1")]
 public sealed class PsOptionsTests(Kd1Fixture kd1)
 {
-    private IReadOnlyList<PsRow> Ps(string line = "ps") => PsRow.From(kd1.Session.Run(line));
-
     [SkippableFact]
     public void Kernel_threads_and_user_tasks_split_the_list()
     {
-        var all = Ps();
-        var kernel = Ps("ps -k");
-        var user = Ps("ps -u");
+        var all = kd1.Ps();
+        var kernel = kd1.Ps("ps -k");
+        var user = kd1.Ps("ps -u");
         kernel.Should().OnlyContain(r => r.Comm!.StartsWith('[') && r.VszKiB == 0);
         user.Should().OnlyContain(r => !r.Comm!.StartsWith('[') && r.VszKiB > 0);
         kernel.Select(r => r.Task).Concat(user.Select(r => r.Task)).Should().BeEquivalentTo(all.Select(r => r.Task));
@@ -21,20 +19,20 @@ public sealed class PsOptionsTests(Kd1Fixture kd1)
     [SkippableFact]
     public void Group_leaders_and_active_tasks_are_selected()
     {
-        var leaders = Ps("ps -G");
+        var leaders = kd1.Ps("ps -G");
         var analyzer = Analyzer();
         leaders.Should().OnlyContain(r => analyzer.Tasks().ByAddress(r.Task)!.IsGroupLeader);
-        var active = Ps("ps -A");
+        var active = kd1.Ps("ps -A");
         active.Should().HaveCount(kd1.Kernel.Dump.Cpus.Count).And.OnlyContain(r => r.Active);
     }
 
     [SkippableFact]
     public void Arguments_select_by_pid_address_and_command()
     {
-        Ps("ps sleep").Should().HaveCount(3).And.OnlyContain(r => r.Comm == "sleep");
-        Ps("ps 0").Should().HaveCount(kd1.Kernel.PossibleCpus.Count, "pid 0 is every CPU's idle task");
-        var init = Ps("ps 1").Should().ContainSingle().Subject;
-        Ps($"ps {init.Task:x}").Should().ContainSingle().Which.Pid.Should().Be(1);
+        kd1.Ps("ps sleep").Should().HaveCount(3).And.OnlyContain(r => r.Comm == "sleep");
+        kd1.Ps("ps 0").Should().HaveCount(kd1.Kernel.PossibleCpus.Count, "pid 0 is every CPU's idle task");
+        var init = kd1.Ps("ps 1").Should().ContainSingle().Subject;
+        kd1.Ps($"ps {init.Task:x}").Should().ContainSingle().Which.Pid.Should().Be(1);
         var mixed = kd1.Session.Run("ps 1 worker-beta nosuchtask");
         PsRow.From(mixed).Select(r => r.Comm).Should().Equal("init", "worker-beta");
         mixed.Warnings.Should().Contain(w => w.Contains("nosuchtask"));
@@ -67,7 +65,7 @@ public sealed class PsOptionsTests(Kd1Fixture kd1)
             var result = kd1.Session.Run(line);
             result.Failed.Should().BeFalse(result.Error);
             var table = result.Blocks.OfType<TableBlock>().First();
-            table.Rows.Should().HaveCount(Ps().Count, "every task appears once");
+            table.Rows.Should().HaveCount(kd1.Ps().Count, "every task appears once");
             var depthOf = new Dictionary<long, int>();
             var stack = new List<(long Pid, int Depth)>();
             foreach (var row in table.Rows)
@@ -102,7 +100,7 @@ public sealed class PsOptionsTests(Kd1Fixture kd1)
     [SkippableFact]
     public void Task_shows_fields_and_leads_to_the_struct_the_parent_and_the_mm()
     {
-        var sleep = Ps("ps sleep")[0];
+        var sleep = kd1.Ps("ps sleep")[0];
         var result = kd1.Session.Run($"task {sleep.Pid}");
         result.Failed.Should().BeFalse(result.Error);
         var record = result.Blocks.OfType<RecordBlock>().Single();
@@ -120,7 +118,7 @@ public sealed class PsOptionsTests(Kd1Fixture kd1)
         var init = kd1.Session.Run("task 1").Blocks.OfType<RecordBlock>().Single();
         init.Fields.Single(f => f.Name == "children").Value.Value.Should().Be(3L, "the three workers; idle tasks are on no children list");
         // pid 0 names several tasks (one idle task per CPU): the parent is reached by address.
-        init.Targets.Should().Contain(t => t.Label == "parent" && t.Command == $"task {Ps("ps 0").First(r => r.Cpu == 0).Task:x}");
+        init.Targets.Should().Contain(t => t.Label == "parent" && t.Command == $"task {kd1.Ps("ps 0").First(r => r.Cpu == 0).Task:x}");
 
         var idle = kd1.Session.Run("task 0");
         idle.Blocks.OfType<RecordBlock>().Should().HaveCount(kd1.Kernel.PossibleCpus.Count);

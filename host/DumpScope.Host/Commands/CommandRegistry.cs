@@ -93,6 +93,9 @@ public sealed class CommandRegistry
         return (fallback, rest);
     }
 
+    /// <summary>True when a command (loaded or not) has this verb.</summary>
+    public bool IsVerb(string verb) => _byVerb.ContainsKey(verb) || _unloaded.ContainsKey(verb);
+
     /// <summary>Verbs close to a mistyped one (edit distance ≤ 2 or a shared prefix).</summary>
     public IReadOnlyList<string> Suggest(string verb) =>
         _byVerb.Keys.Where(k => !k.Contains(':'))

@@ -2,6 +2,7 @@ using DumpScope.Host.Dumps;
 using DumpScope.Host.Kernel;
 using DumpScope.Host.Types.Btf;
 using DumpScope.Host.Types.Dwarf;
+using DumpScope.Host.Types.Globals;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DumpScope.Host.Session;
@@ -99,6 +100,13 @@ internal static class DumpComposition
         }
     }
 
+    /// <summary>BTF describes only per-cpu variables: the host's declared globals answer for the rest.</summary>
+    private static BtfTypeCatalog WithDeclaredGlobals(BtfTypeCatalog catalog, ISymbolTable symbols)
+    {
+        catalog.DeclaredGlobals = new DeclaredGlobals(catalog, symbols);
+        return catalog;
+    }
+
     /// <summary>
     /// Types, in order of preference: a BTF file the user named (--btf), else the kernel's own BTF in the dump
     /// (between __start_BTF and __stop_BTF). A failure of the dump's BTF is a note, not fatal: commands
@@ -106,12 +114,12 @@ internal static class DumpComposition
     /// </summary>
     private static ITypeCatalog? LoadTypes(SessionOptions options, IKernelMemory memory, ISymbolTable symbols, List<string> notes)
     {
-        if (options.BtfPath is { } file) return BtfTypeCatalog.FromFile(file);
+        if (options.BtfPath is { } file) return WithDeclaredGlobals(BtfTypeCatalog.FromFile(file), symbols);
         if (symbols.TryGetAddress("__start_BTF", out var start) && symbols.TryGetAddress("__stop_BTF", out var stop))
         {
             try
             {
-                return BtfTypeCatalog.FromMemory(memory, start, stop);
+                return WithDeclaredGlobals(BtfTypeCatalog.FromMemory(memory, start, stop), symbols);
             }
             catch (Exception e) when (e is InvalidDataException or MemoryFaultException)
             {

@@ -93,6 +93,11 @@ public sealed class DumpScopeSession : ICommandRunner, IDisposable
         {
             var words = CommandLineSplitter.Split(commandLine);
             if (words.Count == 0) return new CommandResult();
+            if (TypeAsCommand(words) is { } verb)
+            {
+                commandLine = verb + " " + commandLine.TrimStart().TrimStart('*');
+                words = CommandLineSplitter.Split(commandLine);
+            }
             (command, var arguments) = Registry.Resolve(words);
             if (command.Attribute.NeedsDump && _provider.GetService<IDumpSource>() is null)
                 return CommandResult.Fail($"{command.Invocation}: no dump is open");
@@ -109,6 +114,23 @@ public sealed class DumpScopeSession : ICommandRunner, IDisposable
                 return CommandResult.Fail($"{command?.Invocation}: the kernel could not be read from this dump: {KernelProblem}");
             return CommandResult.Fail(Describe(command, e));
         }
+    }
+
+    /// <summary>
+    /// crash's shortcut: a line starting with a struct or union name ("task_struct ADDR", "*page ADDR"; the '*'
+    /// forces it when the name is also a command) is that struct command. Returns "struct" or "union", or null.
+    /// </summary>
+    private string? TypeAsCommand(IReadOnlyList<string> words)
+    {
+        var first = words[0];
+        bool forced = first.StartsWith('*');
+        var name = first.TrimStart('*');
+        if ((!forced && Registry.IsVerb(first)) || name.Length == 0 || _provider.GetService<IKernel>() is not { } kernel) return null;
+        int dot = name.IndexOf('.');
+        var type = dot < 0 ? name : name[..dot];
+        if (type.Length == 0) return null;
+        if (kernel.Types.FindType("struct " + type) is not null) return "struct";
+        return kernel.Types.FindType("union " + type) is not null ? "union" : null;
     }
 
     /// <summary>The message for an exception escaping a command: user errors plainly, bugs with their stack.</summary>

@@ -5,6 +5,8 @@ namespace DumpScope.Plugins.Memory.Commands;
 /// <summary>What <c>kmem -p</c> and <c>page</c> share: argument resolution and the result table.</summary>
 internal static class PageCommandCore
 {
+    private const ulong MaxPhysicalAddress = 1UL << 52;
+
     public static CommandResult Run(MemoryAnalyzer analyzer, string[] arguments, bool pfn, CommandContext context)
     {
         if (arguments.Length == 0) throw new UsageException("kmem -p: give a struct page address, a kernel virtual address, a physical address, or --pfn N");
@@ -25,7 +27,9 @@ internal static class PageCommandCore
             else
             {
                 ulong address = Arguments.ParseAddress(argument);
-                if (address >= 0xffff_8000_0000_0000UL)
+                // The kernel half (4-level paging), or anything above the widest physical address x86-64 has
+                // (MAXPHYADDR 52): a virtual address, never taken as physical (LA57's kernel half starts lower).
+                if (address >= 0xffff_8000_0000_0000UL || address >= MaxPhysicalAddress)
                 {
                     if (!pages.TryPfnOfVirtual(address, out frame, out var problem))
                     {
@@ -42,12 +46,12 @@ internal static class PageCommandCore
             }
             catch (MemoryFaultException e)
             {
-                result.Warnings.Add($"pfn {frame:#x}: struct page at {pages.Layout.PageAddress(frame):x} unreadable: {e.Fault.Message}");
+                result.Warnings.Add($"pfn 0x{frame:x}: struct page at {pages.Layout.PageAddress(frame):x} unreadable: {e.Fault.Message}");
                 continue;
             }
             catch (ArgumentOutOfRangeException)
             {
-                result.Warnings.Add($"pfn {frame:#x} is beyond max_pfn {pages.Layout.MaxPfn:#x}");
+                result.Warnings.Add($"pfn 0x{frame:x} is beyond max_pfn 0x{pages.Layout.MaxPfn:x}");
                 continue;
             }
             var names = string.Join(",", info.FlagNames);
@@ -64,8 +68,13 @@ internal static class PageCommandCore
             if (info.Slab is { Cache: not 0 } s) row.WithTarget("struct kmem_cache", $"struct kmem_cache {s.Cache:x}");
             if (info.HeadPage is { } h) row.WithTarget("head page", $"kmem -p {h:x}");
         }
+        if (table.Rows.Count == 0)
+        {
+            // Nothing found: the first problem is the error, said once (not also as a warning).
+            result.Error = result.Warnings.Count > 0 ? result.Warnings[0] : "no page found";
+            if (result.Warnings.Count > 0) result.Warnings.RemoveAt(0);
+        }
         result.Warnings.AddRange(pages.Layout.Notes);
-        if (table.Rows.Count == 0) result.Error = result.Warnings.Count > 0 ? result.Warnings[0] : "no page found";
         return result;
     }
 }

@@ -62,8 +62,7 @@ internal static class LegacyLogBufferReader
             else
             {
                 ulong ts = BinaryPrimitives.ReadUInt64LittleEndian(data.Bytes[(int)(idx + (long)layout.TsNsec)..]);
-                int facility = layout.Facility is { } f ? data.Bytes[(int)(idx + (long)f)] : 0;
-                int level = layout.LevelBitOffset is { } bit ? (data.Bytes[(int)(idx + (long)(bit / 8))] >> (int)(bit % 8)) & ((1 << (int)layout.LevelBits) - 1) : 0;
+                var (level, facility) = layout.Levels.Read(data.Bytes, idx);
                 var text = PrintkText.Decode(data.Bytes.Slice((int)(idx + (long)layout.HeaderSize), textLength));
                 records.Add(new LogRecord(sequence, ts, level, facility, text));
             }
@@ -84,19 +83,11 @@ internal static class LegacyLogBufferReader
         var type = (kernel.Types.FindType("struct printk_log") ?? kernel.Types.FindType("struct log"))?.Resolve();
         if (type is not null && type.TryFindMember("ts_nsec", out var ts) && type.TryFindMember("len", out var len) && type.TryFindMember("text_len", out var textLen))
         {
-            ulong? facility = type.TryFindMember("facility", out var fac) ? fac.Offset : null;
-            ulong? levelBit = null;
-            uint levelBits = 0;
-            if (type.TryFindMember("level", out var level) && level.BitSize is > 0 and <= 8)
-            {
-                levelBit = level.BitOffset;
-                levelBits = level.BitSize;
-            }
-            return new LegacyLayout(type.Size, ts.Offset, len.Offset, textLen.Offset, facility, levelBit, levelBits, "BTF");
+            return new LegacyLayout(type.Size, ts.Offset, len.Offset, textLen.Offset, LogLevelFields.Of(type), "BTF");
         }
         if (kernel.VmcoreInfo is { } info && info.TryGetSize("printk_log", out var size) && info.TryGetOffset("printk_log.ts_nsec", out var t)
             && info.TryGetOffset("printk_log.len", out var l) && info.TryGetOffset("printk_log.text_len", out var tl))
-            return new LegacyLayout((ulong)size, (ulong)t, (ulong)l, (ulong)tl, null, null, 0, "VMCOREINFO");
+            return new LegacyLayout((ulong)size, (ulong)t, (ulong)l, (ulong)tl, LogLevelFields.None, "VMCOREINFO");
         return null;
     }
 }

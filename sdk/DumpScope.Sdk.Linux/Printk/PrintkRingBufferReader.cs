@@ -158,10 +158,7 @@ internal static class PrintkRingBufferReader
         }
         ulong seq = U64(infos, inf + (long)layout.Seq);
         ulong ts = U64(infos, inf + (long)layout.TsNsec);
-        int facility = layout.Facility is { } f ? infos.Bytes[(int)(inf + (long)f)] : 0;
-        int level = 0;
-        if (layout.LevelBitOffset is { } bit)
-            level = (infos.Bytes[(int)(inf + (long)(bit / 8))] >> (int)(bit % 8)) & ((1 << (int)layout.LevelBits) - 1);
+        var (level, facility) = layout.Levels.Read(infos.Bytes, inf);
         var text = PrintkText.Decode(data.Bytes.Slice((int)offset + 8, textLength));
         return new LogRecord(seq, ts, level, facility, text);
     }

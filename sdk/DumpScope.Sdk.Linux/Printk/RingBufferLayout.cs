@@ -9,7 +9,7 @@ internal sealed record RingBufferLayout(
     ulong CountBits, ulong Descs, ulong Infos, ulong HeadId, ulong TailId,
     ulong SizeBits, ulong Data,
     ulong DescSize, ulong StateVar, ulong TextBlkLpos, ulong LposBegin, ulong LposNext,
-    ulong InfoSize, ulong Seq, ulong TsNsec, ulong TextLen, ulong? Facility, ulong? LevelBitOffset, uint LevelBits,
+    ulong InfoSize, ulong Seq, ulong TsNsec, ulong TextLen, LogLevelFields Levels,
     string Source)
 {
     /// <summary>Builds the layout; null with the reason when neither source describes the ring buffer.</summary>
@@ -46,14 +46,6 @@ internal sealed record RingBufferLayout(
         if (rb is null || descRing is null || dataRing is null || desc is null || lpos is null || info is null) return null;
         try
         {
-            ulong? facility = info.TryFindMember("facility", out var fac) ? fac.Offset : null;
-            ulong? levelBit = null;
-            uint levelBits = 0;
-            if (info.TryFindMember("level", out var level) && level.BitSize is > 0 and <= 8)
-            {
-                levelBit = level.BitOffset;
-                levelBits = level.BitSize;
-            }
             return new RingBufferLayout(
                 rb.FindMember("desc_ring").Offset, rb.FindMember("text_data_ring").Offset,
                 descRing.FindMember("count_bits").Offset, descRing.FindMember("descs").Offset, descRing.FindMember("infos").Offset,
@@ -62,7 +54,7 @@ internal sealed record RingBufferLayout(
                 desc.Size, desc.FindMember("state_var").Offset, desc.FindMember("text_blk_lpos").Offset,
                 lpos.FindMember("begin").Offset, lpos.FindMember("next").Offset,
                 info.Size, info.FindMember("seq").Offset, info.FindMember("ts_nsec").Offset, info.FindMember("text_len").Offset,
-                facility, levelBit, levelBits, "BTF");
+                LogLevelFields.Of(info), "BTF");
         }
         catch (TypeNotFoundException)
         {
@@ -91,7 +83,7 @@ internal sealed record RingBufferLayout(
             O("prb_data_ring.size_bits"), O("prb_data_ring.data"),
             S("prb_desc"), O("prb_desc.state_var"), O("prb_desc.text_blk_lpos"), O("prb_data_blk_lpos.begin"), O("prb_data_blk_lpos.next"),
             S("printk_info"), O("printk_info.seq"), O("printk_info.ts_nsec"), O("printk_info.text_len"),
-            null, null, 0, "VMCOREINFO");
+            LogLevelFields.None, "VMCOREINFO");
         return ok ? layout : null;
     }
 }

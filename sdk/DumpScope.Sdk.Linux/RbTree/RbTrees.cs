@@ -78,14 +78,7 @@ public static class RbTrees
     {
         var (right, left) = Offsets(kernel);
         var nodes = new List<ulong>();
-        var end = WalkEnd.Completed;
-        string? problem = null;
-        void Problem(WalkEnd kind, string text)
-        {
-            if (problem is not null) return;
-            end = kind;
-            problem = text;
-        }
+        var problems = new FirstWalkProblem();
         if (!kernel.Memory.TryReadU64(root, out var top, out var fault))
             return new(nodes, WalkEnd.Fault, $"rb_root {root:x}: {fault!.Message}");
         var seen = new HashSet<ulong>();
@@ -103,18 +96,18 @@ public static class RbTrees
                 if (!postorder && Child(node + right) is { } r) stack.Push((r, false));
                 continue;
             }
-            if (!KernelAddress.IsKernel(node)) { Problem(WalkEnd.CorruptLink, $"rb_node pointer {node:x} is not a kernel address"); continue; }
-            if (!seen.Add(node)) { Problem(WalkEnd.Cycle, $"rb_node {node:x} reached twice (a cycle)"); continue; }
+            if (!KernelAddress.IsKernel(node)) { problems.Record(WalkEnd.CorruptLink, $"rb_node pointer {node:x} is not a kernel address"); continue; }
+            if (!seen.Add(node)) { problems.Record(WalkEnd.Cycle, $"rb_node {node:x} reached twice (a cycle)"); continue; }
             stack.Push((node, true));
             if (postorder && Child(node + right) is { } pr) stack.Push((pr, false));
             if (Child(node + left) is { } l) stack.Push((l, false));
         }
-        return new(nodes, end, problem);
+        return problems.Result(nodes);
 
         ulong? Child(ulong at)
         {
             if (kernel.Memory.TryReadU64(at, out var child, out var f)) return child == 0 ? null : child;
-            Problem(WalkEnd.Fault, $"rb_node {at:x}: {f!.Message}");
+            problems.Record(WalkEnd.Fault, $"rb_node {at:x}: {f!.Message}");
             return null;
         }
     }

@@ -27,14 +27,7 @@ public static class XArrays
         var kernel = root.Kernel;
         var tree = TreeLayout.Of(root);
         var items = new List<XArrayEntry>();
-        var end = WalkEnd.Completed;
-        string? problem = null;
-        void Problem(WalkEnd kind, string text)
-        {
-            if (problem is not null) return;
-            end = kind;
-            problem = text;
-        }
+        var problems = new FirstWalkProblem();
 
         if (!kernel.Memory.TryReadU64(root.Address + tree.HeadOffset, out var head, out var headFault))
             return new WalkResult<XArrayEntry>(items, WalkEnd.Fault, $"{root.TypeName} at {root.Address:x}: {headFault!.Message}");
@@ -52,29 +45,29 @@ public static class XArrays
         {
             if (cancellation.IsCancellationRequested) return new WalkResult<XArrayEntry>(items, WalkEnd.Cancelled, "cancelled");
             var (node, baseIndex, expected) = stack.Pop();
-            if (!KernelAddress.IsKernel(node)) { Problem(WalkEnd.CorruptLink, $"node pointer {node:x} is not a kernel address"); continue; }
-            if (!visited.Add(node)) { Problem(WalkEnd.Cycle, $"node {node:x} reached twice (a cycle)"); continue; }
-            if (visited.Count > MaxNodes) { Problem(WalkEnd.BoundReached, $"stopped after {MaxNodes} nodes"); break; }
+            if (!KernelAddress.IsKernel(node)) { problems.Record(WalkEnd.CorruptLink, $"node pointer {node:x} is not a kernel address"); continue; }
+            if (!visited.Add(node)) { problems.Record(WalkEnd.Cycle, $"node {node:x} reached twice (a cycle)"); continue; }
+            if (visited.Count > MaxNodes) { problems.Record(WalkEnd.BoundReached, $"stopped after {MaxNodes} nodes"); break; }
             var read = tree.ReadNode(node, out var shift);
             if (read is not null)
             {
-                Problem(read.Value.Kind, read.Value.Text);
+                problems.Record(read.Value.Kind, read.Value.Text);
                 continue;
             }
             if (expected >= 0 && shift != expected)
             {
-                Problem(WalkEnd.CorruptLink, $"node {node:x}: shift {shift} is impossible (expected {expected})");
+                problems.Record(WalkEnd.CorruptLink, $"node {node:x}: shift {shift} is impossible (expected {expected})");
                 continue;
             }
             var children = new List<(ulong, ulong)>();
             for (int i = 0; i < tree.Chunk; i++)
             {
-                if (!tree.Slot(node, i, out var entry, out var why)) { Problem(WalkEnd.Fault, $"node {node:x} slot {i}: {why}"); continue; }
+                if (!tree.Slot(node, i, out var entry, out var why)) { problems.Record(WalkEnd.Fault, $"node {node:x} slot {i}: {why}"); continue; }
                 if (entry == 0) continue;
                 ulong index = baseIndex + ((ulong)i << shift);
                 if (tree.IsNode(entry, node, shift))
                 {
-                    if (shift == 0) { Problem(WalkEnd.CorruptLink, $"node {node:x} slot {i}: a node pointer at shift 0"); continue; }
+                    if (shift == 0) { problems.Record(WalkEnd.CorruptLink, $"node {node:x} slot {i}: a node pointer at shift 0"); continue; }
                     children.Add((entry - tree.NodeTag, index));
                 }
                 else if (!tree.IsInternal(entry))
@@ -87,7 +80,7 @@ public static class XArrays
         }
         // Leaves come out node by node; callers expect index order.
         items.Sort((a, b) => a.Index.CompareTo(b.Index));
-        return new WalkResult<XArrayEntry>(items, end, problem);
+        return problems.Result(items);
     }
 
     /// <summary>

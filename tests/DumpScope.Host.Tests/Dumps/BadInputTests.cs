@@ -1,6 +1,4 @@
 using System.IO.Compression;
-using DumpScope.Host.Dumps;
-using DumpScope.Testing.DumpWriters;
 
 namespace DumpScope.Host.Tests.Dumps;
 

@@ -1,6 +1,4 @@
 using DumpScope.Host.Commands.Builtins;
-using DumpScope.Host.Dumps;
-using DumpScope.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DumpScope.Host.Tests.Dumps;

@@ -1,6 +1,3 @@
-using DumpScope.Host.Dumps;
-using DumpScope.Testing;
-
 namespace DumpScope.Host.Tests.Dumps;
 
 public class DumpOpenerFixtureTests

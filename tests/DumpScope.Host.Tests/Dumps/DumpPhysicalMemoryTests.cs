@@ -1,6 +1,3 @@
-using DumpScope.Host.Dumps;
-using DumpScope.Testing.DumpWriters;
-
 namespace DumpScope.Host.Tests.Dumps;
 
 public class DumpPhysicalMemoryTests : IDisposable

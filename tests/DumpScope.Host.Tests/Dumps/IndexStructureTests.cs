@@ -1,5 +1,3 @@
-using DumpScope.Host.Dumps;
-
 namespace DumpScope.Host.Tests.Dumps;
 
 public class IndexStructureTests

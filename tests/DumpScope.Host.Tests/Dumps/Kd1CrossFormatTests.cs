@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using DumpScope.Host.Dumps;
-using DumpScope.Testing;
 using Xunit.Abstractions;
 
 namespace DumpScope.Host.Tests.Dumps;

@@ -1,7 +1,3 @@
-using DumpScope.Host.Dumps;
-using DumpScope.Testing;
-using DumpScope.Testing.DumpWriters;
-
 namespace DumpScope.Host.Tests.Dumps;
 
 public class Lzo1xDecompressorTests

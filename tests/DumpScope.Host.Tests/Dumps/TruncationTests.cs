@@ -1,7 +1,4 @@
 using DumpScope.Host.Commands.Builtins;
-using DumpScope.Host.Dumps;
-using DumpScope.Testing;
-using DumpScope.Testing.DumpWriters;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DumpScope.Host.Tests.Dumps;

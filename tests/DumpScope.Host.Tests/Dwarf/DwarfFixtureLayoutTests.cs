@@ -1,6 +1,5 @@
 using DumpScope.Host.Tests.Types;
 using DumpScope.Host.Types.Btf;
-using DumpScope.Testing;
 
 namespace DumpScope.Host.Tests.Dwarf;
 

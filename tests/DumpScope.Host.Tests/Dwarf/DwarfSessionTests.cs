@@ -1,7 +1,5 @@
-using DumpScope.Host.Session;
 using DumpScope.Host.Types.Btf;
 using DumpScope.Host.Types.Dwarf;
-using DumpScope.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DumpScope.Host.Tests.Dwarf;

@@ -1,7 +1,5 @@
-using DumpScope.Host.Dumps;
 using DumpScope.Host.Kernel;
 using DumpScope.Host.Types.Dwarf;
-using DumpScope.Testing;
 
 namespace DumpScope.Host.Tests.Dwarf;
 

@@ -1,5 +1,3 @@
-using DumpScope.Testing.Kernels;
-
 namespace DumpScope.Host.Tests.Foundation;
 
 public class KernelFeatureSetTests

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using DumpScope.Host.Rendering;
-using DumpScope.Testing;
 
 namespace DumpScope.Host.Tests.Foundation;
 

@@ -1,5 +1,3 @@
-using DumpScope.Host.Session;
-
 namespace DumpScope.Host.Tests.Foundation;
 
 /// <summary>Sessions over the test plugins copied to this test's output folder (plugins/&lt;Name&gt;/).</summary>

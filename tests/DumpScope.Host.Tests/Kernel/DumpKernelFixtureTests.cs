@@ -1,8 +1,6 @@
 using DumpScope.Host.Arch.X86_64;
-using DumpScope.Host.Dumps;
 using DumpScope.Host.Kernel;
 using DumpScope.Host.Symbols;
-using DumpScope.Testing;
 
 namespace DumpScope.Host.Tests.Kernel;
 

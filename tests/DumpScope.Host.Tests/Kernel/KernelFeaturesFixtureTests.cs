@@ -1,8 +1,6 @@
 using DumpScope.Host.Commands.Builtins;
-using DumpScope.Host.Dumps;
 using DumpScope.Host.Kernel;
 using DumpScope.Host.Types.Btf;
-using DumpScope.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DumpScope.Host.Tests.Kernel;
@@ -51,7 +49,7 @@ public class KernelFeaturesFixtureTests
         services.AddSingleton(kernel.Dump);
         services.AddSingleton<IKernel>(kernel);
         services.AddSingleton<IKernelFeatureProbe>(new RecordingProbe());
-        var result = new DumpInfoCommand().Execute(new CommandContext(services.BuildServiceProvider(), "dumpinfo", CancellationToken.None));
+        var result = services.BuildServiceProvider().Run(new DumpInfoCommand(), "dumpinfo");
         var table = result.Blocks.OfType<TableBlock>().Single(t => t.Title == KernelFeatureReport.Title);
         var names = table.Rows.Select(r => r.Cells[0].Value).ToList();
         names.Should().StartWith(new object[] { KernelFeatureNames.Kallsyms, KernelFeatureNames.Types, KernelFeatureNames.Kaslr, KernelFeatureNames.PageTables, KernelFeatureNames.Orc, KernelFeatureNames.Allocator });

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using DumpScope.Host.Dumps;
 using DumpScope.Host.Kernel;
-using DumpScope.Testing;
 
 namespace DumpScope.Host.Tests.Kernel;
 

@@ -1,4 +1,3 @@
-using DumpScope.Host.Session;
 using DumpScope.Host.Tests.Types;
 using Xunit.Abstractions;
 

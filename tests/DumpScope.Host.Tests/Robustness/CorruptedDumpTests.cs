@@ -1,8 +1,6 @@
-using DumpScope.Host.Session;
 using DumpScope.Plugins.Memory;
 using DumpScope.Plugins.Slab;
 using DumpScope.Plugins.Tasks;
-using DumpScope.Testing;
 using Xunit.Abstractions;
 
 namespace DumpScope.Host.Tests.Robustness;

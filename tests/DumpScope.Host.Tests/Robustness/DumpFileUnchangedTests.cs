@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using DumpScope.Host.Session;
 using DumpScope.Plugins.Memory;
 using DumpScope.Plugins.Slab;
 using DumpScope.Plugins.Tasks;
-using DumpScope.Testing;
 using Xunit.Abstractions;
 
 namespace DumpScope.Host.Tests.Robustness;

@@ -1,5 +1,4 @@
 using System.Numerics;
-using DumpScope.Host.Dumps;
 
 namespace DumpScope.Host.Tests.Robustness;
 

@@ -1,6 +1,4 @@
 using DumpScope.Fuzz;
-using DumpScope.Host.Dumps;
-using DumpScope.Testing.DumpWriters;
 
 namespace DumpScope.Host.Tests.Robustness;
 

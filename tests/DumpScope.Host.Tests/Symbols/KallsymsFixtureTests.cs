@@ -1,7 +1,5 @@
 using DumpScope.Host.Arch.X86_64;
-using DumpScope.Host.Dumps;
 using DumpScope.Host.Symbols;
-using DumpScope.Testing;
 
 namespace DumpScope.Host.Tests.Symbols;
 

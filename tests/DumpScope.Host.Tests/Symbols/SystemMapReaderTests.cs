@@ -1,5 +1,4 @@
 using DumpScope.Host.Symbols;
-using DumpScope.Testing;
 
 namespace DumpScope.Host.Tests.Symbols;
 

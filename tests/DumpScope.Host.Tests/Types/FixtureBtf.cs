@@ -1,5 +1,4 @@
 using DumpScope.Host.Types.Btf;
-using DumpScope.Testing;
 
 namespace DumpScope.Host.Tests.Types;
 

@@ -79,7 +79,7 @@ public class StructCommandTests
         act = () => Run(kernel, "kmem_cache.no_such_member");
         act.Should().Throw<UsageException>().WithMessage("*struct kmem_cache has no member 'no_such_member'*");
         act = () => Run(kernel, "kmem_cache", "not-an-address");
-        act.Should().Throw<UsageException>().WithMessage("*neither a hex address nor a symbol*");
+        act.Should().Throw<UsageException>().WithMessage("*'not' is not a symbol*(column 1 of 'not-an-address')*");
         act = () => Run(kernel, "struct", "page");
         act.Should().Throw<UsageException>().WithMessage("*in quotes*");
     }

@@ -86,6 +86,28 @@ public sealed partial class Kd3FilesTests(Kd3Session kd3) : IClassFixture<Kd3Ses
             "ffff8a94c140be40 ffff8a94c11f3ac0 ffff8a94efa2a000 REG  /d/fx000");
     }
 
+    [SkippableFact]
+    public void Dev_p_lists_the_root_bus_and_its_devices_as_crash_does_but_for_the_blank_line_between_them()
+    {
+        var crash = CrashReference.Bundled("kd3", "dev-p").Where(l => l.Length > 0);
+        CrashReference.Ours(kd3.Session, "dev -p").Where(l => l.Length > 0).Should().Equal(crash);
+    }
+
+    [SkippableFact]
+    public void Mount_f_puts_every_open_file_under_the_mount_of_its_super_block()
+    {
+        // crash 8.0.2 cannot: the super_block.s_files list it reads is gone from this kernel.
+        CrashReference.Bundled("kd3", "mount-f").Should().Contain(l => l.Contains("s_files linked list does not exist"));
+        var result = kd3.Session.Run("mount -f");
+        result.Failed.Should().BeFalse(result.Error);
+        var tables = result.Blocks.OfType<TableBlock>().ToList();
+        tables.Should().HaveCount(12, "a mount row and an open-file table for each of the six mounts");
+        var fx = tables[11].Rows.Select(r => (string)r.Cells[3].Value!).ToList();
+        fx.Where(p => p.StartsWith("/fx/d/fx", StringComparison.Ordinal)).Should().HaveCount(200, "fxstack holds 200 files of the /fx tmpfs open");
+        tables[9].Rows.Select(r => (string)r.Cells[3].Value!).Should().BeEmpty("nothing is open on /tmp/w");
+        tables[3].Rows.Select(r => (string)r.Cells[3].Value!).Should().Equal("/proc/sysrq-trigger");
+    }
+
     [GeneratedRegex(@"^fd (\d+) -> (.+)$")]
     private static partial Regex GuestFd();
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using DumpScope.Host.Rendering;
 using DumpScope.Plugins.Files.Commands;
 
@@ -40,6 +41,18 @@ public sealed class CommandTests
         table.Rows[1].Cells[5].Absence.Should().Be(Absence.Unreadable);
         var facts = result.Blocks.OfType<TextBlock>().Single().Entries!;
         facts.Rows[0].Targets.Single().Subject.Should().Be(new TaskTarget(SyntheticVfs.Task, 42));
+    }
+
+    [Fact]
+    public void Files_without_a_task_shows_the_current_task_chosen_with_set()
+    {
+        var vfs = new SyntheticVfs();
+        var current = new CurrentContext();
+        current.Set(SyntheticVfs.Task, null);
+        var services = vfs.Kernel.Services(s => s.AddSingletonFileAnalyzer().AddSingleton<ICurrentContext>(current));
+        var result = new FilesCommand(new FileAnalyzer(services)).Execute(new CommandContext(services, "files", CancellationToken.None));
+        result.Failed.Should().BeFalse(result.Error);
+        result.Blocks.OfType<TextBlock>().Single().Lines[0].Should().StartWith($"PID: 42       TASK: {SyntheticVfs.Task:x16}");
     }
 
     [Fact]

@@ -1,5 +1,3 @@
-using DumpScope.Testing;
-
 namespace DumpScope.Plugins.Tasks.Tests.Synthetic;
 
 /// <summary>
@@ -42,12 +40,12 @@ internal sealed class SyntheticTasks
         Task(Thread12, 12, 10, "server-io", cpu: 1, state: 2, kthread: false, parent: InitTask, leader: Server, signal: Signals + 0x2000);
 
         // init_task.tasks: init_task → server → kworker → init_task (leaders only).
-        Ring(Offset("struct task_struct", "tasks"), InitTask, Server, Kworker);
+        Kernel.Memory.LinkRing(Offset("struct task_struct", "tasks"), InitTask, Server, Kworker);
         // Each leader's threads hang on signal->thread_head, linked by thread_node.
         ulong head = Offset("struct signal_struct", "thread_head"), node = Offset("struct task_struct", "thread_node");
-        HeadRing(Signals + head, node, InitTask);
-        HeadRing(Signals + 0x1000 + head, node, Kworker);
-        HeadRing(Signals + 0x2000 + head, node, Server, Thread11, Thread12);
+        Kernel.Memory.LinkObjects(Signals + head, node, InitTask);
+        Kernel.Memory.LinkObjects(Signals + 0x1000 + head, node, Kworker);
+        Kernel.Memory.LinkObjects(Signals + 0x2000 + head, node, Server, Thread11, Thread12);
 
         // mm: 100 pages of address space; file 10, anon 20, swap 0, shmem 5; thread 11 holds 2 anon pages not yet folded in.
         Set("struct mm_struct", Mm, "total_vm", 100);
@@ -65,7 +63,7 @@ internal sealed class SyntheticTasks
 
         // init_pid_ns.idr: one xa_node at shift 0 holding the pids 2, 10, 11, 12.
         Set("struct pid_namespace", PidNamespace, "idr.idr_rt.xa_head", XaNode | 2);
-        Kernel.Memory.Write(XaNode, new byte[(int)Size("struct xa_node")]);
+        Kernel.Zero("struct xa_node", XaNode);
         ulong numbers = Offset("struct pid", "numbers"), link = Offset("struct task_struct", "pid_links[0]");
         foreach (var (nr, task) in new[] { (2, Kworker), (10, Server), (11, Thread11), (12, Thread12) })
         {
@@ -80,16 +78,9 @@ internal sealed class SyntheticTasks
 
     public SyntheticKernel Kernel { get; }
 
-    public ulong Offset(string type, string member) => Kernel.Types.Require(type).Resolve().FindMember(member).Offset;
+    public ulong Offset(string type, string member) => Kernel.Offset(type, member);
 
-    private ulong Size(string type) => Kernel.Types.Require(type).Size;
-
-    private void Set(string type, ulong address, string member, ulong value)
-    {
-        var location = Kernel.Types.Require(type).Resolve().FindMember(member);
-        var bytes = BitConverter.GetBytes(value);
-        Kernel.Memory.Write(address + location.Offset, bytes.AsSpan(0, (int)location.Type.Resolve().Size));
-    }
+    private void Set(string type, ulong address, string member, ulong value) => Kernel.Set(type, address, member, value);
 
     private void Task(ulong address, int pid, int tgid, string comm, int cpu, ulong state, bool kthread, ulong parent, ulong leader, ulong signal)
     {
@@ -97,7 +88,7 @@ internal sealed class SyntheticTasks
         Kernel.Memory.Write(address, new byte[(int)Offset("struct task_struct", "signal") + 8]);
         Set("struct task_struct", address, "pid", (ulong)pid);
         Set("struct task_struct", address, "tgid", (ulong)tgid);
-        Kernel.Memory.Write(address + Offset("struct task_struct", "comm"), Encoding.ASCII.GetBytes(comm + "\0"));
+        Kernel.SetString("struct task_struct", address, "comm", comm);
         Set("struct task_struct", address, "thread_info.cpu", (ulong)cpu);
         Set("struct task_struct", address, "__state", state);
         Set("struct task_struct", address, "flags", kthread ? TaskInfo.PfKthread : 0x400000);
@@ -106,18 +97,5 @@ internal sealed class SyntheticTasks
         Set("struct task_struct", address, "group_leader", leader);
         Set("struct task_struct", address, "signal", signal);
         Set("struct task_struct", address, "prio", 120);
-    }
-
-    private void Ring(ulong offset, params ulong[] objects)
-    {
-        for (int i = 0; i < objects.Length; i++)
-            Kernel.Memory.WriteU64(objects[i] + offset, objects[(i + 1) % objects.Length] + offset);
-    }
-
-    private void HeadRing(ulong head, ulong offset, params ulong[] tasks)
-    {
-        Kernel.Memory.WriteU64(head, tasks[0] + offset);
-        for (int i = 0; i < tasks.Length; i++)
-            Kernel.Memory.WriteU64(tasks[i] + offset, i + 1 < tasks.Length ? tasks[i + 1] + offset : head);
     }
 }

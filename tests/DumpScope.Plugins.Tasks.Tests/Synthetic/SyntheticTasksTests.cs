@@ -9,17 +9,14 @@ public sealed class SyntheticTasksTests
     private static (SyntheticTasks World, ServiceProvider Services) Build()
     {
         var world = new SyntheticTasks();
-        return (world, new ServiceCollection().AddSingleton<IKernel>(world.Kernel).AddSingleton<TaskAnalyzer>().BuildServiceProvider());
+        return (world, world.Kernel.Services(s => s.AddSingleton<TaskAnalyzer>()));
     }
-
-    private static CommandResult Run(ServiceProvider services, ICommand command) =>
-        command.Execute(new CommandContext(services, "test", CancellationToken.None));
 
     [Fact]
     public void Threads_are_listed_from_their_leaders_signal_thread_head()
     {
         var (_, services) = Build();
-        var result = Run(services, new PsCommand(services.GetRequiredService<TaskAnalyzer>()));
+        var result = services.Run<PsCommand>("ps");
         var rows = PsRow.From(result);
         rows.Select(r => (r.Pid, r.Comm, r.Task)).Should().Equal(
             (0L, "[swapper/0]", SyntheticTasks.InitTask), (0L, "[swapper/1]", SyntheticTasks.Idle1), (2L, "[kworker]", SyntheticTasks.Kworker),
@@ -36,7 +33,7 @@ public sealed class SyntheticTasksTests
         result.Warnings.Should().Contain(w => w.Contains("task_state_array is not in the symbol table"));
         result.Warnings.Should().HaveCount(1, "only the missing state names are worth a note");
 
-        var leaders = PsRow.From(Run(services, new PsCommand(services.GetRequiredService<TaskAnalyzer>()) { GroupLeaders = true }));
+        var leaders = PsRow.From(services.Run<PsCommand>("ps -G", c => c.GroupLeaders = true));
         leaders.Select(r => r.Pid).Should().Equal(0L, 0L, 2L, 10L);
     }
 
@@ -44,7 +41,7 @@ public sealed class SyntheticTasksTests
     public void The_tree_shows_threads_in_braces_under_their_leader()
     {
         var (_, services) = Build();
-        var result = Run(services, new PsTreeCommand(services.GetRequiredService<TaskAnalyzer>()));
+        var result = services.Run<PsTreeCommand>("pstree");
         var comms = result.Blocks.OfType<TableBlock>().First().Rows.Select(r => (string)r.Cells[5].Value!).ToArray();
         comms.Should().Equal("[swapper/0]", "|- [swapper/1]", "|- [kworker]", "`- server", "   |- {server-io}", "   `- {server-io}");
     }
@@ -53,7 +50,7 @@ public sealed class SyntheticTasksTests
     public void Task_of_a_thread_leads_to_its_process_and_shared_mm()
     {
         var (_, services) = Build();
-        var result = Run(services, new TaskCommand(services.GetRequiredService<TaskAnalyzer>()));
+        var result = services.Run<TaskCommand>("task");
         var record = result.Blocks.OfType<RecordBlock>().Single();
         record.Title.Should().Contain("PID: 11").And.Contain("server-io");
         record.Fields.Single(f => f.Name == "tgid").Value.Value.Should().Be(10L);
@@ -68,7 +65,7 @@ public sealed class SyntheticTasksTests
         var (world, services) = Build();
         // Unhook thread 12 from its struct pid: the PID namespace no longer leads to it.
         world.Kernel.Memory.WriteU64(0xffff_8880_0320_0000UL + 12 * 0x100 + world.Offset("struct pid", "tasks[0].first"), 0);
-        var result = Run(services, new PsCommand(services.GetRequiredService<TaskAnalyzer>()));
+        var result = services.Run<PsCommand>("ps");
         PsRow.From(result).Single(r => r.Pid == 12).Problem.Should().Contain("not found through the PID namespace");
         result.Warnings.Should().Contain(w => w.Contains("pid 12") && w.Contains("not in the PID namespace"));
     }

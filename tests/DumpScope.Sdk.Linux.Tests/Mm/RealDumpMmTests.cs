@@ -1,20 +1,14 @@
 using DumpScope.Host.Session;
-using DumpScope.Testing;
 
 namespace DumpScope.Sdk.Linux.Tests.Mm;
 
 /// <summary>The host's memory model and the page helpers on kd1 (6.1, struct slab) and k510 (5.10, slab fields in struct page).</summary>
 public class RealDumpMmTests
 {
-    private static DumpScopeSession Open(string dump, string? systemMap = null) => DumpScopeSession.Create(new SessionOptions
-    {
-        DumpPath = dump,
-        SystemMapPath = systemMap,
-        SearchDefaultPluginDirectory = false,
-        InProcessPlugins = [],
-    });
+    private static DumpScopeSession Open(string dump, string? systemMap = null) =>
+        FixtureSession.Open(new SessionOptions { DumpPath = dump, SystemMapPath = systemMap });
 
-    private static IKernel Kernel(DumpScopeSession session) => (IKernel)session.Services.GetService(typeof(IKernel))!;
+    private static IKernel Kernel(DumpScopeSession session) => session.Kernel();
 
     [SkippableFact]
     public void Kd1_model_equals_the_kernel_variables_and_a_kmem_cache_is_a_slab_object_of_kmem_cache()

@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Linux.Tests.Objects;
-
 namespace DumpScope.Sdk.Linux.Tests.Mm;
 
 /// <summary>for_each_vma and the mm counters on the layouts before the maple tree (6.1) and before percpu rss_stat (6.2).</summary>
@@ -8,9 +6,9 @@ public sealed class VmasTests
     private const ulong MmAddress = 0xffff_8880_0200_0000;
     private static readonly ulong[] VmaAddresses = [0xffff_8880_0210_0000, 0xffff_8880_0210_1000, 0xffff_8880_0210_2000];
 
-    private static TestKernel Kernel()
+    private static SyntheticKernel Kernel()
     {
-        var k = new TestKernel();
+        var k = new SyntheticKernel(SyntheticTypes.WithListTypes());
         k.Struct("struct rb_node", ("__rb_parent_color", k.T("unsigned long")), ("rb_right", k.Ptr("struct rb_node")), ("rb_left", k.Ptr("struct rb_node")));
         k.Struct("struct rb_root", ("rb_node", k.Ptr("struct rb_node")));
         k.Struct("struct atomic_long_t", ("counter", k.T("long")));

@@ -90,7 +90,7 @@ public sealed class KernelTasksTests
         // init's tasks.next points into unmapped memory: server and its threads are cut off the list; the node
         // reached is listed (its task is unreadable, which its reader reports).
         ulong tasks = world.Kernel.Offset("struct task_struct", "tasks");
-        world.Kernel.WriteU64(TaskWorld.Init + tasks, 0xffff_8880_0900_0000 + tasks);
+        world.Kernel.Memory.WriteU64(TaskWorld.Init + tasks, 0xffff_8880_0900_0000 + tasks);
         var walk = KernelTasks.ForEachTask(world.Kernel);
         walk.End.Should().Be(WalkEnd.Fault);
         walk.Problem.Should().Contain("init_task.tasks").And.Contain("not mapped");

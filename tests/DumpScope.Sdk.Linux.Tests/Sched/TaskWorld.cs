@@ -1,5 +1,3 @@
-using DumpScope.Sdk.Linux.Tests.Objects;
-
 namespace DumpScope.Sdk.Linux.Tests.Sched;
 
 /// <summary>
@@ -31,7 +29,7 @@ internal sealed class TaskWorld
     /// <param name="pidHash">pid_hash instead of pid_namespace.idr (before 4.15), pids[].node instead of pid_links[].</param>
     public TaskWorld(bool oldState = false, bool threadGroup = false, bool pidHash = false)
     {
-        var k = Kernel = new TestKernel(cpus: 2);
+        var k = Kernel = new SyntheticKernel(SyntheticTypes.WithListTypes(), nrCpuIds: 2);
         k.Struct("struct thread_info", ("flags", k.T("unsigned long")), ("cpu", k.T("unsigned int")));
         k.Struct("struct thread_struct", ("sp", k.T("unsigned long")));
         if (pidHash) k.Struct("struct pid_link", ("node", k.T("struct hlist_node")), ("pid", k.Ptr("struct pid")));
@@ -71,9 +69,9 @@ internal sealed class TaskWorld
             k.Struct("struct pid_namespace", ("idr", k.T("struct idr")), ("level", k.T("unsigned int")));
         }
         k.Struct("struct pid", ("count", k.T("int")), ("level", k.T("unsigned int")), ("tasks", k.Array("struct hlist_head", 3)), ("numbers", k.Array("struct upid", 1)));
-        k.SymbolAddresses["init_task"] = InitTask;
-        k.SymbolAddresses["runqueues"] = Runqueues;
-        k.SymbolAddresses["init_pid_ns"] = PidNs;
+        k.Symbols.Add("init_task", InitTask);
+        k.Symbols.Add("runqueues", Runqueues);
+        k.Symbols.Add("init_pid_ns", PidNs);
         StateMember = oldState ? "state" : "__state";
 
         Task(InitTask, 0, 0, "swapper/0", 0, state: 0, parent: InitTask, signal: Signals);
@@ -84,19 +82,19 @@ internal sealed class TaskWorld
         Task(Thread12, 12, 10, "server-io", 1, state: 2, parent: Init, signal: Signals + 0x200);
 
         ulong tasks = k.Offset("struct task_struct", "tasks");
-        Ring(tasks, InitTask, Init, Server);
+        Kernel.Memory.LinkRing(tasks, InitTask, Init, Server);
         if (threadGroup)
         {
             ulong group = k.Offset("struct task_struct", "thread_group");
-            Ring(group, Server, Thread11, Thread12);
-            foreach (var single in new[] { InitTask, Idle1, Init }) Ring(group, single);
+            Kernel.Memory.LinkRing(group, Server, Thread11, Thread12);
+            foreach (var single in new[] { InitTask, Idle1, Init }) Kernel.Memory.LinkRing(group, single);
         }
         else
         {
             ulong head = k.Offset("struct signal_struct", "thread_head"), node = k.Offset("struct task_struct", "thread_node");
-            HeadRing(Signals + head, node, InitTask);
-            HeadRing(Signals + 0x100 + head, node, Init);
-            HeadRing(Signals + 0x200 + head, node, Server, Thread11, Thread12);
+            Kernel.Memory.LinkObjects(Signals + head, node, InitTask);
+            Kernel.Memory.LinkObjects(Signals + 0x100 + head, node, Init);
+            Kernel.Memory.LinkObjects(Signals + 0x200 + head, node, Server, Thread11, Thread12);
         }
         foreach (var (cpu, curr, idle) in new[] { (0, Thread11, InitTask), (1, Idle1, Idle1) })
         {
@@ -116,20 +114,20 @@ internal sealed class TaskWorld
             k.Set("struct pid", pid, "tasks[0].first", task + link);
             k.Set("struct pid", pid, "numbers[0].nr", (ulong)nr);
             k.Set("struct pid", pid, "numbers[0].ns", PidNs);
-            k.Write(task + link, new byte[16]);
+            k.Memory.Write(task + link, new byte[16]);
         }
         if (pidHash)
         {
             // Two buckets; the chains need not follow the kernel's hash: the helper searches every bucket.
-            k.SymbolAddresses["pid_hash"] = PidHashPointer;
-            k.SymbolAddresses["pidhash_shift"] = PidHashShift;
-            k.WriteU64(PidHashPointer, PidHashTable);
-            k.Write(PidHashShift, BitConverter.GetBytes(1u));
+            k.Symbols.Add("pid_hash", PidHashPointer);
+            k.Symbols.Add("pidhash_shift", PidHashShift);
+            k.Memory.WriteU64(PidHashPointer, PidHashTable);
+            k.Memory.Write(PidHashShift, BitConverter.GetBytes(1u));
             ulong chain = k.Offset("struct pid", "numbers") + k.Offset("struct upid", "pid_chain");
-            k.WriteU64(PidHashTable, PidAddress(1) + chain);
-            k.WriteU64(PidAddress(1) + chain, PidAddress(11) + chain);
-            k.WriteU64(PidHashTable + 8, PidAddress(10) + chain);
-            k.WriteU64(PidAddress(10) + chain, PidAddress(12) + chain);
+            k.Memory.WriteU64(PidHashTable, PidAddress(1) + chain);
+            k.Memory.WriteU64(PidAddress(1) + chain, PidAddress(11) + chain);
+            k.Memory.WriteU64(PidHashTable + 8, PidAddress(10) + chain);
+            k.Memory.WriteU64(PidAddress(10) + chain, PidAddress(12) + chain);
         }
         else
         {
@@ -139,7 +137,7 @@ internal sealed class TaskWorld
         }
     }
 
-    public TestKernel Kernel { get; }
+    public SyntheticKernel Kernel { get; }
 
     public string StateMember { get; }
 
@@ -161,18 +159,5 @@ internal sealed class TaskWorld
         k.Set("struct task_struct", address, "flags", pid is 0 ? 0x00200000UL : 0x400000UL);
     }
 
-    private static string StateMemberOf(TestKernel k) => k.T("struct task_struct").HasMember("__state") ? "__state" : "state";
-
-    private void Ring(ulong offset, params ulong[] objects)
-    {
-        for (int i = 0; i < objects.Length; i++)
-            Kernel.WriteU64(objects[i] + offset, objects[(i + 1) % objects.Length] + offset);
-    }
-
-    private void HeadRing(ulong head, ulong offset, params ulong[] tasks)
-    {
-        Kernel.WriteU64(head, tasks[0] + offset);
-        for (int i = 0; i < tasks.Length; i++)
-            Kernel.WriteU64(tasks[i] + offset, i + 1 < tasks.Length ? tasks[i + 1] + offset : head);
-    }
+    private static string StateMemberOf(SyntheticKernel k) => k.T("struct task_struct").HasMember("__state") ? "__state" : "state";
 }

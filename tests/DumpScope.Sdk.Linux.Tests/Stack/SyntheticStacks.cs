@@ -1,6 +1,5 @@
 using DumpScope.Sdk.Linux.Modules;
 using DumpScope.Sdk.Linux.Stack;
-using DumpScope.Sdk.Linux.Tests.Objects;
 
 namespace DumpScope.Sdk.Linux.Tests.Stack;
 
@@ -25,18 +24,18 @@ internal sealed class SyntheticStacks
 
     public SyntheticStacks()
     {
-        Kernel.SymbolAddresses["_stext"] = Text;
-        Kernel.SymbolAddresses["_etext"] = TextEnd;
+        Kernel.Symbols.Add("_stext", Text);
+        Kernel.Symbols.Add("_etext", TextEnd);
         // Stack pages exist (zeroed) so that only what a test excludes faults.
-        for (ulong at = 0; at < Size; at += TestKernel.Page)
+        for (ulong at = 0; at < Size; at += SyntheticMemory.PageSize)
         {
-            Kernel.Write(TaskStack + at, new byte[TestKernel.Page]);
-            Kernel.Write(IrqStack + at, new byte[TestKernel.Page]);
-            Kernel.Write(NmiStack + at, new byte[TestKernel.Page]);
+            Kernel.Memory.Write(TaskStack + at, new byte[SyntheticMemory.PageSize]);
+            Kernel.Memory.Write(IrqStack + at, new byte[SyntheticMemory.PageSize]);
+            Kernel.Memory.Write(NmiStack + at, new byte[SyntheticMemory.PageSize]);
         }
     }
 
-    public TestKernel Kernel { get; } = new();
+    public SyntheticKernel Kernel { get; } = new(SyntheticTypes.WithListTypes());
 
     public StackArea Task { get; } = new(TaskStack, TaskStack + Size, StackKind.Task, "task stack");
     public StackArea Irq { get; } = new(IrqStack, IrqStack + Size, StackKind.Irq, "IRQ stack", 0);
@@ -47,7 +46,7 @@ internal sealed class SyntheticStacks
     {
         ulong start = _next;
         _next += 0x100;
-        Kernel.SymbolAddresses[name] = start;
+        Kernel.Symbols.Add(name, start);
         _orc.Add((start, entry));
         return start;
     }
@@ -56,16 +55,16 @@ internal sealed class SyntheticStacks
     public ulong ReturnInto(ulong function, ulong offset = 0x20)
     {
         ulong ret = function + offset;
-        Kernel.Write(ret - 5, [0xe8, 0, 0, 0, 0]);
+        Kernel.Memory.Write(ret - 5, [0xe8, 0, 0, 0, 0]);
         return ret;
     }
 
-    public void Word(ulong address, ulong value) => Kernel.WriteU64(address, value);
+    public void Word(ulong address, ulong value) => Kernel.Memory.WriteU64(address, value);
 
     /// <summary>A pt_regs at <paramref name="address"/> with ip, sp, bp and cs.</summary>
     public void Regs(ulong address, ulong ip, ulong sp, ulong bp = 0, ulong cs = 0x10)
     {
-        Kernel.Write(address, new byte[PtRegs.Size]);
+        Kernel.Memory.Write(address, new byte[PtRegs.Size]);
         Word(address + 8 * (ulong)PtRegsField.Ip, ip);
         Word(address + 8 * (ulong)PtRegsField.Sp, sp);
         Word(address + 8 * (ulong)PtRegsField.Bp, bp);
@@ -87,12 +86,12 @@ internal sealed class SyntheticStacks
             BinaryPrimitives.WriteInt32LittleEndian(ips.AsSpan(i * 4), (int)(long)(sorted[i].Ip - (IpTable + (ulong)i * 4)));
             Encode(sorted[i].Entry, layout).CopyTo(entries.AsSpan(i * OrcEntry.Size));
         }
-        Kernel.Write(IpTable, ips);
-        Kernel.Write(EntryTable, entries);
-        Kernel.SymbolAddresses["__start_orc_unwind_ip"] = IpTable;
-        Kernel.SymbolAddresses["__stop_orc_unwind_ip"] = IpTable + (ulong)ips.Length;
-        Kernel.SymbolAddresses["__start_orc_unwind"] = EntryTable;
-        Kernel.SymbolAddresses["__stop_orc_unwind"] = EntryTable + (ulong)entries.Length;
+        Kernel.Memory.Write(IpTable, ips);
+        Kernel.Memory.Write(EntryTable, entries);
+        Kernel.Symbols.Add("__start_orc_unwind_ip", IpTable);
+        Kernel.Symbols.Add("__stop_orc_unwind_ip", IpTable + (ulong)ips.Length);
+        Kernel.Symbols.Add("__start_orc_unwind", EntryTable);
+        Kernel.Symbols.Add("__stop_orc_unwind", EntryTable + (ulong)entries.Length);
     }
 
     /// <summary>The unwinder over this kernel (ORC when <see cref="WriteOrc"/> ran, else frame pointers).</summary>
@@ -100,7 +99,7 @@ internal sealed class SyntheticStacks
     {
         var code = new KernelCode(Kernel, Array.Empty<KernelModule>());
         orc = KernelOrc.TryRead(Kernel, code, out _);
-        return new StackUnwinder(Kernel, Kernel, code, orc);
+        return new StackUnwinder(Kernel.Memory, Kernel.Symbols, code, orc);
     }
 
     public string[] Names(Backtrace trace) => trace.Frames.Select(f => f.Symbol?.Symbol.Name ?? $"{f.Ip:x}").ToArray();

@@ -166,7 +166,7 @@ public sealed class SyntheticUnwindTests
         s.WriteOrc();
         ulong sp0 = TaskStack + 0x800;
         s.Word(sp0, s.ReturnInto(b));
-        s.Kernel.Exclude(sp0 + 8 + 0x1000);
+        s.Kernel.Memory.Exclude(sp0 + 8 + 0x1000);
 
         var trace = s.Unwinder(out _).Unwind(new UnwindStart(a + 4, sp0, 0, sp0, false, null, "test"), [s.Task], Defaults);
 
@@ -242,7 +242,7 @@ public sealed class SyntheticUnwindTests
         ulong b = s.Function("caller", Leaf), c = s.Function("top", End);
         s.WriteOrc();
         ulong ret = s.ReturnInto(b);
-        if (callTargetsTheFirstFunction) s.Kernel.Write(ret - 5, [0xe8, .. BitConverter.GetBytes((int)(a - ret))]);
+        if (callTargetsTheFirstFunction) s.Kernel.Memory.Write(ret - 5, [0xe8, .. BitConverter.GetBytes((int)(a - ret))]);
         ulong sp0 = TaskStack + Size - 0x100;
         s.Word(sp0 + 0x18, ret);
         s.Word(sp0 + 0x20, s.ReturnInto(c));

@@ -80,6 +80,42 @@ public sealed class SyntheticKernel : IKernel
         Symbols.Add(name, address);
     }
 
+    /// <summary>The hand-declared types (the kernel was built with <see cref="SyntheticTypes"/>, as by default).</summary>
+    public SyntheticTypes Declared => Types as SyntheticTypes ?? throw new InvalidOperationException($"this kernel's types are {Types.Source}, not SyntheticTypes");
+
+    /// <summary>The type named <paramref name="name"/> (<see cref="SyntheticTypes.T"/>).</summary>
+    public KernelType T(string name) => Types.Require(name);
+
+    /// <summary>A pointer to a type by name (<see cref="SyntheticTypes.Ptr"/>).</summary>
+    public KernelType Ptr(string target) => Declared.Ptr(target);
+
+    /// <summary>An array of a type by name (<see cref="SyntheticTypes.Array"/>).</summary>
+    public KernelType Array(string element, ulong length) => Declared.Array(element, length);
+
+    /// <summary>Declares a naturally aligned struct (<see cref="SyntheticTypes.Struct"/>).</summary>
+    public SyntheticStruct Struct(string name, params (string Name, KernelType Type)[] members) => Declared.Struct(name, members);
+
+    /// <summary>Declares a struct with explicit offsets (<see cref="SyntheticTypes.StructAt"/>).</summary>
+    public SyntheticStruct StructAt(string name, ulong size, params (string Name, KernelType Type, ulong Offset)[] members) =>
+        Declared.StructAt(name, size, members);
+
+    /// <summary>The byte offset of a member path in a type.</summary>
+    public ulong Offset(string type, string member) => T(type).FindMember(member).Offset;
+
+    /// <summary>Writes <paramref name="value"/> into <paramref name="member"/> of the <paramref name="type"/> at <paramref name="address"/>, at the member's width.</summary>
+    public void Set(string type, ulong address, string member, ulong value)
+    {
+        var location = T(type).FindMember(member);
+        Memory.Write(address + location.Offset, BitConverter.GetBytes(value).AsSpan(0, (int)location.Type.Resolve().Size));
+    }
+
+    /// <summary>Writes a NUL-terminated ASCII string into a char array member.</summary>
+    public void SetString(string type, ulong address, string member, string value) =>
+        Memory.Write(address + Offset(type, member), Encoding.ASCII.GetBytes(value + "\0"));
+
+    /// <summary>Places a zeroed object of the type's size at <paramref name="address"/>.</summary>
+    public void Zero(string type, ulong address) => Memory.Write(address, new byte[(int)T(type).Size]);
+
     /// <summary>Where x86-64 maps struct page when KASLR is off (vmemmap_base's default).</summary>
     public const ulong Vmemmap = 0xffffea0000000000UL;
 

@@ -62,6 +62,20 @@ public sealed class SyntheticMemory : IKernelMemory
         }
     }
 
+    /// <summary>
+    /// Links <paramref name="objects"/> through the list_head at <paramref name="linkOffset"/> in each into the list
+    /// headed at <paramref name="head"/> (signal->thread_head and the tasks' thread_node, say).
+    /// </summary>
+    public void LinkObjects(ulong head, ulong linkOffset, params ulong[] objects) =>
+        LinkList(head, [.. objects.Select(o => o + linkOffset)]);
+
+    /// <summary>
+    /// Links <paramref name="objects"/> through the list_head at <paramref name="linkOffset"/> in each into a ring with
+    /// no separate head, the first object standing as the head (init_task.tasks, thread_group).
+    /// </summary>
+    public void LinkRing(ulong linkOffset, params ulong[] objects) =>
+        LinkList(objects[0] + linkOffset, [.. objects.Skip(1).Select(o => o + linkOffset)]);
+
     /// <summary>Makes the page holding <paramref name="address"/> unreadable with the given fault kind.</summary>
     public void Exclude(ulong address, MemoryFaultKind kind = MemoryFaultKind.Excluded) =>
         _faults[address & ~(ulong)(PageSize - 1)] = kind;

@@ -45,3 +45,35 @@ public abstract class SharedFixtureSession(Func<string> dump, params Assembly[] 
         GC.SuppressFinalize(this);
     }
 }
+
+/// <summary>
+/// Sessions over several fixture dumps with the same plugins (none for tests of the SDK's helpers), each opened on
+/// first use and kept until disposed: a collection fixture, or a static cache kept for the whole test run.
+/// </summary>
+public class FixtureSessionCache(params Assembly[] plugins) : IDisposable
+{
+    private readonly Dictionary<string, DumpScopeSession> _sessions = [];
+
+    /// <summary>The session over the fixture <paramref name="relative"/> ("kd3/vmcore.kdump-zlib-d31"); skips when it is absent.</summary>
+    public DumpScopeSession Session(string relative)
+    {
+        string path = Fixtures.Require(relative);
+        lock (_sessions)
+        {
+            if (!_sessions.TryGetValue(path, out var session))
+                _sessions[path] = session = FixtureSession.Open(path, plugins);
+            return session;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        lock (_sessions)
+        {
+            foreach (var session in _sessions.Values) session.Dispose();
+            _sessions.Clear();
+        }
+        GC.SuppressFinalize(this);
+    }
+}

@@ -1,3 +1,4 @@
+using DumpScope.Host.Expressions;
 using DumpScope.Host.Kernel;
 
 namespace DumpScope.Host.Commands.Builtins;
@@ -19,7 +20,7 @@ public sealed class RdCommand : ICommand
     private const ulong KernelImageStart = 0xffffffff80000000UL;
 
     /// <summary>Start address: hex, a symbol or symbol+offset.</summary>
-    [Argument(0, Name = "ADDR", Required = true, Help = "kernel virtual address in hex, a symbol, or symbol+offset (physical with -p)")]
+    [Argument(0, Name = "ADDR", Required = true, Help = "kernel virtual address: hex, a symbol, or an expression (init_task+0x10, runqueues:1, *(unsigned long *)ADDR); physical hex with -p")]
     public string Address { get; set; } = "";
 
     /// <summary>Number of words to read.</summary>
@@ -66,9 +67,9 @@ public sealed class RdCommand : ICommand
             if (!KernelAddressParser.TryHex(Address.Trim(), out start))
                 return CommandResult.Fail($"rd: '{Address}' is not a hexadecimal physical address");
         }
-        else if (!KernelAddressParser.TryParse(Address, kernel.Symbols, out start, out var problem))
+        else
         {
-            return CommandResult.Fail($"rd: {problem}");
+            start = ExpressionEvaluator.EvaluateAddress(kernel, Address);
         }
 
         long total = (long)Count * width;

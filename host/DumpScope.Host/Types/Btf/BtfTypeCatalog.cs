@@ -238,11 +238,18 @@ public sealed class BtfTypeCatalog : ITypeCatalog
     /// The type of a BTF VAR: kernel BTF describes per-cpu variables (<c>runqueues</c>, <c>cpu_info</c>) and
     /// no other globals, so most names give null.
     /// </summary>
+    /// <remarks>
+    /// BTF describes only per-cpu variables; for other globals the host's declared set answers when it has
+    /// been attached (<see cref="DeclaredGlobals"/>, checked against these types and the kernel's symbols).
+    /// </remarks>
     public KernelType? FindVariableType(string name)
     {
         int id = Names.Find(BtfNameIndex.Space.Variable, name.Trim());
-        return id == 0 ? FromModules(m => m.FindVariableType(name)) : Get((int)Table.SizeOrType(id));
+        return id == 0 ? FromModules(m => m.FindVariableType(name)) ?? DeclaredGlobals?.Find(name.Trim()) : Get((int)Table.SizeOrType(id));
     }
+
+    /// <summary>The declared globals answering for variables BTF does not describe (set once, before the catalog is shared).</summary>
+    public Globals.DeclaredGlobals? DeclaredGlobals { get; internal set; }
 
     /// <summary>The prototype of a function BTF describes (a FUNC record), or null.</summary>
     public KernelType? FindFunctionType(string name)

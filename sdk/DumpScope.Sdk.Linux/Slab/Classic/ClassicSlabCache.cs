@@ -5,7 +5,7 @@ namespace DumpScope.Sdk.Linux.Slab.Classic;
 /// only for CPUs below nr_cpu_ids that are possible and nodes below nr_node_ids, never up to a terminator:
 /// array[nr_cpu_ids] is other data (the seed's garbage limit 0xffffffffffff8801).
 /// </summary>
-public sealed class ClassicSlabCache : ISlabCache
+public sealed class ClassicSlabCache : SlabCacheBase
 {
     /// <summary>Largest array_cache limit believed; larger is garbage, never used as a length.</summary>
     public const uint MaxArrayCacheLimit = 1 << 16;
@@ -14,58 +14,32 @@ public sealed class ClassicSlabCache : ISlabCache
     private const uint BufctlEnd = 0xffff_ffff;
 
     private readonly ClassicSlabAllocator _allocator;
-    private readonly IKernel _kernel;
-    private readonly KernelObject _cache;
     private Dictionary<ulong, string>? _cachedObjects;
 
-    internal ClassicSlabCache(ClassicSlabAllocator allocator, ulong address)
+    internal ClassicSlabCache(ClassicSlabAllocator allocator, ulong address) : base(allocator.Kernel, allocator.Layout, address)
     {
         _allocator = allocator;
-        _kernel = allocator.Kernel;
-        Address = address;
-        _cache = new KernelObject(_kernel, allocator.Layout.KmemCache, address).Load();
         var type = allocator.Layout.KmemCache.Resolve();
-        Size = _cache[type.HasMember("size") ? "size" : "buffer_size"].ReadUnsigned();
-        ObjectSize = type.HasMember("object_size") ? _cache["object_size"].ReadUnsigned() : type.HasMember("obj_size") ? _cache["obj_size"].ReadUnsigned() : Size;
-        ObjectsPerSlab = (uint)_cache["num"].ReadUnsigned();
-        Order = (int)_cache["gfporder"].ReadUnsigned();
+        Size = Cache[type.HasMember("size") ? "size" : "buffer_size"].ReadUnsigned();
+        ObjectSize = type.HasMember("object_size") ? Cache["object_size"].ReadUnsigned() : type.HasMember("obj_size") ? Cache["obj_size"].ReadUnsigned() : Size;
+        ObjectsPerSlab = (uint)Cache["num"].ReadUnsigned();
+        Order = (int)Cache["gfporder"].ReadUnsigned();
         if (Size == 0 || Size > 1 << 26 || ObjectsPerSlab == 0 || ObjectsPerSlab > 1 << 16 || Order > 20)
             throw new InvalidDataException($"kmem_cache {address:x}: size {Size}, num {ObjectsPerSlab}, gfporder {Order} are impossible");
     }
-
-    /// <inheritdoc/>
-    public ulong Address { get; }
-
-    /// <inheritdoc/>
-    public ulong Size { get; }
-
-    /// <inheritdoc/>
-    public ulong ObjectSize { get; }
-
-    /// <inheritdoc/>
-    public uint ObjectsPerSlab { get; }
-
-    /// <inheritdoc/>
-    public int Order { get; }
-
-    /// <inheritdoc/>
-    public ulong SlabBytes => (ulong)_kernel.PageSize << Order;
-
-    /// <inheritdoc/>
-    public string Name => _cache["name"].ReadString(64);
 
     /// <summary>The array_cache of each CPU that has one.</summary>
     public IEnumerable<(int Cpu, ulong ArrayCache)> CpuArrayCaches()
     {
         if (_allocator.HasCpuCache)
         {
-            ulong perCpu = _cache["cpu_cache"].ReadPointer();
-            foreach (var cpu in _kernel.ForEachPossibleCpu()) yield return (cpu, _kernel.PerCpuPtr(perCpu, cpu));
+            ulong perCpu = Cache["cpu_cache"].ReadPointer();
+            foreach (var cpu in Kernel.ForEachPossibleCpu()) yield return (cpu, Kernel.PerCpuPtr(perCpu, cpu));
             yield break;
         }
-        foreach (var cpu in _kernel.ForEachPossibleCpu())
+        foreach (var cpu in Kernel.ForEachPossibleCpu())
         {
-            ulong ac = _cache[$"array[{cpu}]"].ReadPointer();
+            ulong ac = Cache[$"array[{cpu}]"].ReadPointer();
             if (ac != 0) yield return (cpu, ac);
         }
     }
@@ -73,19 +47,18 @@ public sealed class ClassicSlabCache : ISlabCache
     /// <summary>The per-node structures (kmem_cache_node or kmem_list3) below nr_node_ids.</summary>
     public IEnumerable<(int Node, ulong Address)> Nodes()
     {
-        uint count = Math.Max(1u, _kernel.NrNodeIds);
+        uint count = Math.Max(1u, Kernel.NrNodeIds);
         var type = _allocator.Layout.KmemCache.Resolve();
         if (type.HasMember("node"))
         {
-            for (uint n = 0; n < count; n++)
-                if (_cache[$"node[{n}]"].ReadPointer() is var p and not 0) yield return ((int)n, p);
+            foreach (var node in NodeArray()) yield return node;
             yield break;
         }
-        var nodelists = _cache["nodelists"];
+        var nodelists = Cache["nodelists"];
         var kind = nodelists.Type.Resolve().Kind;
         for (uint n = 0; n < count; n++)
         {
-            ulong p = kind == TypeKind.Array ? nodelists.Index(n).ReadPointer() : _kernel.Memory.ReadU64(nodelists.ReadPointer() + n * 8, "kmem_list3 pointer");
+            ulong p = kind == TypeKind.Array ? nodelists.Index(n).ReadPointer() : Kernel.Memory.ReadU64(nodelists.ReadPointer() + n * 8, "kmem_list3 pointer");
             if (p != 0) yield return ((int)n, p);
         }
     }
@@ -93,7 +66,7 @@ public sealed class ClassicSlabCache : ISlabCache
     /// <summary>Objects sitting in an array_cache (avail), checked against its limit.</summary>
     public uint Avail(ulong arrayCache)
     {
-        var ac = new KernelObject(_kernel, _allocator.ArrayCacheType, arrayCache).Load();
+        var ac = new KernelObject(Kernel, _allocator.ArrayCacheType, arrayCache).Load();
         uint avail = (uint)ac["avail"].ReadUnsigned();
         ulong limit = ac["limit"].ReadUnsigned();
         if (limit > MaxArrayCacheLimit || avail > limit)
@@ -107,7 +80,7 @@ public sealed class ClassicSlabCache : ISlabCache
         uint avail = Avail(arrayCache);
         if (avail == 0) return [];
         ulong entry = _allocator.ArrayCacheType.Resolve().FindMember("entry").Offset;
-        var bytes = _kernel.Memory.ReadBytes(arrayCache + entry, (int)avail * 8, "array_cache.entry");
+        var bytes = Kernel.Memory.ReadBytes(arrayCache + entry, (int)avail * 8, "array_cache.entry");
         var objects = new ulong[avail];
         for (int i = 0; i < objects.Length; i++) objects[i] = BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(i * 8)) & ~1UL;
         return objects;
@@ -116,12 +89,12 @@ public sealed class ClassicSlabCache : ISlabCache
     private ulong? SharedCache(ulong node)
     {
         if (!_allocator.NodeType.Resolve().HasMember("shared")) return null;
-        ulong shared = new KernelObject(_kernel, _allocator.NodeType, node)["shared"].ReadPointer();
+        ulong shared = new KernelObject(Kernel, _allocator.NodeType, node)["shared"].ReadPointer();
         return shared == 0 ? null : shared;
     }
 
     /// <inheritdoc/>
-    public SlabCacheStatistics Statistics(string? name, CancellationToken cancellation)
+    public override SlabCacheStatistics Statistics(string? name, CancellationToken cancellation)
     {
         var problems = new List<string>();
         long cached = 0;
@@ -165,13 +138,13 @@ public sealed class ClassicSlabCache : ISlabCache
         var nodeType = _allocator.NodeType.Resolve();
         ulong link = _allocator.Layout.SlabType.Resolve().FindMember(_allocator.Layout.SlabListMember).Offset;
         foreach (var list in new[] { "slabs_full", "slabs_partial", "slabs_free" })
-            yield return (list, KernelLists.ListForEach(_kernel.Memory, node + nodeType.FindMember(list).Offset, SlabHelpers.MaxListLength, cancellation)
+            yield return (list, KernelLists.ListForEach(Kernel.Memory, node + nodeType.FindMember(list).Offset, SlabHelpers.MaxListLength, cancellation)
                 .Select(entry => entry - link));
     }
 
     private uint InUse(ulong descriptor)
     {
-        uint active = (uint)new KernelObject(_kernel, _allocator.Layout.SlabType, descriptor)[_allocator.InUseMember].ReadUnsigned();
+        uint active = (uint)new KernelObject(Kernel, _allocator.Layout.SlabType, descriptor)[_allocator.InUseMember].ReadUnsigned();
         if (active > ObjectsPerSlab) throw new InvalidDataException($"slab {descriptor:x}: {_allocator.InUseMember} {active} > num {ObjectsPerSlab}");
         return active;
     }
@@ -179,10 +152,10 @@ public sealed class ClassicSlabCache : ISlabCache
     /// <summary>Reads a slab: its first object (s_mem), its in-use count and where it sits.</summary>
     public SlabInfo ReadSlab(ulong descriptor, string where, int node)
     {
-        var slab = new KernelObject(_kernel, _allocator.Layout.SlabType, descriptor);
+        var slab = new KernelObject(Kernel, _allocator.Layout.SlabType, descriptor);
         ulong memory = slab["s_mem"].ReadPointer();
         if (!KernelAddress.IsKernel(memory)) throw new InvalidDataException($"slab {descriptor:x} ({where}): s_mem {memory:x} is not a kernel address");
-        return new SlabInfo(descriptor, memory, _kernel.NrNodeIds <= 1 ? 0 : node, ObjectsPerSlab, InUse(descriptor), where, -1);
+        return new SlabInfo(descriptor, memory, Kernel.NrNodeIds <= 1 ? 0 : node, ObjectsPerSlab, InUse(descriptor), where, -1);
     }
 
     /// <summary>
@@ -209,12 +182,12 @@ public sealed class ClassicSlabCache : ISlabCache
     private List<uint> FreeIndices(SlabInfo slab)
     {
         var indices = new List<uint>();
-        var obj = new KernelObject(_kernel, _allocator.Layout.SlabType, slab.Descriptor);
+        var obj = new KernelObject(Kernel, _allocator.Layout.SlabType, slab.Descriptor);
         if (_allocator.ManagementSlab)
         {
             // kmem_bufctl_t bufctl[num] follows struct slab (slab_bufctl()); the chain starts at slab->free.
             ulong bufctl = slab.Descriptor + _allocator.Layout.SlabType.Size;
-            var chain = _kernel.Memory.ReadBytes(bufctl, (int)ObjectsPerSlab * 4, "kmem_bufctl_t array");
+            var chain = Kernel.Memory.ReadBytes(bufctl, (int)ObjectsPerSlab * 4, "kmem_bufctl_t array");
             uint next = (uint)obj["free"].ReadUnsigned();
             while (next != BufctlEnd)
             {
@@ -228,7 +201,7 @@ public sealed class ClassicSlabCache : ISlabCache
         // 3.13+: freelist points to num indices; those from active on are the free objects.
         ulong freelist = obj["freelist"].ReadPointer();
         int size = _allocator.FreelistIndexSize;
-        var bytes = _kernel.Memory.ReadBytes(freelist, (int)ObjectsPerSlab * size, "slab freelist index array");
+        var bytes = Kernel.Memory.ReadBytes(freelist, (int)ObjectsPerSlab * size, "slab freelist index array");
         for (uint i = slab.InUse; i < ObjectsPerSlab; i++)
         {
             uint index = size == 1 ? bytes[i] : BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan((int)i * 2));
@@ -261,7 +234,7 @@ public sealed class ClassicSlabCache : ISlabCache
     }
 
     /// <inheritdoc/>
-    public SlabCacheContents Contents(CancellationToken cancellation)
+    public override SlabCacheContents Contents(CancellationToken cancellation)
     {
         var problems = new List<string>();
         var cpuCaches = CpuArrayCaches().Select(c => new CpuCacheInfo(c.Cpu, c.ArrayCache)).ToList();
@@ -282,11 +255,7 @@ public sealed class ClassicSlabCache : ISlabCache
                     try
                     {
                         var slab = ReadSlab(descriptor, where, nodeId);
-                        var states = States(slab, problems);
-                        var objects = new SlabObject[slab.Objects];
-                        for (uint i = 0; i < slab.Objects; i++)
-                            objects[i] = new SlabObject(slab.Memory + i * Size, descriptor, states.StateOf(slab.Memory + i * Size));
-                        slabs.Add(new SlabContents(slab, objects));
+                        slabs.Add(ContentsOf(slab, States(slab, problems)));
                     }
                     catch (Exception e) when (KernelDataErrors.IsDataProblem(e)) { problems.Add($"{where} slab {descriptor:x}: {KernelDataErrors.Reason(e)}"); }
                 }
@@ -297,7 +266,7 @@ public sealed class ClassicSlabCache : ISlabCache
     }
 
     /// <inheritdoc/>
-    public IEnumerable<ulong> ForEachAllocatedObject(Action<string>? problem = null, CancellationToken cancellation = default)
+    public override IEnumerable<ulong> ForEachAllocatedObject(Action<string>? problem = null, CancellationToken cancellation = default)
     {
         var problems = new List<string>();
         foreach (var (nodeId, node) in Nodes())

@@ -6,39 +6,24 @@ namespace DumpScope.Sdk.Linux.Slab.Slub;
 /// + cpu freelist + Σ cpu partial objects - inuse) + per node Σ partial objects - inuse + objects in sheaves;
 /// TOTAL and SLABS from the nodes' SLUB_DEBUG counters.
 /// </summary>
-public sealed class SlubCache : ISlabCache
+public sealed class SlubCache : SlabCacheBase
 {
     private readonly SlubAllocator _allocator;
-    private readonly KernelObject _cache;
-    private readonly IKernel _kernel;
     private Dictionary<ulong, string>? _sheafObjects;
 
-    internal SlubCache(SlubAllocator allocator, ulong address)
+    internal SlubCache(SlubAllocator allocator, ulong address) : base(allocator.Kernel, allocator.Layout, address)
     {
         _allocator = allocator;
-        _kernel = allocator.Kernel;
-        Address = address;
-        // Load() reads exactly the registered runtime size: never the declared node[MAX_NUMNODES].
-        _cache = new KernelObject(_kernel, allocator.Layout.KmemCache, address).Load();
-        ObjectSize = _cache["object_size"].ReadUnsigned();
-        Size = _cache["size"].ReadUnsigned();
-        FreePointerOffset = _cache["offset"].ReadUnsigned();
-        Random = _cache.HasMember("random") ? _cache["random"].ReadUnsigned() : 0;
-        uint oo = (uint)_cache["oo.x"].ReadUnsigned();
+        ObjectSize = Cache["object_size"].ReadUnsigned();
+        Size = Cache["size"].ReadUnsigned();
+        FreePointerOffset = Cache["offset"].ReadUnsigned();
+        Random = Cache.HasMember("random") ? Cache["random"].ReadUnsigned() : 0;
+        uint oo = (uint)Cache["oo.x"].ReadUnsigned();
         ObjectsPerSlab = oo & 0xffff;
         Order = (int)(oo >> 16);
         if (Size == 0 || Size > 1 << 26) throw new InvalidDataException($"kmem_cache {address:x}: object size {Size} is impossible");
         if (Order > 20) throw new InvalidDataException($"kmem_cache {address:x}: slab order {Order} is impossible");
     }
-
-    /// <inheritdoc/>
-    public ulong Address { get; }
-
-    /// <inheritdoc/>
-    public ulong ObjectSize { get; }
-
-    /// <inheritdoc/>
-    public ulong Size { get; }
 
     /// <summary>offset: where the free pointer sits inside a free object.</summary>
     public ulong FreePointerOffset { get; }
@@ -46,29 +31,17 @@ public sealed class SlubCache : ISlabCache
     /// <summary>s->random for hardened freelists, 0 otherwise.</summary>
     public ulong Random { get; }
 
-    /// <inheritdoc/>
-    public uint ObjectsPerSlab { get; }
-
-    /// <inheritdoc/>
-    public int Order { get; }
-
-    /// <inheritdoc/>
-    public ulong SlabBytes => (ulong)_kernel.PageSize << Order;
-
-    /// <inheritdoc/>
-    public string Name => _cache["name"].ReadString(64);
-
     /// <summary>The cache object (for struct printing).</summary>
-    public KernelObject Object => _cache;
+    public KernelObject Object => Cache;
 
     /// <summary>Per-CPU state: kmem_cache_cpu address, cpu slab, raw freelist head, partial chain head.</summary>
     public IEnumerable<(int Cpu, ulong CpuCache, ulong Slab, ulong Freelist, ulong Partial)> CpuStates()
     {
         if (_allocator.CpuType is not { } cpuType) yield break;
-        ulong perCpu = _cache["cpu_slab"].ReadPointer();
-        foreach (var cpu in _kernel.ForEachPossibleCpu())
+        ulong perCpu = Cache["cpu_slab"].ReadPointer();
+        foreach (var cpu in Kernel.ForEachPossibleCpu())
         {
-            var c = new KernelObject(_kernel, cpuType, _kernel.PerCpuPtr(perCpu, cpu)).Load();
+            var c = new KernelObject(Kernel, cpuType, Kernel.PerCpuPtr(perCpu, cpu)).Load();
             yield return (cpu, c.Address, c[_allocator.CpuSlabMember].ReadPointer(), c["freelist"].ReadPointer(),
                 _allocator.HasCpuPartial ? c["partial"].ReadPointer() : 0);
         }
@@ -83,34 +56,26 @@ public sealed class SlubCache : ISlabCache
     }
 
     /// <summary>The non-NULL kmem_cache_node pointers, for node ids below nr_node_ids only.</summary>
-    public IEnumerable<(int Node, ulong Address)> Nodes()
-    {
-        uint count = Math.Max(1u, _kernel.NrNodeIds);
-        for (uint n = 0; n < count; n++)
-        {
-            ulong node = _cache[$"node[{n}]"].ReadPointer();
-            if (node != 0) yield return ((int)n, node);
-        }
-    }
+    public IEnumerable<(int Node, ulong Address)> Nodes() => NodeArray();
 
     /// <summary>Reads a slab descriptor's counters.</summary>
     public SlabInfo ReadSlab(ulong descriptor, string where, int cpu, int node = -1)
     {
-        var slab = new KernelObject(_kernel, _allocator.Layout.SlabType, descriptor).Load();
+        var slab = new KernelObject(Kernel, _allocator.Layout.SlabType, descriptor).Load();
         uint objects = (uint)slab["objects"].ReadUnsigned();
         uint inuse = (uint)slab["inuse"].ReadUnsigned();
         if (objects == 0 || objects > 65535 || inuse > objects)
             throw new InvalidDataException($"slab {descriptor:x} ({where}): objects {objects}, inuse {inuse} are impossible");
-        return new SlabInfo(descriptor, _kernel.PageToVirt(descriptor), _kernel.NrNodeIds <= 1 ? 0 : node, objects, inuse, where, cpu);
+        return new SlabInfo(descriptor, Kernel.PageToVirt(descriptor), Kernel.NrNodeIds <= 1 ? 0 : node, objects, inuse, where, cpu);
     }
 
     /// <summary>The slab's own freelist head (raw pointer).</summary>
     public ulong SlabFreelist(ulong descriptor) =>
-        new KernelObject(_kernel, _allocator.Layout.SlabType, descriptor)["freelist"].ReadPointer();
+        new KernelObject(Kernel, _allocator.Layout.SlabType, descriptor)["freelist"].ReadPointer();
 
     /// <summary>The next slab on a CPU partial chain.</summary>
     public ulong NextPartial(ulong descriptor) =>
-        new KernelObject(_kernel, _allocator.Layout.SlabType, descriptor)["next"].ReadPointer();
+        new KernelObject(Kernel, _allocator.Layout.SlabType, descriptor)["next"].ReadPointer();
 
     /// <summary>
     /// Walks a freelist from its raw head, decoding stored pointers, bounded by the slab's object count and
@@ -120,7 +85,7 @@ public sealed class SlubCache : ISlabCache
     {
         var encoding = _allocator.EncodingFor(this, head, slab);
         ulong start = slab.Memory, end = slab.Memory + (ulong)slab.Objects * Size;
-        var walk = KernelLists.NullTerminated(_kernel.Memory, head, FreePointerOffset, (int)slab.Objects + 1,
+        var walk = KernelLists.NullTerminated(Kernel.Memory, head, FreePointerOffset, (int)slab.Objects + 1,
             (stored, at) => FreelistDecoder.Decode(encoding, Random, stored, at));
         // Every node must be an object of this slab: anything else is garbage that must not be trusted.
         for (int i = 0; i < walk.Items.Count; i++)
@@ -143,13 +108,13 @@ public sealed class SlubCache : ISlabCache
     {
         ulong head = node + _allocator.NodeType.Resolve().FindMember("partial").Offset;
         ulong linkOffset = _allocator.Layout.SlabType.Resolve().FindMember(_allocator.Layout.SlabListMember).Offset;
-        return KernelLists.ListForEach(_kernel.Memory, head, SlabHelpers.MaxListLength).Select(n => n - linkOffset);
+        return KernelLists.ListForEach(Kernel.Memory, head, SlabHelpers.MaxListLength).Select(n => n - linkOffset);
     }
 
     /// <summary>The node's SLUB_DEBUG counters: nr_slabs and total_objects, or null without CONFIG_SLUB_DEBUG.</summary>
     public (long Slabs, long Total)? NodeCounters(ulong node)
     {
-        var n = new KernelObject(_kernel, _allocator.NodeType, node).Load();
+        var n = new KernelObject(Kernel, _allocator.NodeType, node).Load();
         if (!n.HasMember("nr_slabs") || !n.HasMember("total_objects")) return null;
         return (Counter(n["nr_slabs"]), Counter(n["total_objects"]));
     }
@@ -185,16 +150,16 @@ public sealed class SlubCache : ISlabCache
         if (_allocator.Sheaves is not { } sheaves) return null;
         if (_sheafObjects is { } known) return known;
         var objects = new Dictionary<ulong, string>();
-        foreach (var (where, sheaf) in sheaves.ForEachSheaf(_kernel, _cache["cpu_sheaves"].ReadPointer(), Nodes(), problems))
+        foreach (var (where, sheaf) in sheaves.ForEachSheaf(Kernel, Cache["cpu_sheaves"].ReadPointer(), Nodes(), problems))
         {
-            try { foreach (var o in sheaves.ObjectsOf(_kernel, sheaf)) objects.TryAdd(o, where); }
+            try { foreach (var o in sheaves.ObjectsOf(Kernel, sheaf)) objects.TryAdd(o, where); }
             catch (Exception e) when (KernelDataErrors.IsDataProblem(e)) { problems.Add($"{where} {sheaf:x}: {KernelDataErrors.Reason(e)}"); }
         }
         return _sheafObjects = objects;
     }
 
     /// <inheritdoc/>
-    public SlabCacheStatistics Statistics(string? name, CancellationToken cancellation)
+    public override SlabCacheStatistics Statistics(string? name, CancellationToken cancellation)
     {
         var problems = new List<string>();
         long free = 0;
@@ -252,9 +217,9 @@ public sealed class SlubCache : ISlabCache
         }
         if (_allocator.Sheaves is { } sheaves)
         {
-            foreach (var (where, sheaf) in sheaves.ForEachSheaf(_kernel, _cache["cpu_sheaves"].ReadPointer(), Nodes(), problems))
+            foreach (var (where, sheaf) in sheaves.ForEachSheaf(Kernel, Cache["cpu_sheaves"].ReadPointer(), Nodes(), problems))
             {
-                try { free += sheaves.SizeOf(_kernel, sheaf); }
+                try { free += sheaves.SizeOf(Kernel, sheaf); }
                 catch (Exception e) when (KernelDataErrors.IsDataProblem(e)) { problems.Add($"{where} {sheaf:x}: {KernelDataErrors.Reason(e)}"); }
             }
         }
@@ -293,7 +258,7 @@ public sealed class SlubCache : ISlabCache
     }
 
     /// <inheritdoc/>
-    public SlabCacheContents Contents(CancellationToken cancellation)
+    public override SlabCacheContents Contents(CancellationToken cancellation)
     {
         var slabs = new List<SlabContents>();
         var cpuCaches = new List<CpuCacheInfo>();
@@ -337,14 +302,7 @@ public sealed class SlubCache : ISlabCache
         {
             try
             {
-                var states = States(slab, cpuFreelist, problems);
-                var objects = new SlabObject[slab.Objects];
-                for (uint i = 0; i < slab.Objects; i++)
-                {
-                    ulong address = slab.Memory + i * Size;
-                    objects[i] = new SlabObject(address, slab.Descriptor, states.StateOf(address));
-                }
-                slabs.Add(new SlabContents(slab, objects));
+                slabs.Add(ContentsOf(slab, States(slab, cpuFreelist, problems)));
                 return true;
             }
             catch (Exception e) when (KernelDataErrors.IsDataProblem(e))
@@ -360,7 +318,7 @@ public sealed class SlubCache : ISlabCache
     /// Allocation-light: one vmemmap page buffer for the scan and one free-object bitmap reused for every slab; the
     /// freelists are walked in place. An object's state follows the same rule as <see cref="States"/>.
     /// </remarks>
-    public IEnumerable<ulong> ForEachAllocatedObject(Action<string>? problem = null, CancellationToken cancellation = default)
+    public override IEnumerable<ulong> ForEachAllocatedObject(Action<string>? problem = null, CancellationToken cancellation = default)
     {
         var cpuSlabs = new Dictionary<ulong, (int Cpu, ulong Freelist)>();
         foreach (var (cpu, _, slab, freelist, _) in CpuStates())
@@ -368,11 +326,11 @@ public sealed class SlubCache : ISlabCache
         var sheafProblems = new List<string>();
         var sheafObjects = SheafObjects(sheafProblems);
         foreach (var p in sheafProblems) problem?.Invoke(p);
-        var page = StructPageLayout.Of(_kernel);
-        var model = _kernel.MemoryModel;
+        var page = StructPageLayout.Of(Kernel);
+        var model = Kernel.MemoryModel;
         var found = new List<ulong>();
         var free = new bool[ushort.MaxValue + 1];
-        foreach (var chunk in MemMap.ForEachChunk(_kernel, cancellation))
+        foreach (var chunk in MemMap.ForEachChunk(Kernel, cancellation))
         {
             if (chunk.Fault is not null) continue;
             found.Clear();
@@ -438,7 +396,7 @@ public sealed class SlubCache : ISlabCache
             }
             free[index] = true;
             ulong at = p + FreePointerOffset;
-            if (!_kernel.Memory.TryReadU64(at, out var stored, out var fault))
+            if (!Kernel.Memory.TryReadU64(at, out var stored, out var fault))
             {
                 problem = $"freelist of slab {slab.Descriptor:x} ({slab.Where}): {fault!.Message}";
                 return false;

@@ -1,7 +1,6 @@
 using DumpScope.Sdk.Linux.XArray;
-using DumpScope.Testing;
 
-namespace DumpScope.Plugins.Tasks.Tests.Synthetic;
+namespace DumpScope.Sdk.Linux.Tests.XArray;
 
 /// <summary>
 /// The generic XArray walk on trees built byte by byte with the fixture kernel's own struct xarray / xa_node
@@ -66,6 +65,24 @@ public sealed class XArrayWalkerTests
         walk.IsComplete.Should().BeTrue(walk.Problem);
         walk.Items.Should().Equal(
             new XArrayEntry(1, P(1)), new XArrayEntry(5, P(5)), new XArrayEntry(128, P(128)), new XArrayEntry(131, 15), new XArrayEntry(191, P(191)));
+    }
+
+    [Fact]
+    public void A_three_level_tree_adds_each_levels_slot_shifted_by_its_shift()
+    {
+        var k = Kernel();
+        const ulong Mid = 0xffff_8880_0005_0000;
+        Head(k, Top | 2);
+        Node(k, Top, 12, (0, LeafB | 2), (1, Mid | 2));
+        Node(k, Mid, 6, (2, LeafA | 2));
+        Node(k, LeafA, 0, (3, P(3)), (63, P(63)));
+        Node(k, LeafB, 6, (0, 0xffff_8880_0006_0000UL | 2));
+        Node(k, 0xffff_8880_0006_0000UL, 0, (7, P(7)));
+
+        var walk = Walk(k);
+        walk.IsComplete.Should().BeTrue(walk.Problem);
+        // index = 1 << 12 + 2 << 6 + slot under Mid; 0 + 0 + 7 under the first subtree.
+        walk.Items.Should().Equal(new XArrayEntry(7, P(7)), new XArrayEntry(4096 + 128 + 3, P(3)), new XArrayEntry(4096 + 128 + 63, P(63)));
     }
 
     [Fact]
