@@ -1,0 +1,61 @@
+using DumpScope.Host.Rendering;
+using DumpScope.Host.Session;
+using DumpScope.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DumpScope.Plugins.Sched.Tests;
+
+/// <summary>Sessions over the real dumps with only the sched plugin, opened on first use and shared by a collection.</summary>
+public sealed class DumpSessions() : FixtureSessions(typeof(SchedPlugin).Assembly)
+{
+    /// <summary>The session of a fixture by folder name (kd1, kd3, k510).</summary>
+    public DumpScopeSession Of(string fixture) => Session($"{fixture}/vmcore.kdump-zlib-d31");
+}
+
+/// <summary>The tests sharing the dump sessions.</summary>
+[CollectionDefinition("dumps")]
+public sealed class DumpsCollection : ICollectionFixture<DumpSessions>;
+
+/// <summary>Helpers: crash's reference outputs, text rendering, a real kernel with chosen damage.</summary>
+internal static class Sched
+{
+    /// <summary>crash 8.0.2's output of a command on a fixture (tests/fixtures/FIXTURE/crash-NAME.out), lines without trailing blanks.</summary>
+    public static string[] Crash(string fixture, string name) =>
+        File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "crash", fixture, $"crash-{name}.out")).Select(l => l.TrimEnd()).ToArray();
+
+    /// <summary>A result as the CLI prints it, lines without trailing blanks (no trailing empty line).</summary>
+    public static string[] Text(CommandResult result)
+    {
+        var lines = TextRenderer.Render(result, withError: true).Split('\n').Select(l => l.TrimEnd()).ToList();
+        while (lines.Count > 0 && lines[^1].Length == 0) lines.RemoveAt(lines.Count - 1);
+        return lines.ToArray();
+    }
+
+    /// <summary>Runs a command on a session and returns its text, failing the test when the command failed.</summary>
+    public static string[] Run(DumpScopeSession session, string line)
+    {
+        var result = session.Run(line);
+        result.Failed.Should().BeFalse(result.Error);
+        return Text(result);
+    }
+
+    /// <summary>The single table of a result.</summary>
+    public static TableBlock Table(CommandResult result) => result.Blocks.OfType<TableBlock>().First();
+}
+
+/// <summary>A real dump's kernel seen through <see cref="FaultInjectingMemory"/>, to run one command over it.</summary>
+internal sealed class PatchedKernel(IKernel inner)
+{
+    /// <summary>The damage.</summary>
+    public FaultInjectingMemory Patches { get; } = new(inner.Memory, inner.PageSize);
+
+    /// <summary>The kernel whose reads go through the patches.</summary>
+    public IKernel Kernel => field ??= new KernelWithMemory(inner, Patches, new RuntimeSizeRegistry());
+
+    /// <summary>Runs a command object (options set by the caller) over the patched kernel as the host would.</summary>
+    public CommandResult Run(ICommand command, string line)
+    {
+        using var services = new ServiceCollection().AddSingleton(Kernel).BuildServiceProvider();
+        return services.Run(command, line);
+    }
+}
