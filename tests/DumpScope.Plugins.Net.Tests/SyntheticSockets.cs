@@ -8,24 +8,14 @@ namespace DumpScope.Plugins.Net.Tests;
 /// </summary>
 internal sealed class SyntheticSockets
 {
-    public const ulong Task = 0xffff_8880_0100_0000;
-    public const ulong Files = 0xffff_8880_0110_0000;
-    public const ulong Fdt = 0xffff_8880_0111_0000;
-    public const ulong FdArray = 0xffff_8880_0112_0000;
-    public const ulong TcpFile = 0xffff_8880_0120_0000;
-    public const ulong RegularFile = 0xffff_8880_0121_0000;
-    public const ulong UdpFile = 0xffff_8880_0122_0000;
-    public const ulong TcpSocketAlloc = 0xffff_8880_0130_0000;
-    public const ulong RegularInode = 0xffff_8880_0131_0000;
-    public const ulong UdpSocketAlloc = 0xffff_8880_0132_0000;
-    public const ulong TcpSock = 0xffff_8880_0140_0000;
-    public const ulong UdpSock = 0xffff_8880_0150_0000;
-    public const ulong Listener = 0xffff_8880_0160_0000;
-    public const ulong HashInfo = 0xffff_8880_0200_0000;
-    public const ulong Ehash = 0xffff_8880_0201_0000;
-    public const ulong Lhash2 = 0xffff_8880_0202_0000;
-    public const ulong UdpTable = 0xffff_8880_0203_0000;
-    public const ulong UdpHash = 0xffff_8880_0204_0000;
+    // Each object on its own 64 KiB of the direct map: the task and its fd table, the files, their inodes (two inside
+    // socket_alloc), the socks, then tcp_hashinfo, its buckets and udp_table.
+    public const ulong Task = 0xffff_8880_0100_0000, Files = Task + 0x10_0000, Fdt = Files + 0x1_0000, FdArray = Files + 0x2_0000;
+    public const ulong TcpFile = 0xffff_8880_0120_0000, RegularFile = TcpFile + 0x1_0000, UdpFile = TcpFile + 0x2_0000;
+    public const ulong TcpSocketAlloc = 0xffff_8880_0130_0000, RegularInode = TcpSocketAlloc + 0x1_0000, UdpSocketAlloc = TcpSocketAlloc + 0x2_0000;
+    public const ulong TcpSock = 0xffff_8880_0140_0000, UdpSock = TcpSock + 0x10_0000, Listener = TcpSock + 0x20_0000;
+    public const ulong HashInfo = 0xffff_8880_0200_0000, Ehash = HashInfo + 0x1_0000, Lhash2 = HashInfo + 0x2_0000;
+    public const ulong UdpTable = HashInfo + 0x3_0000, UdpHash = HashInfo + 0x4_0000;
 
     /// <summary>The ehash bucket the TCP socket hangs on, and the lhash2 and UDP buckets of the others.</summary>
     public const int EhashBucket = 2, LhashBucket = 1, UdpBucket = 0;

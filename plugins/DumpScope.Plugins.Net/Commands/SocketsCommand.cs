@@ -9,22 +9,9 @@ namespace DumpScope.Plugins.Net.Commands;
 /// port, the sock (a navigation target) and its hash bucket.
 /// </summary>
 [Command("sockets", Help = "TCP/UDP sockets from the kernel's hash tables, like ss -tuan: sockets [-t] [-u] [-l]",
-    Examples = ["sockets  every TCP and UDP socket", "sockets -t -l  TCP listeners", "sockets -u  UDP sockets"],
-    SeeAlso = ["net", "files"])]
+    Examples = ["sockets  every TCP and UDP socket", "sockets -t -l  TCP listeners", "sockets -u  UDP sockets"], SeeAlso = ["net", "files"])]
 public sealed class SocketsCommand : ICommand
 {
-    /// <summary>TCP only.</summary>
-    [Option("-t", Help = "TCP sockets (listening and established hashes)")]
-    public bool Tcp { get; set; }
-
-    /// <summary>UDP only.</summary>
-    [Option("-u", Help = "UDP sockets (udp_table)")]
-    public bool Udp { get; set; }
-
-    /// <summary>Listeners only.</summary>
-    [Option("-l", Help = "only listening TCP sockets")]
-    public bool Listening { get; set; }
-
     /// <inheritdoc/>
     public CommandResult Execute(CommandContext context)
     {
@@ -55,6 +42,21 @@ public sealed class SocketsCommand : ICommand
         if (table.Rows.Count == 0 && result.Warnings.Count == 0) result.Add(new TextBlock(["(no sockets in the hash tables)"]));
         return result;
     }
+
+    // The options are ss's: -t and -u pick the protocols (both when neither is given), -l keeps the listeners.
+
+    /// <summary>TCP only.</summary>
+    [Option("-t", Help = "TCP sockets (listening and established hashes)")]
+    public bool Tcp { get; set; }
+
+    /// <summary>UDP only.</summary>
+    [Option("-u", Help = "UDP sockets (udp_table)")]
+    public bool Udp { get; set; }
+
+    /// <summary>Listeners only.</summary>
+    [Option("-l", Help = "only listening TCP sockets")]
+    public bool Listening { get; set; }
+
 
     private static void Add(TableBlock table, HashedSocket hashed)
     {

@@ -10,56 +10,30 @@ namespace DumpScope.Sdk.Linux.Net;
 /// </summary>
 public static class Sockets
 {
-    private sealed class Layout
+    /// <summary>The probed members: socket_alloc's inode offset, struct socket's, sock_common's and struct sock's.</summary>
+    private sealed record Layout(ulong VfsInode, ProbedMember SocketState, ProbedMember SocketType, ProbedMember SocketSk, ProbedMember Family,
+        ProbedMember State, ProbedMember Daddr, ProbedMember RcvSaddr, ProbedMember Dport, ProbedMember Num, ProbedMember? V6Daddr,
+        ProbedMember? V6RcvSaddr, ulong Node, ulong NullsNode, ulong Common, ProbedMember? SkType, ProbedMember? SkProtocol)
     {
-        public Layout(IKernel kernel)
+        public static Layout Probe(IKernel kernel)
         {
             var alloc = StructLayout.Probe(kernel, "struct socket_alloc");
-            VfsInode = alloc.Require("vfs_inode").Offset - alloc.Require("socket").Offset;
             var socket = StructLayout.Probe(kernel, "struct socket");
-            SocketState = socket.RequireScalar("state");
-            SocketType = socket.RequireScalar("type");
-            SocketSk = socket.RequireScalar("sk");
             var common = StructLayout.Probe(kernel, "struct sock_common");
-            Family = common.RequireScalar("skc_family");
-            State = common.RequireScalar("skc_state");
-            Daddr = common.RequireScalar("skc_daddr");
-            RcvSaddr = common.RequireScalar("skc_rcv_saddr");
-            Dport = common.RequireScalar("skc_dport");
-            Num = common.RequireScalar("skc_num");
-            // CONFIG_IPV6 kernels only.
-            V6Daddr = common.Find("skc_v6_daddr");
-            V6RcvSaddr = common.Find("skc_v6_rcv_saddr");
-            Node = common.Require("skc_node").Offset;
-            NullsNode = common.Require("skc_nulls_node").Offset;
             var sock = StructLayout.Probe(kernel, "struct sock");
-            Common = sock.Require("__sk_common").Offset;
-            // sk_type and sk_protocol were bitfields beside sk_gso_type until commit bf9765145b85 "sock: Make
-            // sk_protocol a 16-bit value" (5.6) made them plain u16s; Find accepts both.
-            SkType = sock.Find("sk_type");
-            SkProtocol = sock.Find("sk_protocol");
+            // skc_v6_* exist in CONFIG_IPV6 kernels only. sk_type and sk_protocol were bitfields beside sk_gso_type
+            // until commit bf9765145b85 "sock: Make sk_protocol a 16-bit value" (5.6) made them plain u16s; Find
+            // accepts both.
+            return new Layout(alloc.Require("vfs_inode").Offset - alloc.Require("socket").Offset,
+                socket.RequireScalar("state"), socket.RequireScalar("type"), socket.RequireScalar("sk"),
+                common.RequireScalar("skc_family"), common.RequireScalar("skc_state"), common.RequireScalar("skc_daddr"),
+                common.RequireScalar("skc_rcv_saddr"), common.RequireScalar("skc_dport"), common.RequireScalar("skc_num"),
+                common.Find("skc_v6_daddr"), common.Find("skc_v6_rcv_saddr"), common.Require("skc_node").Offset,
+                common.Require("skc_nulls_node").Offset, sock.Require("__sk_common").Offset, sock.Find("sk_type"), sock.Find("sk_protocol"));
         }
-
-        public ulong VfsInode { get; }
-        public ProbedMember SocketState { get; }
-        public ProbedMember SocketType { get; }
-        public ProbedMember SocketSk { get; }
-        public ProbedMember Family { get; }
-        public ProbedMember State { get; }
-        public ProbedMember Daddr { get; }
-        public ProbedMember RcvSaddr { get; }
-        public ProbedMember Dport { get; }
-        public ProbedMember Num { get; }
-        public ProbedMember? V6Daddr { get; }
-        public ProbedMember? V6RcvSaddr { get; }
-        public ulong Node { get; }
-        public ulong NullsNode { get; }
-        public ulong Common { get; }
-        public ProbedMember? SkType { get; }
-        public ProbedMember? SkProtocol { get; }
     }
 
-    private static Layout Of(IKernel kernel) => KernelProbes.Get(kernel, k => new Layout(k));
+    private static Layout Of(IKernel kernel) => KernelProbes.Get(kernel, Layout.Probe);
 
     /// <summary>SOCKET_I: the struct socket whose socket_alloc holds the inode at <paramref name="inode"/>.</summary>
     public static ulong SocketI(IKernel kernel, ulong inode) => inode - Of(kernel).VfsInode;
