@@ -14,17 +14,17 @@ public sealed class FileAnalyzer(IServiceProvider services)
     public IKernel Kernel => services.GetService<IKernel>() ?? throw new NoDumpException();
 
     /// <summary>The task running on the CPU in panic_cpu, or null with why not.</summary>
-    public KernelObject? PanicTask(out string why) => TaskSelection.PanicTask(Kernel, out why);
+    public KernelObject? PanicTask(out string why) => TaskArguments.PanicTask(Kernel, out why);
 
     /// <summary>The tasks a PID or task address names; a usage error for anything else.</summary>
     public IReadOnlyList<KernelObject> Select(string selector, string verb, CancellationToken cancellation = default) =>
-        TaskSelection.Select(Kernel, selector, verb, cancellation);
+        TaskArguments.Select(Kernel, selector, verb, cancellation);
 
     /// <summary>crash's task header line: PID, TASK, CPU, COMMAND.</summary>
-    public static string Header(KernelObject task) => TaskSelection.Header(task);
+    public static string Header(KernelObject task) => TaskArguments.Header(task);
 
     /// <summary>The task's pid, null when unreadable.</summary>
-    public static int? Pid(KernelObject task) => TaskSelection.PidOrNull(task);
+    public static int? Pid(KernelObject task) => TaskArguments.PidOrNull(task);
 
     /// <summary>The task's CPU, null when unreadable.</summary>
     public static int? Cpu(KernelObject task) => Try<int?>(() => KernelTasks.TaskCpu(task));

@@ -27,7 +27,7 @@ public sealed class FilesCommand(FileAnalyzer analyzer) : ICommand
     {
         if (Dentry is not null) return DescribeDentry(Dentry);
         var result = new CommandResult();
-        if (TaskSelection.Tasks(analyzer.Kernel, Selectors, context.CurrentTask, "files", result.Warnings, out var failure, context.Cancellation) is not { } tasks)
+        if (TaskArguments.Tasks(analyzer.Kernel, Selectors, context.CurrentTask, "files", result.Warnings, out var failure, context.Cancellation) is not { } tasks)
             return CommandResult.Fail(failure!);
         foreach (var task in tasks)
         {

@@ -48,7 +48,7 @@ public sealed class NetCommand : ICommand
             if (Sockets)
             {
                 var warnings = new List<string>();
-                if (TaskSelection.Tasks(kernel, Selectors, context.CurrentTask, "net", warnings, out var failure, context.Cancellation) is not { } tasks)
+                if (TaskArguments.Tasks(kernel, Selectors, context.CurrentTask, "net", warnings, out var failure, context.Cancellation) is not { } tasks)
                     return CommandResult.Fail(failure!);
                 var shown = NetSockets.Of(kernel, tasks, context.Cancellation);
                 shown.Warnings.InsertRange(0, warnings);

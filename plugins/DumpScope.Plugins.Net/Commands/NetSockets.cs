@@ -19,11 +19,11 @@ internal static class NetSockets
         foreach (var task in tasks)
         {
             cancellation.ThrowIfCancellationRequested();
-            int? pid = TaskSelection.PidOrNull(task);
+            int? pid = TaskArguments.PidOrNull(task);
             var walk = Sockets.ForEachTaskSocket(task, cancellation);
             if (walk.Items.Count == 0)
             {
-                result.Add(new TextBlock([TaskSelection.Header(task), walk.IsComplete ? "No open sockets." : $"(open files unreadable: {walk.Problem})"]));
+                result.Add(new TextBlock([TaskArguments.Header(task), walk.IsComplete ? "No open sockets." : $"(open files unreadable: {walk.Problem})"]));
                 continue;
             }
             var table = result.Add(new TableBlock(new Column("PID", CellKind.Integer), new Column("TASK", CellKind.Address), new Column("FD", CellKind.Integer),
@@ -45,7 +45,7 @@ internal static class NetSockets
                     sock?.Remote is { } r ? Cell.Text(r.ToString()) : Cell.NotApplicable(),
                     sock?.RemotePort is { } rp ? Cell.Int(rp) : Cell.NotApplicable(CellKind.Integer));
                 row.Problem = s.Problem ?? sock?.Problem;
-                row.Text = (first ? $"{TaskSelection.Header(task)}\n{Header}\n" : "") + Line(s);
+                row.Text = (first ? $"{TaskArguments.Header(task)}\n{Header}\n" : "") + Line(s);
                 first = false;
                 if (s.File != 0) row.WithTarget("struct file", new ObjectTarget("struct file", s.File));
                 if (s.Socket != 0) row.WithTarget("struct socket", new ObjectTarget("struct socket", s.Socket));

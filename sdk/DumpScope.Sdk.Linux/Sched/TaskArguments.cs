@@ -4,7 +4,7 @@ namespace DumpScope.Sdk.Linux.Sched;
 /// How crash's per-task commands (files, net -s, sig…) pick their tasks: a PID or a task_struct address, and by
 /// default the task running on the CPU that panicked (crash's current context).
 /// </summary>
-public static class TaskSelection
+public static class TaskArguments
 {
     /// <summary>The task running on the CPU in panic_cpu, or null with why not.</summary>
     public static KernelObject? PanicTask(IKernel kernel, out string why)
