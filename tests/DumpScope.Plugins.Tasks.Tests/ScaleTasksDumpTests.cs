@@ -1,4 +1,3 @@
-using DumpScope.Host.Session;
 using DumpScope.Testing.DumpWriters;
 
 namespace DumpScope.Plugins.Tasks.Tests;
@@ -9,19 +8,14 @@ namespace DumpScope.Plugins.Tasks.Tests;
 /// the pid, thread group, CPU, state and mm it was built with. The 100,000-task one is the same code
 /// (bench/DumpScope.Bench make-slab-kernel), never built in the test run.
 /// </summary>
-public sealed class ScaleTasksDumpTests : IDisposable
+public class ScaleTasksDumpTests
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("dumpscope-scale-tasks-").FullName;
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
-
     [Fact]
     public void Ps_over_the_written_dump_lists_every_task_as_built()
     {
         var built = SlubScaleKernel.Build(new SlubScaleKernelSpec { Caches = 1, ObjectsPerCache = 100, Tasks = 402 });
-        var written = KernelDumpFile.Write(built.Kernel, Path.Combine(_folder, "tasks.kdump"), ReferenceTypes.Debian61Bytes, built.MaxPfn);
-        using var session = FixtureSession.Open(new SessionOptions { DumpPath = written.Dump, SystemMapPath = written.SystemMap, BtfPath = written.Btf },
-            typeof(TasksPlugin).Assembly);
+        using var dump = new WrittenKernelDump(built.Kernel, built.MaxPfn);
+        using var session = dump.Open(typeof(TasksPlugin).Assembly);
 
         var rows = PsRow.From(session.Run("ps"));
         rows.Should().HaveCount(402);
