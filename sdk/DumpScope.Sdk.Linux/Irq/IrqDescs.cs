@@ -17,40 +17,23 @@ public static class IrqDescs
     /// <summary>How many irqactions one descriptor's chain may hold before its walk is cut.</summary>
     public const int ActionBound = 256;
 
-    private sealed class Layout
+    /// <summary>The probed members of irq_desc, irqaction and irq_chip.</summary>
+    private sealed record Layout(ProbedMember Chip, ProbedMember? HandleIrq, ProbedMember Action, ProbedMember? KstatIrqs, ProbedMember? Affinity,
+        ProbedMember Handler, ProbedMember? ThreadFn, ProbedMember Next, ProbedMember Name, ProbedMember ChipName)
     {
-        public Layout(IKernel kernel)
+        public static Layout Probe(IKernel kernel)
         {
-            Desc = StructLayout.Probe(kernel, "struct irq_desc");
-            Chip = Desc.RequireScalar("irq_data.chip");
-            HandleIrq = Desc.FindScalar("handle_irq");
-            Action = Desc.RequireScalar("action");
-            KstatIrqs = Desc.FindScalar("kstat_irqs");
+            var desc = StructLayout.Probe(kernel, "struct irq_desc");
+            var action = StructLayout.Probe(kernel, "struct irqaction");
             // kstat_irqs points to per-cpu unsigned ints, or since commit 86d2a2f51fba "genirq: Convert
             // kstat_irqs to a struct" (6.10) to per-cpu struct irqstat { cnt; ref; }: either way the count is the
             // first 4 bytes of each CPU's copy.
             // irq_common_data.affinity since commit 9df872faa7e1 "genirq: Move field 'affinity' from irq_data into
             // irq_common_data" (4.3); irq_data.affinity before.
-            Affinity = Desc.Find("irq_common_data.affinity", "irq_data.affinity");
-            var action = StructLayout.Probe(kernel, "struct irqaction");
-            Handler = action.RequireScalar("handler");
-            ThreadFn = action.FindScalar("thread_fn");
-            Next = action.RequireScalar("next");
-            Name = action.RequireScalar("name");
-            ChipName = StructLayout.Probe(kernel, "struct irq_chip").RequireScalar("name");
+            return new Layout(desc.RequireScalar("irq_data.chip"), desc.FindScalar("handle_irq"), desc.RequireScalar("action"), desc.FindScalar("kstat_irqs"),
+                desc.Find("irq_common_data.affinity", "irq_data.affinity"), action.RequireScalar("handler"), action.FindScalar("thread_fn"),
+                action.RequireScalar("next"), action.RequireScalar("name"), StructLayout.Probe(kernel, "struct irq_chip").RequireScalar("name"));
         }
-
-        public StructLayout Desc { get; }
-        public ProbedMember Chip { get; }
-        public ProbedMember? HandleIrq { get; }
-        public ProbedMember Action { get; }
-        public ProbedMember? KstatIrqs { get; }
-        public ProbedMember? Affinity { get; }
-        public ProbedMember Handler { get; }
-        public ProbedMember? ThreadFn { get; }
-        public ProbedMember Next { get; }
-        public ProbedMember Name { get; }
-        public ProbedMember ChipName { get; }
     }
 
     /// <summary>The kernel's nr_irqs (the number of IRQ numbers in use), or null when unreadable.</summary>
@@ -91,7 +74,7 @@ public static class IrqDescs
     /// </summary>
     public static IrqDescInfo ReadIrqDesc(IKernel kernel, int irq, ulong desc)
     {
-        var layout = KernelProbes.Get(kernel, k => new Layout(k));
+        var layout = KernelProbes.Get(kernel, Layout.Probe);
         var problems = new List<string>();
         if (!KernelAddress.IsKernel(desc))
             return new(irq, desc, null, 0, [], null, null, $"irq_desc pointer {desc:x} is not a kernel address");

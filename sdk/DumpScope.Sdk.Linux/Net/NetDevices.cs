@@ -11,46 +11,22 @@ public static class NetDevices
     /// <summary>At most this many devices, addresses per device, or neighbours are walked.</summary>
     public const int Bound = 65_536;
 
-    private sealed class Layout
+    /// <summary>The probed members of struct net, net_device, in_device and in_ifaddr.</summary>
+    private sealed record Layout(ProbedMember DevBaseHead, ProbedMember DevList, ProbedMember Name, ProbedMember? Ifindex, ProbedMember? Flags,
+        ProbedMember? AddrLen, ProbedMember? DevAddr, ProbedMember? IpPtr, ProbedMember IfaList, ProbedMember IfaNext, ProbedMember IfaLocal,
+        ProbedMember IfaPrefix, ProbedMember IfaLabel)
     {
-        public Layout(IKernel kernel)
+        public static Layout Probe(IKernel kernel)
         {
-            Net = StructLayout.Probe(kernel, "struct net");
-            DevBaseHead = Net.Require("dev_base_head");
-            Dev = StructLayout.Probe(kernel, "struct net_device");
-            DevList = Dev.Require("dev_list");
-            Name = Dev.Require("name");
-            Ifindex = Dev.FindScalar("ifindex");
-            Flags = Dev.FindScalar("flags");
-            AddrLen = Dev.FindScalar("addr_len");
+            var dev = StructLayout.Probe(kernel, "struct net_device");
+            var ifa = StructLayout.Probe(kernel, "struct in_ifaddr");
             // dev_addr became a const pointer in commit adeef3e32146 "net: constify netdev->dev_addr" (5.15); it was
             // an unsigned char * before too, so both are read as a pointer; an array would be read in place.
-            DevAddr = Dev.Find("dev_addr");
-            IpPtr = Dev.FindScalar("ip_ptr");
-            var inDevice = StructLayout.Probe(kernel, "struct in_device");
-            IfaList = inDevice.RequireScalar("ifa_list");
-            var ifa = StructLayout.Probe(kernel, "struct in_ifaddr");
-            IfaNext = ifa.RequireScalar("ifa_next");
-            IfaLocal = ifa.RequireScalar("ifa_local");
-            IfaPrefix = ifa.RequireScalar("ifa_prefixlen");
-            IfaLabel = ifa.Require("ifa_label");
+            return new Layout(StructLayout.Probe(kernel, "struct net").Require("dev_base_head"), dev.Require("dev_list"), dev.Require("name"),
+                dev.FindScalar("ifindex"), dev.FindScalar("flags"), dev.FindScalar("addr_len"), dev.Find("dev_addr"), dev.FindScalar("ip_ptr"),
+                StructLayout.Probe(kernel, "struct in_device").RequireScalar("ifa_list"), ifa.RequireScalar("ifa_next"),
+                ifa.RequireScalar("ifa_local"), ifa.RequireScalar("ifa_prefixlen"), ifa.Require("ifa_label"));
         }
-
-        public StructLayout Net { get; }
-        public ProbedMember DevBaseHead { get; }
-        public StructLayout Dev { get; }
-        public ProbedMember DevList { get; }
-        public ProbedMember Name { get; }
-        public ProbedMember? Ifindex { get; }
-        public ProbedMember? Flags { get; }
-        public ProbedMember? AddrLen { get; }
-        public ProbedMember? DevAddr { get; }
-        public ProbedMember? IpPtr { get; }
-        public ProbedMember IfaList { get; }
-        public ProbedMember IfaNext { get; }
-        public ProbedMember IfaLocal { get; }
-        public ProbedMember IfaPrefix { get; }
-        public ProbedMember IfaLabel { get; }
     }
 
     /// <summary>The address of <c>init_net</c>. Throws <see cref="TypeNotFoundException"/> when the symbol is missing.</summary>
@@ -60,14 +36,14 @@ public static class NetDevices
     /// <summary>for_each_netdev: the net_device addresses of the namespace at <paramref name="net"/>, in list order.</summary>
     public static WalkResult<ulong> ForEachNetdev(IKernel kernel, ulong net, CancellationToken cancellation = default)
     {
-        var layout = KernelProbes.Get(kernel, k => new Layout(k));
+        var layout = KernelProbes.Get(kernel, Layout.Probe);
         return KernelLists.ListForEach(kernel.Memory, net + layout.DevBaseHead.Offset, Bound, cancellation).Select(n => n - layout.DevList.Offset);
     }
 
     /// <summary>A device's name, flags, hardware address and IPv4 addresses; what cannot be read is in the problem, never thrown.</summary>
     public static NetDeviceInfo ReadNetDevice(IKernel kernel, ulong device)
     {
-        var layout = KernelProbes.Get(kernel, k => new Layout(k));
+        var layout = KernelProbes.Get(kernel, Layout.Probe);
         var dev = kernel.Object("struct net_device", device);
         var problems = new List<string>();
         string? name = dev.TryString(layout.Name, out var n, out var why, 16) ? n : null;

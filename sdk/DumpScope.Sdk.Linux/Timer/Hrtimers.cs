@@ -30,39 +30,21 @@ public static class Hrtimers
     /// <summary>How many timers one clock base may hold before its walk is cut.</summary>
     public const int QueueBound = 100_000;
 
-    private sealed class Layout
+    /// <summary>The probed members of hrtimer_cpu_base, hrtimer_clock_base and hrtimer.</summary>
+    private sealed record Layout(ProbedMember ClockBases, int Count, ulong ClockSize, ProbedMember Active, ProbedMember? GetTime, ProbedMember? Offset,
+        ProbedMember Node, ProbedMember Expires, ProbedMember? SoftExpires, ProbedMember Function)
     {
-        public Layout(IKernel kernel)
+        public static Layout Probe(IKernel kernel)
         {
-            CpuBase = StructLayout.Probe(kernel, "struct hrtimer_cpu_base");
-            ClockBases = CpuBase.Require("clock_base");
-            var bases = ClockBases.Type.Resolve();
-            Count = (int)Math.Max(1, bases.ArrayLength);
+            var bases = StructLayout.Probe(kernel, "struct hrtimer_cpu_base").Require("clock_base");
             var clock = StructLayout.Probe(kernel, "struct hrtimer_clock_base");
-            ClockSize = clock.Size;
+            var timer = StructLayout.Probe(kernel, "struct hrtimer");
             // timerqueue_head is an rb_root_cached since commit 511885d7061e "lib/timerqueue: Rely on rbtree
             // semantics for next timer" (5.0); before it, a plain rb_root named head.
-            Active = clock.Require("active.rb_root.rb_root", "active.head");
-            GetTime = clock.FindScalar("get_time");
-            Offset = clock.FindScalar("offset");
-            var timer = StructLayout.Probe(kernel, "struct hrtimer");
-            Node = timer.Require("node.node");
-            Expires = timer.RequireScalar("node.expires");
-            SoftExpires = timer.FindScalar("_softexpires");
-            Function = timer.RequireScalar("function");
+            return new Layout(bases, (int)Math.Max(1, bases.Type.Resolve().ArrayLength), clock.Size, clock.Require("active.rb_root.rb_root", "active.head"),
+                clock.FindScalar("get_time"), clock.FindScalar("offset"), timer.Require("node.node"), timer.RequireScalar("node.expires"),
+                timer.FindScalar("_softexpires"), timer.RequireScalar("function"));
         }
-
-        public StructLayout CpuBase { get; }
-        public ProbedMember ClockBases { get; }
-        public int Count { get; }
-        public ulong ClockSize { get; }
-        public ProbedMember Active { get; }
-        public ProbedMember? GetTime { get; }
-        public ProbedMember? Offset { get; }
-        public ProbedMember Node { get; }
-        public ProbedMember Expires { get; }
-        public ProbedMember? SoftExpires { get; }
-        public ProbedMember Function { get; }
     }
 
     /// <summary>The address of CPU <paramref name="cpu"/>'s <c>hrtimer_bases</c>. Throws <see cref="TypeNotFoundException"/> without it.</summary>
@@ -76,7 +58,7 @@ public static class Hrtimers
     /// <summary>CPU <paramref name="cpu"/>'s clock bases, each with its queued timers in expiry order.</summary>
     public static IReadOnlyList<HrtimerClockBase> ForEachClockBase(IKernel kernel, int cpu, CancellationToken cancellation = default)
     {
-        var layout = KernelProbes.Get(kernel, k => new Layout(k));
+        var layout = KernelProbes.Get(kernel, Layout.Probe);
         ulong cpuBase = CpuBase(kernel, cpu);
         var result = new List<HrtimerClockBase>();
         for (int i = 0; i < layout.Count; i++)

@@ -27,33 +27,24 @@ public static class TimerWheel
     /// <summary>How many timers one bucket may hold before its walk is cut.</summary>
     public const int BucketBound = 100_000;
 
-    private sealed class Layout
+    /// <summary>The probed members of timer_base and timer_list, and the number and names of the per-cpu bases.</summary>
+    private sealed record Layout(StructLayout Base, ProbedMember Vectors, int Buckets, ProbedMember Entry, ProbedMember Expires, ProbedMember Function,
+        int Bases, string[] Names)
     {
-        public Layout(IKernel kernel)
+        public static Layout Probe(IKernel kernel)
         {
-            Base = StructLayout.Probe(kernel, "struct timer_base");
-            Vectors = Base.Require("vectors");
-            Buckets = (int)Math.Max(1, Vectors.Type.Resolve().ArrayLength);
+            var timerBase = StructLayout.Probe(kernel, "struct timer_base");
+            var vectors = timerBase.Require("vectors");
             var timer = StructLayout.Probe(kernel, "struct timer_list");
-            Entry = timer.Require("entry");
-            Expires = timer.RequireScalar("expires");
-            Function = timer.RequireScalar("function");
             // NR_BASES: the per-cpu array's length when the types describe the variable; else 2 (BASE_STD and
             // BASE_DEF, CONFIG_NO_HZ_COMMON, commit 500462a9de65 "timers: Switch to a non-cascading wheel", 4.8).
-            Bases = kernel.Types.FindVariableType("timer_bases")?.Resolve() is { Kind: TypeKind.Array, ArrayLength: > 0 and < 16 } array
+            int bases = kernel.Types.FindVariableType("timer_bases")?.Resolve() is { Kind: TypeKind.Array, ArrayLength: > 0 and < 16 } array
                 ? (int)array.ArrayLength : 2;
             // Three bases: commit 83a665dc99a7 "timers: Keep the pinned timers separate from the others" (6.9).
-            Names = Bases == 3 ? ["BASE_LOCAL", "BASE_GLOBAL", "BASE_DEF"] : Bases == 2 ? ["BASE_STD", "BASE_DEF"] : Enumerable.Range(0, Bases).Select(i => $"BASE_{i}").ToArray();
+            string[] names = bases == 3 ? ["BASE_LOCAL", "BASE_GLOBAL", "BASE_DEF"] : bases == 2 ? ["BASE_STD", "BASE_DEF"] : Enumerable.Range(0, bases).Select(i => $"BASE_{i}").ToArray();
+            return new Layout(timerBase, vectors, (int)Math.Max(1, vectors.Type.Resolve().ArrayLength), timer.Require("entry"), timer.RequireScalar("expires"),
+                timer.RequireScalar("function"), bases, names);
         }
-
-        public StructLayout Base { get; }
-        public ProbedMember Vectors { get; }
-        public int Buckets { get; }
-        public ProbedMember Entry { get; }
-        public ProbedMember Expires { get; }
-        public ProbedMember Function { get; }
-        public int Bases { get; }
-        public string[] Names { get; }
     }
 
     /// <summary>The value of <c>jiffies</c> (jiffies_64 where jiffies is missing). Throws when neither is readable.</summary>
@@ -70,7 +61,7 @@ public static class TimerWheel
     /// </summary>
     public static IReadOnlyList<TimerBase> ForEachTimerBase(IKernel kernel, int cpu, CancellationToken cancellation = default)
     {
-        var layout = KernelProbes.Get(kernel, k => new Layout(k));
+        var layout = KernelProbes.Get(kernel, Layout.Probe);
         if (!kernel.Symbols.TryGetAddress("timer_bases", out var symbol))
             throw new TypeNotFoundException($"the per-cpu variable timer_bases is not in {kernel.Symbols.Source}");
         var bases = new List<TimerBase>();
