@@ -40,8 +40,9 @@ internal sealed class ResultPage(string commandLine, CommandResult result, IRead
         var counts = new Dictionary<string, int>();
         var titles = new HashSet<string>(StringComparer.Ordinal);
         var header = "";
-        var content = result.Blocks.AsEnumerable();
-        if (result.Blocks is [RecordBlock { Targets.Count: 0 } lead, _, ..] && lead.Fields.Count <= HeaderMaxFields && lead.Fields.All(f => f.Target is null))
+        var shown = result.UndrawnBlocks.ToList();
+        var content = shown.AsEnumerable();
+        if (shown is [RecordBlock { Targets.Count: 0 } lead, _, ..] && lead.Fields.Count <= HeaderMaxFields && lead.Fields.All(f => f.Target is null))
         {
             header = string.Join(SummaryLines.Separator, lead.Fields.Select(f => $"{f.Name}: {CellFormatter.Format(f.Value, CellFormatter.ReasonWidth)}"));
             content = content.Skip(1);
