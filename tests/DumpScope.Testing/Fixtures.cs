@@ -73,6 +73,25 @@ public static class Fixtures
 
     private static readonly Lazy<(string? Path, string? Problem)> VmlinuxLazy = new(FetchVmlinux);
 
+    /// <summary>
+    /// k510's kernel as a vmlinux with DWARF (Debian 11's linux-image-5.10.0-32-cloud-amd64-dbg): <c>DUMPSCOPE_VMLINUX_510</c>,
+    /// else ~/.cache/dumpscope/vmlinux-5.10.0-32-cloud-amd64 (where the lead's fetch left it); skips when absent.
+    /// </summary>
+    public static string K510Vmlinux
+    {
+        get
+        {
+            var env = Environment.GetEnvironmentVariable("DUMPSCOPE_VMLINUX_510");
+            var path = !string.IsNullOrEmpty(env) ? env : Path.Combine(DumpScopeCache, "vmlinux-5.10.0-32-cloud-amd64");
+            if (!File.Exists(path)) Missing($"no 5.10 DWARF vmlinux at {path} (set DUMPSCOPE_VMLINUX_510)");
+            return path;
+        }
+    }
+
+    /// <summary>~/.cache/dumpscope (XDG_CACHE_HOME respected): where the debug files fetched once are kept.</summary>
+    public static string DumpScopeCache =>
+        Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "dumpscope");
+
     private static (string? Path, string? Problem) FetchVmlinux()
     {
         var env = Environment.GetEnvironmentVariable("DUMPSCOPE_VMLINUX");
@@ -116,7 +135,7 @@ public static class Fixtures
 
     /// <summary>Where decompressed fixtures are kept: <c>DUMPSCOPE_CACHE</c>, else ~/.cache/dumpscope/fixtures.</summary>
     public static string CacheRoot => Environment.GetEnvironmentVariable("DUMPSCOPE_CACHE")
-        ?? Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "dumpscope", "fixtures");
+        ?? Path.Combine(DumpScopeCache, "fixtures");
 
     /// <summary>
     /// A fixture stored as a zstd patch (<c>zstd --patch-from=BASE</c>) against another fixture: the base is
