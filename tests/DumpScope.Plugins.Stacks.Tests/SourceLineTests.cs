@@ -41,11 +41,14 @@ public sealed class SourceLineTests
     }
 
     [SkippableFact]
-    public void Without_a_vmlinux_bt_l_says_what_to_give()
+    public void Without_debug_files_bt_l_and_mod_S_say_what_to_give()
     {
         using var session = FixtureSession.Open(Fixtures.Require("kd3/vmcore.kdump-zlib-d31"), typeof(StacksPlugin).Assembly);
         var result = session.Run("bt -l");
         result.Failed.Should().BeTrue();
         result.Error.Should().Contain("--vmlinux");
+        var missing = session.Run("mod -S /nonexistent/modules");
+        missing.Failed.Should().BeTrue();
+        missing.Error.Should().Contain("not found: /nonexistent/modules");
     }
 }

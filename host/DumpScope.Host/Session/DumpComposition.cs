@@ -56,6 +56,8 @@ internal static class DumpComposition
         owned.Add(lines);
         services.AddSingleton(lines);
         services.AddSingleton<ISourceLineResolver>(lines);
+        if (options.ModulesPath is { } modules && !Directory.Exists(modules)) throw new UsageException($"--modules: folder not found: {modules}");
+        services.AddSingleton<IModuleDebugInfo>(new Symbols.ModuleDebugFiles(kernel, lines, options.ModulesPath));
         return null;
     }
 

@@ -29,6 +29,9 @@ internal sealed class KernelSourceLines : ISourceLineResolver, IDisposable
         _vmlinux = new(OpenVmlinux, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
+    /// <summary>Run before module line tables are consulted (loads a --modules folder on first need).</summary>
+    public Action? BeforeModuleLookup { get; set; }
+
     /// <summary>The vmlinux given, or null.</summary>
     public string? VmlinuxPath { get; }
 
@@ -40,6 +43,7 @@ internal sealed class KernelSourceLines : ISourceLineResolver, IDisposable
     {
         get
         {
+            BeforeModuleLookup?.Invoke();
             lock (_lock) return _modules.Count;
         }
     }
@@ -49,6 +53,7 @@ internal sealed class KernelSourceLines : ISourceLineResolver, IDisposable
     {
         get
         {
+            BeforeModuleLookup?.Invoke();
             lock (_lock) return _modules.ToArray();
         }
     }
