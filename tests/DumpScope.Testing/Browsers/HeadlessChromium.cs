@@ -1,12 +1,14 @@
 using System.Diagnostics;
 
-namespace DumpScope.Host.Tests.Rendering;
+using SkiaSharp;
+
+namespace DumpScope.Testing.Browsers;
 
 /// <summary>
 /// Debian's chromium, run headless on a file (.ci/run installs it). Absent locally, the tests that need it skip;
 /// under CI (<c>CI=true</c>) its absence is a failure, so that CI cannot pass without having looked at a page.
 /// </summary>
-internal static class HeadlessChromium
+public static class HeadlessChromium
 {
     private static readonly Lazy<string?> ExecutableLazy = new(() =>
         new[] { "chromium", "chromium-browser", "google-chrome" }
@@ -18,7 +20,7 @@ internal static class HeadlessChromium
     {
         if (ExecutableLazy.Value is { } path) return path;
         if (Fixtures.UnderCi) throw new InvalidOperationException("CI=true but chromium is not installed (.ci/run installs it as root)");
-        Skip.If(true, "chromium is not installed (apt-get install chromium)");
+        Xunit.Skip.If(true, "chromium is not installed (apt-get install chromium)");
         return null!;
     }
 
@@ -55,4 +57,19 @@ internal static class HeadlessChromium
             try { profile.Delete(recursive: true); } catch (IOException) { }
         }
     }
+
+    /// <summary>Pixels of a screenshot (PNG) that <paramref name="matches"/> accepts.</summary>
+    public static int CountPixels(string png, Func<SKColor, bool> matches)
+    {
+        using var bitmap = SKBitmap.Decode(png) ?? throw new InvalidDataException($"{png} is not an image");
+        int count = 0;
+        for (int y = 0; y < bitmap.Height; y++)
+            for (int x = 0; x < bitmap.Width; x++)
+                if (matches(bitmap.GetPixel(x, y))) count++;
+        return count;
+    }
+
+    /// <summary>True for a pixel within <paramref name="tolerance"/> of the colour 0xRRGGBB (a chart series' colour).</summary>
+    public static bool Near(SKColor c, uint rgb, int tolerance = 24) =>
+        Math.Abs(c.Red - (int)(rgb >> 16 & 0xff)) < tolerance && Math.Abs(c.Green - (int)(rgb >> 8 & 0xff)) < tolerance && Math.Abs(c.Blue - (int)(rgb & 0xff)) < tolerance;
 }
