@@ -1,4 +1,3 @@
-using DumpScope.Host.Session;
 using DumpScope.Testing.DumpWriters;
 
 namespace DumpScope.Plugins.Slab.Tests;
@@ -11,17 +10,18 @@ namespace DumpScope.Plugins.Slab.Tests;
 /// </summary>
 public sealed class SlubScaleDumpTests : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("dumpscope-slub-scale-").FullName;
-    private readonly SlubScaleKernel _built = SlubScaleKernel.Build(new SlubScaleKernelSpec { Caches = 12, ObjectsPerCache = 3000, PartialEvery = 5 });
+    private readonly SlubScaleKernel _built;
+    private readonly WrittenKernelDump _dump;
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
-
-    private DumpScopeSession Open()
+    public SlubScaleDumpTests()
     {
-        var written = KernelDumpFile.Write(_built.Kernel, Path.Combine(_folder, "slab.kdump"), ReferenceTypes.Debian61Bytes, _built.MaxPfn);
-        return FixtureSession.Open(new SessionOptions { DumpPath = written.Dump, SystemMapPath = written.SystemMap, BtfPath = written.Btf },
-            typeof(SlabPlugin).Assembly);
+        _built = SlubScaleKernel.Build(new SlubScaleKernelSpec { Caches = 12, ObjectsPerCache = 3000, PartialEvery = 5, Tasks = 0 });
+        _dump = new WrittenKernelDump(_built.Kernel, _built.MaxPfn);
     }
+
+    public void Dispose() => _dump.Dispose();
+
+    private DumpScopeSession Open() => _dump.Open(typeof(SlabPlugin).Assembly);
 
     [Fact]
     public void Kmem_s_over_the_written_dump_gives_every_cache_as_built()

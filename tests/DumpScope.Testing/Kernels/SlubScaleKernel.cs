@@ -4,7 +4,7 @@ using DumpScope.Testing.Types;
 namespace DumpScope.Testing.Kernels;
 
 /// <summary>
-/// A SLUB kernel of any size for scale benchmarks, laid out with the bundled BTF of Debian's 6.1 kernel
+/// A SLUB kernel of any size for scale benchmarks (and <see cref="SlubScaleKernelSpec.Tasks"/> tasks by <see cref="ScaleTasks"/>), laid out with the bundled BTF of Debian's 6.1 kernel
 /// (<see cref="ReferenceTypes"/>): <see cref="SlubScaleKernelSpec.Caches"/> caches on slab_caches, each with
 /// about <see cref="SlubScaleKernelSpec.ObjectsPerCache"/> objects in order-0..3 slabs, hardened freelists
 /// (xor s->random xor the byte-swapped address, as since 5.7), CONFIG_SLUB_DEBUG node counters. Per cache: both
@@ -159,7 +159,9 @@ public sealed record SlubScaleKernel(SyntheticKernel Kernel, IReadOnlyList<SlubS
             expected.Add(new CacheExpectation(at, name, size, total - free, total, slabs, 4096UL << order));
         }
         m.LinkList(head, [.. links]);
-        ulong maxPfn = frame + 0x1000;
+        ulong tasksEnd = frame + (ulong)spec.Tasks * (ScaleTasks.Stride / 4096);
+        ulong maxPfn = tasksEnd + 0x1000;
+        if (spec.Tasks > 0) ScaleTasks.Build(kernel, spec.Tasks, frame, Globals + 0x100, 0x30000, maxPfn);
         kernel.MemoryModel(Globals + 0x80, maxPfn);
         return new SlubScaleKernel(kernel, expected, maxPfn, allObjects);
     }
@@ -201,6 +203,9 @@ public sealed record SlubScaleKernelSpec
 
     /// <summary>One full-or-partial slab in this many is on the node's partial list.</summary>
     public int PartialEvery { get; init; } = 50;
+
+    /// <summary>Tasks (<see cref="ScaleTasks"/>: the two swappers and processes of four threads); 0 for none.</summary>
+    public int Tasks { get; init; } = 100_000;
 
     /// <summary>Object sizes, cycled over the caches.</summary>
     public ulong[] Sizes { get; init; } = [8, 16, 32, 64, 96, 128, 192, 256, 512, 1024];
