@@ -1,5 +1,4 @@
 using System.Diagnostics;
-
 using SkiaSharp;
 
 namespace DumpScope.Testing.Browsers;
