@@ -1,7 +1,4 @@
 using DumpScope.Sdk.Linux.Mm;
-using DumpScope.Testing;
-using DumpScope.Testing.Kernels;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace DumpScope.Plugins.Triage.Tests;
 
