@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace DumpScope.Cli.Tests;
 
-/// <summary>The JSON each command prints, checked against docs/json.md (schema 2).</summary>
+/// <summary>The JSON each command prints, checked against docs/json.md (schema 3).</summary>
 public class JsonSchemaTests
 {
     private static JsonElement Json(string command)
@@ -10,7 +10,7 @@ public class JsonSchemaTests
         var (exit, output, error) = CliRun.Run("--sample", "--json", "-c", command);
         exit.Should().Be(0, error);
         var root = JsonDocument.Parse(output).RootElement;
-        root.GetProperty("schema").GetInt32().Should().Be(2);
+        root.GetProperty("schema").GetInt32().Should().Be(3);
         root.GetProperty("command").GetString().Should().Be(command);
         root.GetProperty("ok").GetBoolean().Should().BeTrue();
         return root;
@@ -94,7 +94,10 @@ public class SysJsonTests
         fields.GetProperty("cpus").GetInt32().Should().Be(2);
         fields.GetProperty("uptime").GetInt64().Should().Be(12);
         fields.GetProperty("tasks").GetInt32().Should().BeGreaterThan(0);
+        var loads = fields.GetProperty("load_average").EnumerateArray().ToList();
+        loads.Should().HaveCount(3).And.OnlyContain(l => l.ValueKind == JsonValueKind.Number);
+        loads.Select(l => l.GetDouble()).Should().Equal(0.15, 0.03, 0.01);
         var (_, text, _) = CliRun.Run("--sample", "-c", "sys");
-        text.Should().Contain("MEMORY: 511.5 MB").And.Contain("UPTIME: 00:00:12");
+        text.Should().Contain("MEMORY: 511.5 MB").And.Contain("UPTIME: 00:00:12").And.Contain("LOAD AVERAGE: 0.15, 0.03, 0.01");
     }
 }

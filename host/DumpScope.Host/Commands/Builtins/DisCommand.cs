@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using DumpScope.Host.Kernel;
+using DumpScope.Host.Expressions;
 using Iced.Intel;
 
 namespace DumpScope.Host.Commands.Builtins;
@@ -46,7 +46,7 @@ public sealed class DisCommand : ICommand
         var kernel = context.Kernel;
         if (Lines) throw new UsageException("dis -l: source lines need a DWARF .debug_line reader, which DumpScope does not have yet");
         if (Reverse && (Function || Count is not null)) throw new UsageException("dis: -r takes neither -f nor COUNT");
-        ulong address = KernelAddressParser.Parse(Address, kernel.Symbols);
+        ulong address = ExpressionEvaluator.EvaluateAddress(kernel, Address);
         var symbol = kernel.Symbols.Lookup(address);
         var (functionStart, functionEnd) = Bounds(kernel.Symbols, address, symbol);
 
