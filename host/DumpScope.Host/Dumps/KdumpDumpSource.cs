@@ -393,6 +393,11 @@ internal sealed class KdumpDumpSource : IDumpSource, IDumpPageStatistics, IKdump
 
     public DumpPageCounts CountPages() => _counts.Value;
 
+    /// <summary>Counting reads both bitmaps: cheap once done, or for bitmaps of 16 MiB or less (a 512 GiB machine).</summary>
+    public bool CountingIsCheap => _counts.IsValueCreated || _ram.BitCount / 8 <= CheapCountBitmapBytes;
+
+    private const ulong CheapCountBitmapBytes = 16UL << 20;
+
     /// <summary>One streaming pass over both bitmaps (both cores); nothing of them stays resident.</summary>
     private DumpPageCounts Count()
     {
@@ -439,7 +444,7 @@ internal sealed class KdumpDumpSource : IDumpSource, IDumpPageStatistics, IKdump
             list.Add(new("flattened records", flat.RecordCount.ToString(inv) + (flat.IsTruncated ? " (file truncated)" : "")));
         if (Truncation is { } truncation) list.Add(new("truncated", truncation.Detail));
         if (_pageSizeWarning is not null) list.Add(new("warning", _pageSizeWarning));
-        if (_descCapacity < (long)CountPages().Present)
+        if (CountingIsCheap && _descCapacity < (long)CountPages().Present)
             list.Add(new("warning", $"the 2nd bitmap marks {CountPages().Present} frames dumped but the page_desc table holds {_descCapacity}: the bitmap is damaged"));
         return list;
     }

@@ -1,3 +1,6 @@
+using DumpScope.Host.Commands.Builtins;
+using Microsoft.Extensions.DependencyInjection;
+
 namespace DumpScope.Host.Tests.Dumps;
 
 /// <summary>
@@ -41,6 +44,36 @@ public sealed class SparseDumpTests : IDisposable
         var counts = ((IDumpPageStatistics)dump).CountPages();
         counts.Should().Be(new DumpPageCounts(Spec.DumpedPages, Spec.MaxPfn - Spec.DumpedPages, 0));
         ((IDumpReadStatistics)dump).Statistics.Snapshot().PagesRead.Should().Be(2);
+    }
+
+    [Fact]
+    public void Dumpinfo_on_a_kdump_with_bitmaps_over_16_MiB_counts_pages_only_when_asked()
+    {
+        // 2^27 + 2^20 frames (a 516 GiB machine): bitmaps just over 16 MiB each.
+        var spec = Spec with { MaxPfn = (1UL << 27) + (1UL << 20), RunStride = 1UL << 22 };
+        var path = Path.Combine(_folder, "over-16m.kdump");
+        SparseDumpWriter.WriteKdump(path, spec);
+        using var dump = DumpOpener.Open(path);
+        var kdump = (KdumpDumpSource)dump;
+        ((IDumpPageStatistics)dump).CountingIsCheap.Should().BeFalse();
+
+        var quick = DumpInfo(dump);
+        quick["pages present"].Absence.Should().Be(Absence.NotAvailable);
+        quick["pages excluded"].Reason.Should().Contain("dumpinfo -p");
+        kdump.BitmapRegions.Should().Be((0L, 0L, 0L), "dumpinfo without -p reads no bitmap");
+
+        var counted = DumpInfo(dump, "-p");
+        counted["pages present"].Value.Should().Be(spec.DumpedPages);
+        counted["pages excluded"].Value.Should().Be(spec.MaxPfn - spec.DumpedPages);
+        ((IDumpPageStatistics)dump).CountingIsCheap.Should().BeTrue("the counts are known once made");
+    }
+
+    private static Dictionary<string, Cell> DumpInfo(IDumpSource dump, params string[] options)
+    {
+        using var services = new ServiceCollection().AddSingleton(dump).BuildServiceProvider();
+        var command = new DumpInfoCommand { CountAlways = options.Contains("-p") };
+        return command.Execute(new CommandContext(services, "dumpinfo", CancellationToken.None))
+            .Blocks.OfType<RecordBlock>().First().Fields.ToDictionary(f => f.Name, f => f.Value);
     }
 
     [Fact]

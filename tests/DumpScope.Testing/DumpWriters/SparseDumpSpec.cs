@@ -14,7 +14,7 @@ public sealed record SparseDumpSpec
     public ulong RunPages { get; init; } = 256;
 
     /// <summary>Frames from one run's start to the next.</summary>
-    public required ulong RunStride { get; init; }
+    public ulong RunStride { get; init; } = 1UL << 18;
 
     /// <summary>Where in each stride the run starts (frame 0 is not RAM on real machines either).</summary>
     public ulong RunOffset { get; init; } = 256;
@@ -28,9 +28,23 @@ public sealed record SparseDumpSpec
     /// <summary>Page size in bytes.</summary>
     public int PageSize { get; init; } = 4096;
 
+    /// <summary>
+    /// The dumped frames as explicit runs (ascending, not overlapping) instead of the <see cref="RunStride"/>
+    /// pattern: a synthetic kernel's placed pages (<see cref="KernelDumpFile"/>).
+    /// </summary>
+    public IReadOnlyList<(ulong Start, ulong Count)>? DumpedRuns { get; init; }
+
+    /// <summary>The content of a dumped frame; default <see cref="DumpWriter.PatternPage"/>. Called in parallel.</summary>
+    public Func<ulong, byte[]>? PageContent { get; init; }
+
     /// <summary>The dumped frames, run by run, in frame order.</summary>
     public IEnumerable<(ulong Start, ulong Count)> Runs()
     {
+        if (DumpedRuns is { } explicitRuns)
+        {
+            foreach (var run in explicitRuns) yield return run;
+            yield break;
+        }
         for (ulong start = RunOffset; start < MaxPfn; start += RunStride)
             yield return (start, Math.Min(RunPages, MaxPfn - start));
     }

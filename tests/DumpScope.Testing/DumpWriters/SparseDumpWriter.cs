@@ -63,6 +63,8 @@ public static class SparseDumpWriter
         long ramBytes = (long)(spec.MaxPfn / 8);
         for (long done = 0; done < ramBytes; done += ones.Length) file.Write(ones, 0, (int)Math.Min(ones.Length, ramBytes - done));
         if (spec.MaxPfn % 8 != 0) file.WriteByte((byte)((1 << (int)(spec.MaxPfn % 8)) - 1));
+        ulong sharedByte = ulong.MaxValue;
+        byte sharedBits = 0;
         foreach (var (start, count) in spec.Runs())
             for (ulong pfn = start; pfn < start + count;)
             {
@@ -76,10 +78,12 @@ public static class SparseDumpWriter
                 }
                 else
                 {
-                    byte b = 0;
+                    // A byte two runs share keeps the bits of both (runs ascend, so only the last byte can be shared).
                     ulong first = pfn;
+                    byte b = first / 8 == sharedByte ? sharedBits : (byte)0;
                     for (; pfn < start + count && pfn / 8 == first / 8; pfn++) b |= (byte)(1 << (int)(pfn % 8));
                     file.WriteByte(b);
+                    (sharedByte, sharedBits) = (first / 8, b);
                 }
             }
 
@@ -89,7 +93,7 @@ public static class SparseDumpWriter
         foreach (var batch in Batches(spec))
         {
             var stored = new (byte[] Data, uint Flags)[batch.Length];
-            Parallel.For(0, batch.Length, i => stored[i] = writer.CompressPage(writer.PatternPage(batch[i]), spec.Codec));
+            Parallel.For(0, batch.Length, i => stored[i] = writer.CompressPage(Content(writer, spec, batch[i]), spec.Codec));
             foreach (var (data, flags) in stored)
             {
                 var d = descs.AsSpan((int)(index++ * PageDescSize), PageDescSize);
@@ -158,10 +162,13 @@ public static class SparseDumpWriter
         foreach (var batch in Batches(spec))
         {
             var pages = new byte[batch.Length][];
-            Parallel.For(0, batch.Length, i => pages[i] = writer.PatternPage(batch[i]));
+            Parallel.For(0, batch.Length, i => pages[i] = Content(writer, spec, batch[i]));
             foreach (var page in pages) file.Write(page);
         }
     }
+
+    private static byte[] Content(DumpWriter writer, SparseDumpSpec spec, ulong pfn) =>
+        spec.PageContent is { } content ? content(pfn) : writer.PatternPage(pfn);
 
     private static DumpWriter Writer(SparseDumpSpec spec)
     {

@@ -14,6 +14,12 @@ public sealed class SyntheticMemory : IKernelMemory
     private readonly Dictionary<ulong, byte[]> _pages = [];
     private readonly Dictionary<ulong, MemoryFaultKind> _faults = [];
 
+    /// <summary>The placed pages by virtual address (what <see cref="DumpWriters.KernelDumpFile"/> writes to a dump).</summary>
+    public IReadOnlyDictionary<ulong, byte[]> PlacedPages => _pages;
+
+    /// <summary>Log reads in <see cref="Reads"/> (off for kernels of millions of objects).</summary>
+    public bool LogReads { get; set; } = true;
+
     /// <summary>Every <see cref="ReadVirtual"/> call: address and length.</summary>
     public List<(ulong Address, int Length)> Reads { get; } = [];
 
@@ -83,7 +89,7 @@ public sealed class SyntheticMemory : IKernelMemory
     /// <inheritdoc/>
     public ReadResult ReadVirtual(ulong address, Span<byte> destination)
     {
-        lock (Reads) Reads.Add((address, destination.Length));
+        if (LogReads) lock (Reads) Reads.Add((address, destination.Length));
         int done = 0;
         while (done < destination.Length)
         {

@@ -9,12 +9,16 @@ namespace DumpScope.Host.Commands.Builtins;
 /// decisions) — followed by the format reader's own facts.
 /// </summary>
 [Command("dumpinfo", Help = "Show the dump file's format, compression, dump level, page counts, CPUs and VMCOREINFO summary", NeedsDump = true,
-    Examples = ["dumpinfo  the file's format, page counts and whether it is truncated"], SeeAlso = ["sys"])]
+    Examples = ["dumpinfo  the file's format, page counts and whether it is truncated", "dumpinfo -p  count pages of a terabyte machine's kdump too", "dumpinfo -v  also the read counters and page cache hit rate"], SeeAlso = ["sys"])]
 public sealed class DumpInfoCommand : ICommand
 {
     /// <summary>Also show the read counters: pages read, bytes decompressed, page cache hit rate.</summary>
     [Option("-v", "--verbose", Help = "also show the session's read counters: pages read, bytes decompressed, page cache hits and hit rate")]
     public bool Verbose { get; set; }
+
+    /// <summary>Count page states even when that takes a pass over big bitmaps (a terabyte machine's kdump).</summary>
+    [Option("-p", "--count-pages", Help = "count present/excluded pages even when that takes a pass over big bitmaps (kdumps of machines over 512 GiB)")]
+    public bool CountAlways { get; set; }
 
     /// <summary>Above this many frames a source without a page index is not counted frame by frame.</summary>
     private const ulong MaxFramesToScan = 1UL << 28;
@@ -43,7 +47,9 @@ public sealed class DumpInfoCommand : ICommand
         record.Add("page size", Cell.Size((ulong)dump.PageSize));
         record.Add("max pfn", Cell.Hex(dump.MaxPfn));
 
-        if (CountPages(dump, context) is { } counts)
+        string? uncounted = dump is IDumpPageStatistics { CountingIsCheap: false } && !CountAlways
+            ? $"not counted: a pass over the bitmaps of {dump.MaxPfn} frames (dumpinfo -p counts them)" : null;
+        if (uncounted is null && CountPages(dump, context) is { } counts)
         {
             record.Add("pages present", Cell.UInt(counts.Present));
             record.Add("pages excluded", Cell.UInt(counts.Excluded));
@@ -51,7 +57,7 @@ public sealed class DumpInfoCommand : ICommand
         }
         else
         {
-            var why = $"{dump.MaxPfn} frames and no page index to count them from";
+            var why = uncounted ?? $"{dump.MaxPfn} frames and no page index to count them from";
             record.Add("pages present", Cell.NotAvailable(why, CellKind.Integer));
             record.Add("pages excluded", Cell.NotAvailable(why, CellKind.Integer));
             record.Add("pages not in dump", Cell.NotAvailable(why, CellKind.Integer));
