@@ -14,47 +14,17 @@ public sealed class FileAnalyzer(IServiceProvider services)
     public IKernel Kernel => services.GetService<IKernel>() ?? throw new NoDumpException();
 
     /// <summary>The task running on the CPU in panic_cpu, or null with why not.</summary>
-    public KernelObject? PanicTask(out string why)
-    {
-        var kernel = Kernel;
-        if (!KernelGlobals.TryReadInteger(kernel, "panic_cpu", "atomic_t", out var cpu, out why)) return null;
-        if (cpu < 0 || cpu >= kernel.NrCpuIds)
-        {
-            why = "no CPU panicked (panic_cpu unset)";
-            return null;
-        }
-        try
-        {
-            return Runqueues.CpuCurr(kernel, (int)cpu);
-        }
-        catch (Exception e) when (KernelDataErrors.IsDataProblem(e))
-        {
-            why = $"CPU {cpu} panicked but its running task is unreadable: {KernelDataErrors.Reason(e)}";
-            return null;
-        }
-    }
+    public KernelObject? PanicTask(out string why) => TaskArguments.PanicTask(Kernel, out why);
 
     /// <summary>The tasks a PID or task address names; a usage error for anything else.</summary>
-    public IReadOnlyList<KernelObject> Select(string selector, string verb, CancellationToken cancellation = default)
-    {
-        var kernel = Kernel;
-        if (int.TryParse(selector, NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
-        {
-            if (pid != 0 && KernelTasks.FindTask(kernel, pid) is { } found) return [found];
-            // The pid hash can miss a task (crash 8.0.2 misses most on the fixtures): the task list decides.
-            return KernelTasks.ForEachTask(kernel, cancellation).Items.Where(t => Pid(t) == pid).Take(pid == 0 ? int.MaxValue : 1).ToList();
-        }
-        if (Arguments.TryParseAddress(selector, out var address) && KernelAddress.IsKernel(address))
-            return [kernel.Object("struct task_struct", address)];
-        throw new UsageException($"{verb}: '{selector}' is neither a PID nor a task address");
-    }
+    public IReadOnlyList<KernelObject> Select(string selector, string verb, CancellationToken cancellation = default) =>
+        TaskArguments.Select(Kernel, selector, verb, cancellation);
 
     /// <summary>crash's task header line: PID, TASK, CPU, COMMAND.</summary>
-    public static string Header(KernelObject task) =>
-        $"PID: {Text(Pid(task)),-8} TASK: {task.Address:x16}  CPU: {Text(Cpu(task)),-3}  COMMAND: \"{Try(() => KernelTasks.TaskComm(task)) ?? "?"}\"";
+    public static string Header(KernelObject task) => TaskArguments.Header(task);
 
     /// <summary>The task's pid, null when unreadable.</summary>
-    public static int? Pid(KernelObject task) => Try<int?>(() => KernelTasks.TaskPid(task));
+    public static int? Pid(KernelObject task) => TaskArguments.PidOrNull(task);
 
     /// <summary>The task's CPU, null when unreadable.</summary>
     public static int? Cpu(KernelObject task) => Try<int?>(() => KernelTasks.TaskCpu(task));
@@ -107,8 +77,6 @@ public sealed class FileAnalyzer(IServiceProvider services)
     /// <summary>The symbol at <paramref name="address"/> (an operations table), else its hex.</summary>
     public string SymbolOrHex(ulong address) =>
         Kernel.Symbols.Lookup(address) is { Offset: 0 } match ? match.Symbol.Name : address.ToString("x", CultureInfo.InvariantCulture);
-
-    private static string Text(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "?";
 
     internal static T? Try<T>(Func<T> read)
     {

@@ -1,4 +1,3 @@
-using DumpScope.Host.Rendering;
 using DumpScope.Plugins.Net.Commands;
 using DumpScope.Sdk.Linux.Net;
 using DumpScope.Testing;
@@ -14,10 +13,8 @@ public sealed class NetTests(NetSessions sessions) : IClassFixture<NetSessions>
 {
     private DumpScope.Host.Session.DumpScopeSession Session(string fixture) => sessions.Session($"{fixture}/vmcore.kdump-zlib-d31");
 
-    private static string[] Text(CommandResult result) =>
-        TextRenderer.Render(result).Split('\n').Select(l => l.TrimEnd()).Where((l, i) => l.Length > 0 || i == 0).ToArray();
-
-    private static CommandResult Run(IKernel kernel, ICommand command, string line)
+    /// <summary>Runs a command object (options set by the caller) over <paramref name="kernel"/> as the host would.</summary>
+    internal static CommandResult Run(IKernel kernel, ICommand command, string line)
     {
         using var services = new ServiceCollection().AddSingleton(kernel).BuildServiceProvider();
         return services.Run(command, line);
@@ -30,8 +27,7 @@ public sealed class NetTests(NetSessions sessions) : IClassFixture<NetSessions>
     {
         var result = Session(fixture).Run("net");
         result.Failed.Should().BeFalse(result.Error);
-        var crash = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "crash", fixture, "crash-net.out")).Select(l => l.TrimEnd()).ToArray();
-        Text(result).Should().Equal(crash);
+        CrashReference.Text(result).Should().Equal(CrashReference.Bundled(fixture, "net"));
         var row = result.Blocks.OfType<TableBlock>().Single().Rows.Single();
         row.Cells[1].Value.Should().Be("lo");
         row.Cells[3].Value.Should().Be(1L, "lo is ifindex 1");

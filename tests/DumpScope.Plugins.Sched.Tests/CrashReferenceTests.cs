@@ -25,10 +25,42 @@ public sealed class CrashReferenceTests(DumpSessions dumps)
     [InlineData("kd3", "sig 175", "sig-175")]
     [InlineData("kd1", "mach -m", "mach-m")]
     [InlineData("kd3", "mach -m", "mach-m")]
+    [InlineData("k510", "runq", "runq")]
+    [InlineData("k510", "runq -t", "runq-t")]
+    [InlineData("k510", "timer", "timer")]
+    [InlineData("k510", "timer -r", "timer-r")]
+    [InlineData("k510", "irq", "irq")]
+    [InlineData("k510", "irq -s", "irq-s")]
+    [InlineData("k510", "sig 1", "sig-1")]
+    [InlineData("k510", "sig -g 98", "sig-g-98")]
+    [InlineData("k510", "sig -g 106", "sig-g-98")]
+    [InlineData("k510", "sig -l", "sig-l")]
+    [InlineData("k510", "sig -s 0000000000014003", "sig-s")]
     public void The_output_is_crash_s_line_for_line(string fixture, string command, string reference)
     {
         var ours = Sched.Run(dumps.Of(fixture), command);
         ours.Should().Equal(Sched.Crash(fixture, reference));
+    }
+
+    [SkippableFact]
+    public void K510_s_never_present_cpu_2_is_left_out_as_crash_and_proc_interrupts_leave_it_out()
+    {
+        // k510 has possible CPUs 0-2 and online 0-1: per-CPU data exists for CPU 2, but the kernel's own
+        // /proc/interrupts and crash show online CPUs only.
+        var kernel = dumps.Of("k510").Kernel();
+        kernel.PossibleCpus.Contains(2).Should().BeTrue();
+        kernel.OnlineCpus.Contains(2).Should().BeFalse();
+        foreach (var command in new[] { "runq", "timer", "timer -r" })
+            Sched.Run(dumps.Of("k510"), command).Should().NotContain(l => l.Contains("CPU 2", StringComparison.Ordinal) || l.Contains("[2]", StringComparison.Ordinal) || l.StartsWith("CPU: 2", StringComparison.Ordinal), command);
+        Sched.Run(dumps.Of("k510"), "runq -c 2").Should().Contain(l => l.StartsWith("CPU 2 RUNQUEUE", StringComparison.Ordinal), "-c still reaches a possible CPU");
+    }
+
+    [SkippableFact]
+    public void Sig_s_rejects_a_mask_that_is_not_hex()
+    {
+        var result = dumps.Of("k510").Run("sig -s 12zz");
+        result.Failed.Should().BeTrue();
+        result.Error.Should().Contain("invalid sigset");
     }
 
     [SkippableTheory]

@@ -19,17 +19,11 @@ public sealed class DumpsCollection : ICollectionFixture<DumpSessions>;
 /// <summary>Helpers: crash's reference outputs, text rendering, a real kernel with chosen damage.</summary>
 internal static class Sched
 {
-    /// <summary>crash 8.0.2's output of a command on a fixture (tests/fixtures/FIXTURE/crash-NAME.out), lines without trailing blanks.</summary>
-    public static string[] Crash(string fixture, string name) =>
-        File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "crash", fixture, $"crash-{name}.out")).Select(l => l.TrimEnd()).ToArray();
+    /// <summary>crash 8.0.2's output of a command on a fixture (tests/fixtures/FIXTURE/crash-NAME.out), cleaned as <see cref="CrashReference"/> cleans it.</summary>
+    public static string[] Crash(string fixture, string name) => CrashReference.Bundled(fixture, name);
 
-    /// <summary>A result as the CLI prints it, lines without trailing blanks (no trailing empty line).</summary>
-    public static string[] Text(CommandResult result)
-    {
-        var lines = TextRenderer.Render(result, withError: true).Split('\n').Select(l => l.TrimEnd()).ToList();
-        while (lines.Count > 0 && lines[^1].Length == 0) lines.RemoveAt(lines.Count - 1);
-        return lines.ToArray();
-    }
+    /// <summary>A result as the CLI prints it, cleaned the same way.</summary>
+    public static string[] Text(CommandResult result) => CrashReference.Text(result);
 
     /// <summary>Runs a command on a session and returns its text, failing the test when the command failed.</summary>
     public static string[] Run(DumpScopeSession session, string line)

@@ -27,21 +27,8 @@ public sealed class FilesCommand(FileAnalyzer analyzer) : ICommand
     {
         if (Dentry is not null) return DescribeDentry(Dentry);
         var result = new CommandResult();
-        var tasks = new List<KernelObject>();
-        if (Selectors.Length == 0 && context.CurrentTask is { } current)
-            tasks.Add(analyzer.Kernel.Object("struct task_struct", current));
-        else if (Selectors.Length == 0)
-        {
-            if (analyzer.PanicTask(out var why) is not { } panic) return CommandResult.Fail($"files: {why}; give a PID or a task address");
-            tasks.Add(panic);
-        }
-        foreach (var selector in Selectors)
-        {
-            var matches = analyzer.Select(selector, "files", context.Cancellation);
-            if (matches.Count == 0) result.Warnings.Add($"files: no task has pid {selector}");
-            tasks.AddRange(matches.Where(m => tasks.All(t => t.Address != m.Address)));
-        }
-        if (tasks.Count == 0) return CommandResult.Fail($"files: no task matches {string.Join(", ", Selectors)}");
+        if (TaskArguments.Tasks(analyzer.Kernel, Selectors, context.CurrentTask, "files", result.Warnings, out var failure, context.Cancellation) is not { } tasks)
+            return CommandResult.Fail(failure!);
         foreach (var task in tasks)
         {
             context.Cancellation.ThrowIfCancellationRequested();

@@ -5,15 +5,25 @@ namespace DumpScope.Plugins.Net.Commands;
 /// <summary>
 /// crash's <c>net</c>: the network devices of init_net (NET_DEVICE, NAME, IP ADDRESS(ES)); the data outputs and
 /// <c>-v</c> add ifindex, flags and the hardware address. <c>-a</c>: the ARP table (arp_tbl's neighbours).
+/// <c>-s [PID|TASK]</c>: the open sockets of tasks (the current or panicking task by default).
 /// </summary>
-[Command("net", Help = "network devices: NET_DEVICE NAME IP ADDRESS(ES) (net [-v] | net -a: the ARP table)",
-    Examples = ["net  devices of init_net and their IPv4 addresses", "net -v  with ifindex, flags and MAC", "net -a  the ARP cache"],
-    SeeAlso = ["irq", "sys"])]
+[Command("net", Help = "network devices: NET_DEVICE NAME IP ADDRESS(ES) (net [-v] | net -a: the ARP table | net -s [PID|TASK]...: a task's sockets)",
+    Examples = ["net  devices of init_net and their IPv4 addresses", "net -v  with ifindex, flags and MAC", "net -a  the ARP cache",
+        "net -s 1  the sockets open in pid 1: fd, socket, sock, family:type, addresses and ports"],
+    SeeAlso = ["sockets", "files", "irq", "sys"])]
 public sealed class NetCommand : ICommand
 {
     /// <summary>ARP table.</summary>
     [Option("-a", Help = "the ARP cache (arp_tbl neighbours): IP address, hardware address, device, state")]
     public bool Arp { get; set; }
+
+    /// <summary>Sockets of tasks.</summary>
+    [Option("-s", Help = "the open sockets of the tasks (default: the current task, else the panicking task)")]
+    public bool Sockets { get; set; }
+
+    /// <summary>PIDs or task addresses for -s.</summary>
+    [Argument(0, Name = "PID|TASK", Help = "with -s: the tasks")]
+    public string[] Selectors { get; set; } = [];
 
     /// <summary>More columns in text.</summary>
     [Option("-v", Help = "devices with ifindex, flags and hardware address")]
@@ -31,9 +41,19 @@ public sealed class NetCommand : ICommand
     public CommandResult Execute(CommandContext context)
     {
         var kernel = context.Kernel;
-        if (Arp && Verbose) throw new UsageException("net: -a and -v exclude each other");
+        if ((Arp ? 1 : 0) + (Verbose ? 1 : 0) + (Sockets ? 1 : 0) > 1) throw new UsageException("net: -a, -s and -v exclude each other");
+        if (Selectors.Length > 0 && !Sockets) throw new UsageException("net: a PID or task is taken only with -s");
         try
         {
+            if (Sockets)
+            {
+                var warnings = new List<string>();
+                if (TaskArguments.Tasks(kernel, Selectors, context.CurrentTask, "net", warnings, out var failure, context.Cancellation) is not { } tasks)
+                    return CommandResult.Fail(failure!);
+                var shown = NetSockets.Of(kernel, tasks, context.Cancellation);
+                shown.Warnings.InsertRange(0, warnings);
+                return shown;
+            }
             return Arp ? Neighbours(kernel, context.Cancellation) : Devices(kernel, context.Cancellation);
         }
         catch (Exception e) when (e is TypeNotFoundException || KernelDataErrors.IsDataProblem(e))

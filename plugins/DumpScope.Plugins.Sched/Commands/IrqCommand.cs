@@ -125,7 +125,7 @@ public sealed class IrqCommand : ICommand
 
     private static void Counts(IKernel kernel, CommandResult result, List<IrqDescInfo> infos)
     {
-        var cpus = kernel.ForEachPossibleCpu().ToArray();
+        var cpus = kernel.ForEachOnlineCpu().ToArray();
         var columns = new List<Column> { new("IRQ", CellKind.Integer) };
         columns.AddRange(cpus.Select(c => new Column($"CPU{c}", CellKind.Integer)));
         columns.Add(new Column("CHIP"));

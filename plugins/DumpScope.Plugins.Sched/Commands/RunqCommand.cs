@@ -34,11 +34,11 @@ public sealed class RunqCommand : ICommand
         {
             return CommandResult.Fail($"runq: {e.Message}");
         }
-        var cpus = kernel.ForEachPossibleCpu().ToArray();
+        var cpus = kernel.ForEachOnlineCpu().ToArray();
         if (Cpu >= 0)
         {
             int only = Cpu;
-            if (!cpus.Contains(only)) throw new UsageException($"runq: invalid cpu {only} (possible: {KernelText.CpuList(kernel.PossibleCpus)})");
+            if (!kernel.PossibleCpus.Contains(only)) throw new UsageException($"runq: invalid cpu {only} (possible: {KernelText.CpuList(kernel.PossibleCpus)})");
             cpus = [only];
         }
         var result = new CommandResult();

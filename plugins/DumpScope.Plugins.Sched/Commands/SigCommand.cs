@@ -5,12 +5,26 @@ namespace DumpScope.Plugins.Sched.Commands;
 /// <summary>
 /// crash's <c>sig</c>: a task's signal handlers (<c>sighand-&gt;action[]</c>: SIGACTION address, HANDLER, MASK,
 /// FLAGS), whether TIF_SIGPENDING is set, its blocked mask, and its private and shared pending sets with their
-/// queued siginfo.
+/// queued siginfo. <c>-g</c>: the same for the whole thread group (the shared set once, then each thread's own);
+/// <c>-l</c>: the signal numbers and names; <c>-s SIGSET</c>: the names of the signals in a hex mask.
 /// </summary>
-[Command("sig", Help = "a task's signal handlers, blocked mask and pending signals (sig [PID|TASK]...; default: the panic task)",
-    Examples = ["sig 1  init's handlers and pending signals", "sig ffff8a94df2a4800  by task address"], SeeAlso = ["task", "ps", "waitq"])]
+[Command("sig", Help = "a task's signal handlers, blocked mask and pending signals (sig [-g] [PID|TASK]... | sig -l | sig -s SIGSET; default: the panic task)",
+    Examples = ["sig 1  init's handlers and pending signals", "sig ffff8a94df2a4800  by task address", "sig -g 98  every thread of pid 98's group",
+        "sig -l  signal numbers and names", "sig -s 14003  the signals of a sigset"], SeeAlso = ["task", "ps", "waitq"])]
 public sealed class SigCommand : ICommand
 {
+    /// <summary>-l.</summary>
+    [Option("-l", Help = "list the signal numbers and names")]
+    public bool List { get; set; }
+
+    /// <summary>-s SIGSET.</summary>
+    [Option("-s", Help = "the signals set in a hexadecimal sigset", ValueName = "SIGSET")]
+    public string? Sigset { get; set; }
+
+    /// <summary>-g.</summary>
+    [Option("-g", Help = "every thread of the tasks' thread groups")]
+    public bool Group { get; set; }
+
     /// <summary>Tasks.</summary>
     [Argument(0, Name = "PID|TASK", Help = "the tasks (default: the task running on the panic CPU)")]
     public string[] Tasks { get; set; } = [];
@@ -20,15 +34,21 @@ public sealed class SigCommand : ICommand
     /// <inheritdoc/>
     public CommandResult Execute(CommandContext context)
     {
+        if (List || Sigset is not null)
+        {
+            if (List && Sigset is not null || Tasks.Length > 0 || Group) throw new UsageException("sig: -l and -s take no task and exclude each other");
+            return List ? SignalList() : SetNames(Sigset!);
+        }
         var kernel = context.Kernel;
         var tasks = Tasks.Length == 0 ? [PanicTask(kernel)] : Tasks.Select(t => KernelText.ResolveTask(kernel, t, "sig")).ToArray();
+        if (Group) tasks = tasks.Select(t => kernel.Object("struct task_struct", t["group_leader"].ReadPointer())).DistinctBy(t => t.Address).ToArray();
         var result = new CommandResult();
         foreach (var task in tasks)
         {
             context.Cancellation.ThrowIfCancellationRequested();
             try
             {
-                Show(kernel, result, task, context.Cancellation);
+                Show(kernel, result, task, Group, context.Cancellation);
             }
             catch (Exception e) when (KernelDataErrors.IsDataProblem(e))
             {
@@ -46,7 +66,31 @@ public sealed class SigCommand : ICommand
         return KernelTasks.InitTask(kernel);
     }
 
-    private static void Show(IKernel kernel, CommandResult result, KernelObject task, CancellationToken cancellation)
+    /// <summary>sig -l: " [1] SIGHUP" … "[64] SIGRTMAX".</summary>
+    private static CommandResult SignalList()
+    {
+        var result = new CommandResult();
+        var table = result.Add(new TableBlock(new Column("SIG", CellKind.Integer), new Column("NAME")) { TextFromRows = true });
+        for (int sig = 1; sig <= Signals.MaxSignal; sig++)
+            table.AddRow(Cell.Int(sig), Cell.Text(Signals.SignalNames(sig)!)).Text = $"{$"[{sig}]",4} {Signals.SignalNames(sig)}";
+        return result;
+    }
+
+    /// <summary>sig -s: the names of the signals set in a sigset, on one line.</summary>
+    private static CommandResult SetNames(string text)
+    {
+        string digits = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? text[2..] : text;
+        if (!ulong.TryParse(digits, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var mask))
+            throw new UsageException($"sig: invalid sigset: {text} (a hexadecimal mask of at most 64 bits)");
+        var result = new CommandResult();
+        var table = result.Add(new TableBlock(new Column("SIG", CellKind.Integer), new Column("NAME")) { TextFromRows = true });
+        var names = Signals.SignalsIn(mask).Select(s => (s, Signals.SignalName(s)!)).ToArray();
+        foreach (var (sig, name) in names) table.AddRow(Cell.Int(sig), Cell.Text(name));
+        if (table.Rows.Count > 0) table.Rows[0].Text = string.Join(" ", names.Select(n => n.Item2));
+        return result;
+    }
+
+    private static void Show(IKernel kernel, CommandResult result, KernelObject task, bool group, CancellationToken cancellation)
     {
         var (pid, comm, problem) = KernelText.Task(kernel, task.Address);
         int cpu = KernelTasks.TaskCpu(task);
@@ -85,50 +129,69 @@ public sealed class SigCommand : ICommand
             none.Text = $"{header}\n  (no sighand_struct)";
         }
 
-        // Pending state, appended to the last line as crash prints it after the handlers.
+        // Pending state, appended to the last line as crash prints it after the handlers; with -g the shared set
+        // once, then each thread's own state indented under its header line.
+        var shared = signal == 0 ? null : Signals.ReadPending(kernel, kernel.Object("struct signal_struct", signal)["shared_pending"].Address, cancellation);
+        var text = new StringBuilder(table.Rows[^1].Text);
+        var pendingTable = result.Add(new TableBlock(new Column("PID", CellKind.Integer), new Column("SET", CellKind.Enum), new Column("SIGPENDING", CellKind.Address),
+            new Column("SIGNAL", CellKind.Hex), new Column("SIGNALS"), new Column("QUEUED")) { TextFromRows = true });
+        if (!group) ThreadPending(kernel, text, pendingTable, task, pid, problem, "", cancellation);
+        if (shared is not null)
+        {
+            Pending(text, "SHARED_PENDING", shared, "");
+            AddPendingRow(pendingTable, pid is { } pp ? Cell.Int(pp) : Cell.Unreadable(problem ?? "pid unreadable", CellKind.Integer), "shared", shared);
+        }
+        if (group)
+        {
+            var members = KernelTasks.ForEachThread(task, cancellation);
+            foreach (var thread in members.Items)
+            {
+                var (tid, tcomm, tproblem) = KernelText.Task(kernel, thread.Address);
+                text.Append($"\n\n  PID: {(tid?.ToString(CultureInfo.InvariantCulture) ?? "?"),-8} TASK: {thread.Address:x}  CPU: {KernelTasks.TaskCpu(thread),-4} COMMAND: \"{tcomm ?? "?"}\"");
+                ThreadPending(kernel, text, pendingTable, thread, tid, tproblem, "  ", cancellation);
+            }
+            if (members.Problem is not null) result.Warnings.Add($"sig -g: task {task.Address:x}: {members.Problem}");
+        }
+        table.Rows[^1].Text = text.ToString();
+    }
+
+    /// <summary>A thread's SIGPENDING flag, blocked mask and private pending set, as text and as data rows.</summary>
+    private static void ThreadPending(IKernel kernel, StringBuilder text, TableBlock pendingTable, KernelObject task, int? pid, string? problem, string indent,
+        CancellationToken cancellation)
+    {
         ulong flags = task["thread_info.flags"].TryReadUnsigned(out var tf, out _) ? tf : 0;
         ulong? blocked = task["blocked"].TryReadUnsigned(out var b, out _) ? b : null;
         var privatePending = Signals.ReadPending(kernel, task["pending"].Address, cancellation);
-        var shared = signal == 0 ? null : Signals.ReadPending(kernel, kernel.Object("struct signal_struct", signal)["shared_pending"].Address, cancellation);
-        var text = new StringBuilder(table.Rows[^1].Text);
-        text.Append($"\nSIGPENDING: {(((flags >> Signals.TifSigpending) & 1) != 0 ? "yes" : "no")}");
-        text.Append($"\n   BLOCKED: {(blocked is { } bl ? bl.ToString("x16", CultureInfo.InvariantCulture) : "(unreadable)")}");
-        Pending(text, "PRIVATE_PENDING", privatePending);
-        if (shared is not null) Pending(text, "SHARED_PENDING", shared);
-        table.Rows[^1].Text = text.ToString();
-
-        var pendingTable = result.Add(new TableBlock(new Column("PID", CellKind.Integer), new Column("SET", CellKind.Enum), new Column("SIGPENDING", CellKind.Address),
-            new Column("SIGNAL", CellKind.Hex), new Column("SIGNALS"), new Column("QUEUED")) { TextFromRows = true });
-        foreach (var (name, set) in new[] { ("blocked", (PendingSignals?)null), ("private", privatePending), ("shared", shared) })
-        {
-            var pidCell = pid is { } pp ? Cell.Int(pp) : Cell.Unreadable(problem ?? "pid unreadable", CellKind.Integer);
-            if (name == "blocked")
-            {
-                pendingTable.AddRow(pidCell, Cell.Enum(name), Cell.Address(task["blocked"].Address),
-                    KernelText.Or(blocked, v => Cell.Hex(v), "blocked unreadable", CellKind.Hex),
-                    Cell.Text(blocked is { } bb ? string.Join(",", Signals.SignalsIn(bb)) : ""), Cell.NotApplicable());
-                continue;
-            }
-            if (set is null) continue;
-            var row = pendingTable.AddRow(pidCell, Cell.Enum(name), Cell.Address(set.Address),
-                KernelText.Or(set.Signal, v => Cell.Hex(v), set.Problem ?? "unreadable", CellKind.Hex),
-                Cell.Text(set.Signal is { } s ? string.Join(",", Signals.SignalsIn(s)) : ""),
-                Cell.Text(string.Join(",", set.Queued.Select(q => q.Signo?.ToString(CultureInfo.InvariantCulture) ?? "?"))));
-            row.Problem = set.Problem;
-        }
+        text.Append($"\n{indent}SIGPENDING: {(((flags >> Signals.TifSigpending) & 1) != 0 ? "yes" : "no")}");
+        text.Append($"\n{indent}   BLOCKED: {(blocked is { } bl ? bl.ToString("x16", CultureInfo.InvariantCulture) : "(unreadable)")}");
+        Pending(text, "PRIVATE_PENDING", privatePending, indent);
+        var pidCell = pid is { } pp ? Cell.Int(pp) : Cell.Unreadable(problem ?? "pid unreadable", CellKind.Integer);
+        pendingTable.AddRow(pidCell, Cell.Enum("blocked"), Cell.Address(task["blocked"].Address),
+            KernelText.Or(blocked, v => Cell.Hex(v), "blocked unreadable", CellKind.Hex),
+            Cell.Text(blocked is { } bb ? string.Join(",", Signals.SignalsIn(bb)) : ""), Cell.NotApplicable());
+        AddPendingRow(pendingTable, pidCell, "private", privatePending);
     }
 
-    private static void Pending(StringBuilder text, string title, PendingSignals set)
+    private static void AddPendingRow(TableBlock pendingTable, Cell pid, string name, PendingSignals set)
     {
-        text.Append('\n').Append(title);
-        text.Append($"\n    SIGNAL: {(set.Signal is { } s ? s.ToString("x16", CultureInfo.InvariantCulture) : "(unreadable)")}");
-        if (set.Queued.Count == 0) text.Append("\n  SIGQUEUE: (empty)");
+        var row = pendingTable.AddRow(pid, Cell.Enum(name), Cell.Address(set.Address),
+            KernelText.Or(set.Signal, v => Cell.Hex(v), set.Problem ?? "unreadable", CellKind.Hex),
+            Cell.Text(set.Signal is { } s ? string.Join(",", Signals.SignalsIn(s)) : ""),
+            Cell.Text(string.Join(",", set.Queued.Select(q => q.Signo?.ToString(CultureInfo.InvariantCulture) ?? "?"))));
+        row.Problem = set.Problem;
+    }
+
+    private static void Pending(StringBuilder text, string title, PendingSignals set, string indent)
+    {
+        text.Append('\n').Append(indent).Append(title);
+        text.Append($"\n{indent}    SIGNAL: {(set.Signal is { } s ? s.ToString("x16", CultureInfo.InvariantCulture) : "(unreadable)")}");
+        if (set.Queued.Count == 0) text.Append($"\n{indent}  SIGQUEUE: (empty)");
         else
         {
-            text.Append("\n  SIGQUEUE:  SIG  SIGINFO");
+            text.Append($"\n{indent}  SIGQUEUE:  SIG  SIGINFO");
             foreach (var (queue, signo) in set.Queued)
-                text.Append($"\n            {signo?.ToString(CultureInfo.InvariantCulture) ?? "?",3}  {queue:x16}");
+                text.Append($"\n{indent}            {signo?.ToString(CultureInfo.InvariantCulture) ?? "?",3}  {queue:x16}");
         }
-        if (set.Problem is not null) text.Append($"\n  ^ {set.Problem}");
+        if (set.Problem is not null) text.Append($"\n{indent}  ^ {set.Problem}");
     }
 }

@@ -24,10 +24,10 @@ public sealed class TimerCommand : ICommand
     public CommandResult Execute(CommandContext context)
     {
         var kernel = context.Kernel;
-        var cpus = kernel.ForEachPossibleCpu().ToArray();
+        var cpus = kernel.ForEachOnlineCpu().ToArray();
         if (Cpu >= 0)
         {
-            if (!cpus.Contains(Cpu)) throw new UsageException($"timer: invalid cpu {Cpu} (possible: {KernelText.CpuList(kernel.PossibleCpus)})");
+            if (!kernel.PossibleCpus.Contains(Cpu)) throw new UsageException($"timer: invalid cpu {Cpu} (possible: {KernelText.CpuList(kernel.PossibleCpus)})");
             cpus = [Cpu];
         }
         try

@@ -12,6 +12,9 @@ public static class InodeModes
     /// <summary>S_IFCHR.</summary>
     public const uint Char = 0x2000;
 
+    /// <summary>S_IFSOCK.</summary>
+    public const uint Socket = 0xc000;
+
     /// <summary>"REG", "DIR", "CHR", "BLK", "FIFO", "SOCK", "LNK", or "?" for a mode with no valid type.</summary>
     public static string TypeName(uint mode) => (mode & TypeMask) switch
     {

@@ -122,6 +122,21 @@ public static class KernelLists
         return NullTerminated(memory, first, 0, bound, null, cancellation);
     }
 
+    /// <summary>
+    /// hlist_nulls_for_each: the <c>struct hlist_nulls_node</c> addresses of the <c>struct hlist_nulls_head</c> at
+    /// <paramref name="head"/>. A nulls list ends in an odd "nulls" value instead of NULL (include/linux/list_nulls.h:
+    /// the marker carries the bucket number so lock-free readers can tell they drifted into another chain).
+    /// </summary>
+    public static WalkResult<ulong> HlistNullsForEach(IKernelMemory memory, ulong head, int bound, CancellationToken cancellation = default)
+    {
+        if (!memory.TryReadU64(head, out var first, out var fault))
+            return new([], WalkEnd.Fault, $"hlist_nulls head {head:x}: {fault!.Message}");
+        return NullTerminated(memory, IsNulls(first) ? 0 : first, 0, bound, (stored, _) => IsNulls(stored) ? 0 : stored, cancellation);
+    }
+
+    /// <summary>is_a_nulls: the end marker of an hlist_nulls chain has its low bit set.</summary>
+    public static bool IsNulls(ulong pointer) => (pointer & 1) != 0;
+
     /// <summary>hlist_for_each_entry: the objects of type <paramref name="typeName"/> linked through their hlist_node member <paramref name="memberPath"/>.</summary>
     public static WalkResult<KernelObject> HlistForEachEntry(this IKernel kernel, ulong head, string typeName, string memberPath, int bound, CancellationToken cancellation = default)
     {

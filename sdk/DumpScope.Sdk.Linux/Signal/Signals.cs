@@ -28,11 +28,14 @@ public static class Signals
     /// <summary>TIF_SIGPENDING on x86 (arch/x86/include/asm/thread_info.h).</summary>
     public const int TifSigpending = 2;
 
-    /// <summary>The sa_flags bits and their names (include/uapi/asm-generic/signal-defs.h, x86's SA_RESTORER).</summary>
+    /// <summary>
+    /// The sa_flags bits and their names (include/uapi/asm-generic/signal-defs.h, x86's SA_RESTORER), in the order
+    /// crash prints them (SA_RESTORER first: k510's crash-sig-g-98.out).
+    /// </summary>
     public static readonly IReadOnlyList<(ulong Bit, string Name)> FlagNames =
     [
-        (0x00000001, "SA_NOCLDSTOP"), (0x00000002, "SA_NOCLDWAIT"), (0x00000004, "SA_SIGINFO"), (0x00000400, "SA_UNSUPPORTED"),
-        (0x00000800, "SA_EXPOSE_TAGBITS"), (0x04000000, "SA_RESTORER"), (0x08000000, "SA_ONSTACK"), (0x10000000, "SA_RESTART"),
+        (0x04000000, "SA_RESTORER"), (0x00000001, "SA_NOCLDSTOP"), (0x00000002, "SA_NOCLDWAIT"), (0x00000004, "SA_SIGINFO"), (0x00000400, "SA_UNSUPPORTED"),
+        (0x00000800, "SA_EXPOSE_TAGBITS"), (0x08000000, "SA_ONSTACK"), (0x10000000, "SA_RESTART"),
         (0x40000000, "SA_NODEFER"), (0x80000000, "SA_RESETHAND"),
     ];
 
@@ -77,6 +80,34 @@ public static class Signals
             queued.Add((q.Address, q["info.si_signo"].TryReadUnsigned(out var signo, out _) ? (int)signo : null));
         return new PendingSignals(address, mask, queued, problem);
     }
+
+    // x86's signal numbers (arch/x86/include/uapi/asm/signal.h) with their aliases; 32 on are the real-time signals.
+    private static readonly string[] Names =
+    [
+        "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT/SIGIOT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV",
+        "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD/SIGCLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU",
+        "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO/SIGPOLL", "SIGPWR", "SIGSYS/SIGUNUSED",
+    ];
+
+    /// <summary>The highest signal number (_NSIG on x86).</summary>
+    public const int MaxSignal = 64;
+
+    /// <summary>
+    /// A signal's name with its aliases ("SIGABRT/SIGIOT"); the real-time ones as SIGRTMIN+n up to 48 and SIGRTMAX-n
+    /// from 49, as strsignal-style tables name them; null outside 1..64.
+    /// </summary>
+    public static string? SignalNames(int signal) => signal switch
+    {
+        >= 1 and <= 31 => Names[signal - 1],
+        32 => "SIGRTMIN",
+        > 32 and <= 48 => $"SIGRTMIN+{signal - 32}",
+        > 48 and < MaxSignal => $"SIGRTMAX-{MaxSignal - signal}",
+        MaxSignal => "SIGRTMAX",
+        _ => null,
+    };
+
+    /// <summary>A signal's first name ("SIGABRT" of SIGABRT/SIGIOT), null outside 1..64.</summary>
+    public static string? SignalName(int signal) => SignalNames(signal)?.Split('/')[0];
 
     /// <summary>The signal numbers whose bits are set in a sigset word (bit n-1 = signal n).</summary>
     public static IEnumerable<int> SignalsIn(ulong mask)
