@@ -6,7 +6,7 @@ using DumpScope.Testing.Types;
 namespace DumpScope.Bench;
 
 /// <summary>
-/// <c>make-slab-kernel [DIR] [OBJECTS]</c>: the 10-million-object SLUB kernel (<see cref="SlubScaleKernel"/>: 50
+/// <c>make-slab-kernel [DIR] [OBJECTS] [TASKS]</c>: the 10-million-object SLUB kernel (<see cref="SlubScaleKernel"/>: 50
 /// caches, hardened freelists, the 6.1 layouts) written as a kdump file with its System.map and BTF beside it, and
 /// the kmem -s it must give (<c>.expected</c>). Open it with
 /// <c>dumpscope DIR/slab-10m.kdump --system-map DIR/slab-10m.kdump.System.map --btf DIR/slab-10m.kdump.btf</c>.
@@ -14,11 +14,11 @@ namespace DumpScope.Bench;
 public static class SlabKernelDump
 {
     /// <summary>Writes the dump into <paramref name="folder"/>, printing its size and how long each step took.</summary>
-    public static int Make(string folder, long objects)
+    public static int Make(string folder, long objects, int tasks = 100_000)
     {
         Directory.CreateDirectory(folder);
-        var spec = new SlubScaleKernelSpec { ObjectsPerCache = objects / 50 };
-        var name = objects % 1_000_000 == 0 ? $"slab-{objects / 1_000_000}m.kdump" : $"slab-{objects}.kdump";
+        var spec = new SlubScaleKernelSpec { ObjectsPerCache = objects / 50, Tasks = tasks };
+        var name = (objects % 1_000_000 == 0 ? $"slab-{objects / 1_000_000}m" : $"slab-{objects}") + (tasks == 100_000 ? "" : $"-{tasks}t") + ".kdump";
         var path = Path.Combine(folder, name);
         var clock = Stopwatch.StartNew();
         var built = SlubScaleKernel.Build(spec);

@@ -1,5 +1,4 @@
 using DumpScope.Host.Expressions;
-using DumpScope.Testing.Kernels;
 using DumpScope.Testing.Types;
 
 namespace DumpScope.Fuzz;

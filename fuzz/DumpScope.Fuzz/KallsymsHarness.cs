@@ -23,7 +23,8 @@ public static class KallsymsHarness
     {
         if (data.Length < HeaderSize) return;
         var info = VmcoreInfo.Parse(VmcoreInfoFor(data));
-        var memory = new ImageKernelMemory(data, Base);
+        var memory = new SyntheticMemory();
+        memory.MapImage(Base, data);
         Exercise(KallsymsReader.TryRead(memory, info, out var problem)?.Table, problem);
     }
 

@@ -16,7 +16,8 @@ public static class KallsymsSearchHarness
     {
         var info = VmcoreInfo.Parse(string.Create(CultureInfo.InvariantCulture,
             $"OSRELEASE=fuzz\nSYMBOL(_stext)={Base:x}\nSYMBOL(init_uts_ns)={Base + (ulong)data.Length:x}\n"));
-        var memory = new ImageKernelMemory(data, Base);
+        var memory = new SyntheticMemory();
+        memory.MapImage(Base, data);
         KallsymsHarness.Exercise(KallsymsReader.TryRead(memory, info, out var problem)?.Table, problem);
     }
 }

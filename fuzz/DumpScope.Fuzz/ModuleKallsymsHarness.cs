@@ -23,7 +23,8 @@ public static class ModuleKallsymsHarness
         uint symtab = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(4));
         uint strtab = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(8));
         uint typetab = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(12));
-        var memory = new ImageKernelMemory(data, Base);
+        var memory = new SyntheticMemory();
+        memory.MapImage(Base, data);
         var region = new ModuleRegion(Base, (ulong)data.Length);
         var module = new KernelModule
         {

@@ -23,7 +23,8 @@ public static class OrcHarness
         uint count = BinaryPrimitives.ReadUInt32LittleEndian(data);
         ulong ips = Base + BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(4));
         ulong entries = Base + BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(8));
-        var memory = new ImageKernelMemory(data, Base);
+        var memory = new SyntheticMemory();
+        memory.MapImage(Base, data);
         var probe = OrcLayoutProbe.Probe(OrcTable.Sample(memory, entries, Math.Min(count, OrcTable.MaxEntries)));
         if (probe.Layout is not { } layout)
         {

@@ -55,7 +55,7 @@ public sealed class TriageAnalyzer(IServiceProvider services)
             timings.Add((name, clock.Elapsed.TotalMilliseconds));
         }
         var ranked = context.Findings.Select((f, i) => (f, i)).OrderBy(x => x.f.Severity).ThenBy(x => x.i).Select(x => x.f).ToList();
-        return new TriageReport(ranked, context.Summary, context.Details, context.Signature, timings, context.Warnings);
+        return new TriageReport(ranked, context.Summary, context.Details, context.Signature, timings, context.Warnings, context.Charts);
     }
 
     // Reading and scanning the log is its own source: the others only look at what it found.

@@ -54,6 +54,9 @@ internal sealed class TriageContext
     /// <summary>Detail tables (the panic stack, hung task groups, top slab caches, top tasks by RSS).</summary>
     public List<ResultBlock> Details { get; } = [];
 
+    /// <summary>Pictures of numbers the findings and the summary already hold (HTML draws them; other outputs leave them out).</summary>
+    public List<ChartBlock> Charts { get; } = [];
+
     /// <summary>The crash signature, when one could be made.</summary>
     public CrashSignature? Signature { get; set; }
 

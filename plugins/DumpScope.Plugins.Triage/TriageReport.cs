@@ -9,5 +9,7 @@ namespace DumpScope.Plugins.Triage;
 /// <param name="Signature">The crash signature, when one could be made.</param>
 /// <param name="Timings">Milliseconds per finding source, in the order they ran.</param>
 /// <param name="Warnings">Problems that belong to no finding.</param>
+/// <param name="Charts">Memory breakdown, top slab caches, task states: drawn where the output can draw.</param>
 public sealed record TriageReport(IReadOnlyList<Finding> Findings, IReadOnlyList<RecordField> Summary, IReadOnlyList<ResultBlock> Details,
-    CrashSignature? Signature, IReadOnlyList<(string Source, double Milliseconds)> Timings, IReadOnlyList<string> Warnings);
+    CrashSignature? Signature, IReadOnlyList<(string Source, double Milliseconds)> Timings, IReadOnlyList<string> Warnings,
+    IReadOnlyList<ChartBlock> Charts);

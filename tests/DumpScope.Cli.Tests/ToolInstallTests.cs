@@ -34,7 +34,7 @@ public class ToolInstallTests
             .And.Contain(@"\fBkmem \-s").And.Contain("(plugin: slab)");
         // The checked-in copy matches in everything but the plugin command list, which moves with every new
         // command (regenerate with `dumpscope man > docs/dumpscope.1`); the options and exit codes must be current.
-        var checkedIn = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "dumpscope.1"));
+        var checkedIn = File.ReadAllText(Repository.File("docs/dumpscope.1"));
         WithoutCommands(checkedIn).Should().Be(WithoutCommands(output), "docs/dumpscope.1 is regenerated with `dumpscope man > docs/dumpscope.1` when the options change");
         checkedIn.Should().Contain(".SH COMMANDS").And.Contain(@"\fBkmem \-s");
     }
@@ -100,13 +100,6 @@ public class ToolInstallTests
     {
         int from = roff.IndexOf(".SH COMMANDS", StringComparison.Ordinal), to = roff.IndexOf(".SH EXIT STATUS", StringComparison.Ordinal);
         return from < 0 || to < from ? roff : roff[..from] + roff[to..];
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "PluginHost.sln"))) return dir.FullName;
-        throw new InvalidOperationException("the test binaries are not inside a checkout");
     }
 }
 

@@ -36,20 +36,3 @@ internal static class Sched
     /// <summary>The single table of a result.</summary>
     public static TableBlock Table(CommandResult result) => result.Blocks.OfType<TableBlock>().First();
 }
-
-/// <summary>A real dump's kernel seen through <see cref="FaultInjectingMemory"/>, to run one command over it.</summary>
-internal sealed class PatchedKernel(IKernel inner)
-{
-    /// <summary>The damage.</summary>
-    public FaultInjectingMemory Patches { get; } = new(inner.Memory, inner.PageSize);
-
-    /// <summary>The kernel whose reads go through the patches.</summary>
-    public IKernel Kernel => field ??= new KernelWithMemory(inner, Patches, new RuntimeSizeRegistry());
-
-    /// <summary>Runs a command object (options set by the caller) over the patched kernel as the host would.</summary>
-    public CommandResult Run(ICommand command, string line)
-    {
-        using var services = new ServiceCollection().AddSingleton(Kernel).BuildServiceProvider();
-        return services.Run(command, line);
-    }
-}

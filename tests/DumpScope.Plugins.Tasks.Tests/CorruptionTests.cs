@@ -15,7 +15,7 @@ public sealed class CorruptionTests(Kd1Fixture kd1)
     private (PatchedKernel Kernel, Func<CommandResult> Ps) Patched()
     {
         var kernel = new PatchedKernel(kd1.Kernel);
-        var services = kernel.Services();
+        var services = kernel.Services(s => s.AddSingleton<TaskAnalyzer>());
         return (kernel, () => services.Run<PsCommand>("ps"));
     }
 
@@ -150,7 +150,7 @@ public sealed class CorruptionTests(Kd1Fixture kd1)
         var alpha = healthy.Single(r => r.Comm == "worker-alpha");
         var child = healthy.Single(r => r.Ppid == alpha.Pid);
         var kernel = new PatchedKernel(kd1.Kernel);
-        var services = kernel.Services();
+        var services = kernel.Services(s => s.AddSingleton<TaskAnalyzer>());
         // alpha's real_parent → its own child: alpha → sleep → alpha.
         kernel.Patches.Patch(alpha.Task + Offset("struct task_struct", "real_parent"), child.Task);
 
@@ -173,7 +173,7 @@ public sealed class CorruptionTests(Kd1Fixture kd1)
         var healthy = Healthy();
         var gamma = healthy.Single(r => r.Comm == "worker-gamma");
         var kernel = new PatchedKernel(kd1.Kernel);
-        var services = kernel.Services();
+        var services = kernel.Services(s => s.AddSingleton<TaskAnalyzer>());
         ulong pid = kd1.Kernel.Object("struct task_struct", gamma.Task)["thread_pid"].ReadPointer();
         ulong nr = Offset("struct pid", "numbers") + Offset("struct upid", "nr");
         // numbers[0].nr lives past sizeof(struct pid): patch the word that holds it (nr is its low 32 bits).

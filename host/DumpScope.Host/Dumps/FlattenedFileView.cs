@@ -6,7 +6,8 @@ namespace DumpScope.Host.Dumps;
 /// offset of the rebuilt dump, ended by an offset of -1. Records are indexed once; where they overlap the
 /// later record wins (makedumpfile rewrites headers after the data). Ranges no record wrote read as holes.
 /// </summary>
-internal sealed class FlattenedFileView : DumpFileView
+internal sealed class FlattenedFileView(DumpFileView file, long[] starts, long[] ends, long[] fileOffsets, long length,
+    int records, bool truncated) : DumpFileView(file.FilePath)
 {
     /// <summary>The signature at offset 0, NUL-padded to 16 bytes.</summary>
     public const string Signature = "makedumpfile";
@@ -17,29 +18,17 @@ internal sealed class FlattenedFileView : DumpFileView
     private const int FlatHeaderType = 1;
     private const int RecordHeaderSize = 16;
 
-    private readonly DumpFileView _file;
-    private readonly long[] _starts;
-    private readonly long[] _ends;
-    private readonly long[] _fileOffsets;
-    private readonly long _length;
-
-    private FlattenedFileView(DumpFileView file, long[] starts, long[] ends, long[] fileOffsets, long length, int records, bool truncated)
-        : base(file.FilePath)
-    {
-        _file = file;
-        _starts = starts;
-        _ends = ends;
-        _fileOffsets = fileOffsets;
-        _length = length;
-        RecordCount = records;
-        IsTruncated = truncated;
-    }
+    private readonly DumpFileView _file = file;
+    private readonly long[] _starts = starts;
+    private readonly long[] _ends = ends;
+    private readonly long[] _fileOffsets = fileOffsets;
+    private readonly long _length = length;
 
     /// <summary>Number of data records in the file.</summary>
-    public int RecordCount { get; }
+    public int RecordCount { get; } = records;
 
     /// <summary>True when the file ended before the end marker (the last record may be partial).</summary>
-    public bool IsTruncated { get; }
+    public bool IsTruncated { get; } = truncated;
 
     /// <summary>Version from the flat header.</summary>
     public long Version { get; private init; }

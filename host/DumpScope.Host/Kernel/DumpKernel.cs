@@ -26,6 +26,7 @@ public sealed class DumpKernel : IKernel
         NrNodeIds = facts.NrNodeIds;
         PossibleCpus = facts.PossibleCpus;
         OnlineCpus = facts.OnlineCpus;
+        PresentCpus = facts.PresentCpus;
         _perCpuOffsets = facts.PerCpuOffsets;
         _perCpuFault = facts.PerCpuFault;
         FactNotes = facts.Notes;
@@ -82,6 +83,9 @@ public sealed class DumpKernel : IKernel
 
     /// <inheritdoc/>
     public CpuMask OnlineCpus { get; }
+
+    /// <inheritdoc/>
+    public CpuMask PresentCpus { get; }
 
     /// <inheritdoc/>
     public IReadOnlyList<string> FactNotes { get; }

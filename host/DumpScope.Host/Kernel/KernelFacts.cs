@@ -9,6 +9,7 @@ internal sealed record KernelFacts(
     uint NrNodeIds,
     CpuMask PossibleCpus,
     CpuMask OnlineCpus,
+    CpuMask PresentCpus,
     ulong[]? PerCpuOffsets,
     MemoryFault? PerCpuFault,
     IReadOnlyList<string> Notes);

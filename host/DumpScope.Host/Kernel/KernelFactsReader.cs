@@ -25,8 +25,17 @@ internal static class KernelFactsReader
         uint nrCpuIds = ReadCount(memory, symbols, "nr_cpu_ids", MaxCpuIds, notes) ?? FallbackCpuCount(dump, notes);
         uint nrNodeIds = ReadCount(memory, symbols, "nr_node_ids", MaxNodeIds, notes) ?? FallbackNodeCount(notes);
 
-        var possible = ReadMask(memory, symbols, nrCpuIds, ["__cpu_possible_mask", "cpu_possible_bits"], "possible", notes);
-        var online = ReadMask(memory, symbols, nrCpuIds, ["__cpu_online_mask", "cpu_online_bits"], "online", notes);
+        var all = CpuMask.FirstN((int)nrCpuIds);
+        // The masks are __cpu_*_mask since the 4.5 commit "kernel/cpu.c: change type of cpu_possible_bits and
+        // friends", cpu_*_bits before.
+        var possible = ReadMask(memory, symbols, nrCpuIds, ["__cpu_possible_mask", "cpu_possible_bits"], "possible", all, notes);
+        var online = ReadMask(memory, symbols, nrCpuIds, ["__cpu_online_mask", "cpu_online_bits"], "online", all, notes);
+        var present = ReadMask(memory, symbols, nrCpuIds, ["__cpu_present_mask", "cpu_present_bits"], "present", possible, notes);
+        if (present.Count == 0)
+        {
+            notes.Add("cpu present mask: empty; taken as the possible CPUs");
+            present = possible;
+        }
 
         ulong[]? perCpu = null;
         MemoryFault? perCpuFault = null;
@@ -49,7 +58,7 @@ internal static class KernelFactsReader
         {
             notes.Add("__per_cpu_offset: symbol missing (uniprocessor kernel?); per-cpu offsets taken as 0");
         }
-        return new KernelFacts(release, pageSize, kaslrOffset, nrCpuIds, nrNodeIds, possible, online, perCpu, perCpuFault, notes);
+        return new KernelFacts(release, pageSize, kaslrOffset, nrCpuIds, nrNodeIds, possible, online, present, perCpu, perCpuFault, notes);
     }
 
     private static string ReadRelease(IDumpSource dump, VmcoreInfo? info, IKernelMemory memory, ISymbolTable symbols, List<string> notes)
@@ -128,7 +137,8 @@ internal static class KernelFactsReader
         return 1;
     }
 
-    private static CpuMask ReadMask(IKernelMemory memory, ISymbolTable symbols, uint nrCpuIds, string[] candidates, string what, List<string> notes)
+    private static CpuMask ReadMask(IKernelMemory memory, ISymbolTable symbols, uint nrCpuIds, string[] candidates, string what,
+        CpuMask fallback, List<string> notes)
     {
         // struct cpumask is DECLARE_BITMAP(bits, NR_CPUS): unsigned longs; only the first nr_cpu_ids bits matter.
         int words = (int)((nrCpuIds + 63) / 64);
@@ -139,8 +149,8 @@ internal static class KernelFactsReader
             var read = memory.ReadVirtual(address, bytes);
             if (read.Fault is { } fault)
             {
-                notes.Add($"cpu {what} mask: {symbol} unreadable ({fault.Message}); assumed CPUs 0-{nrCpuIds - 1}");
-                return CpuMask.FirstN((int)nrCpuIds);
+                notes.Add($"cpu {what} mask: {symbol} unreadable ({fault.Message}); assumed CPUs {fallback}");
+                return fallback;
             }
             var values = new ulong[words];
             for (int i = 0; i < words; i++) values[i] = BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(i * 8));
@@ -148,7 +158,7 @@ internal static class KernelFactsReader
             if (extra != 0) values[^1] &= (1UL << extra) - 1;
             return new CpuMask(values);
         }
-        notes.Add($"cpu {what} mask: no {string.Join(" or ", candidates)} symbol; assumed CPUs 0-{nrCpuIds - 1}");
-        return CpuMask.FirstN((int)nrCpuIds);
+        notes.Add($"cpu {what} mask: no {string.Join(" or ", candidates)} symbol; assumed CPUs {fallback}");
+        return fallback;
     }
 }

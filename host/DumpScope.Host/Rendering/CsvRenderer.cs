@@ -14,7 +14,7 @@ public sealed class CsvRenderer : IResultRenderer
     public void Write(string commandLine, CommandResult result, TextWriter output, TextWriter errors)
     {
         bool first = true;
-        foreach (var block in result.Blocks)
+        foreach (var block in result.UndrawnBlocks)
         {
             switch (block is TextBlock { Entries: { } entries } ? entries : block is ChartBlock chart ? chart.ToTable() : block)
             {

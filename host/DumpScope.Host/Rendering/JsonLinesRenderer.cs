@@ -13,9 +13,10 @@ public sealed class JsonLinesRenderer : IResultRenderer
     /// <inheritdoc/>
     public void Write(string commandLine, CommandResult result, TextWriter output, TextWriter errors)
     {
-        for (int b = 0; b < result.Blocks.Count; b++)
+        var blocks = result.UndrawnBlocks.ToList();
+        for (int b = 0; b < blocks.Count; b++)
         {
-            var block = result.Blocks[b];
+            var block = blocks[b];
             switch (block is TextBlock { Entries: { } entries } ? entries : block is ChartBlock chart ? chart.ToTable() : block)
             {
                 case TableBlock whole:

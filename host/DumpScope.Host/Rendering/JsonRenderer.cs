@@ -40,7 +40,7 @@ public sealed class JsonRenderer : IResultRenderer
             foreach (var warning in result.Warnings) w.WriteStringValue(warning);
             w.WriteEndArray();
             w.WriteStartArray("blocks");
-            foreach (var block in result.Blocks) WriteBlock(w, block);
+            foreach (var block in result.UndrawnBlocks) WriteBlock(w, block);
             w.WriteEndArray();
             w.WriteEndObject();
         }, indented);

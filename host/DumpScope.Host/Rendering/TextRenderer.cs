@@ -22,7 +22,7 @@ public sealed class TextRenderer : IResultRenderer
     {
         var text = new StringBuilder();
         bool first = true;
-        foreach (var block in result.Blocks)
+        foreach (var block in result.UndrawnBlocks)
         {
             if (!first) text.Append('\n');
             first = false;

@@ -6,33 +6,25 @@ namespace DumpScope.Tui.Model;
 /// One page of the results area: a command line, its result turned into block models, and the view state (block,
 /// cursor, filter, sort) that going back restores.
 /// </summary>
-internal sealed class ResultPage
+internal sealed class ResultPage(string commandLine, CommandResult result, IReadOnlyList<BlockModel> blocks, string header)
 {
     /// <summary>A leading record with at most this many fields, followed by other blocks, becomes the page's header line.</summary>
     public const int HeaderMaxFields = 6;
 
-    private ResultPage(string commandLine, CommandResult result, IReadOnlyList<BlockModel> blocks, string header)
-    {
-        CommandLine = commandLine;
-        Result = result;
-        Blocks = blocks;
-        Header = header;
-    }
-
     /// <summary>The command line that produced the page (its breadcrumb).</summary>
-    public string CommandLine { get; }
+    public string CommandLine { get; } = commandLine;
 
     /// <summary>The result shown.</summary>
-    public CommandResult Result { get; }
+    public CommandResult Result { get; } = result;
 
     /// <summary>
     /// What the page is about in one line ("TYPE: struct task_struct   ADDRESS: ffff…"), from a short leading record
     /// that would otherwise be a tab of its own; "" when there is none.
     /// </summary>
-    public string Header { get; }
+    public string Header { get; } = header;
 
     /// <summary>Block models in result order; warnings, when any, come last as a text block.</summary>
-    public IReadOnlyList<BlockModel> Blocks { get; }
+    public IReadOnlyList<BlockModel> Blocks { get; } = blocks;
 
     /// <summary>The block shown (tab index).</summary>
     public int SelectedBlock { get; set; }
@@ -48,8 +40,9 @@ internal sealed class ResultPage
         var counts = new Dictionary<string, int>();
         var titles = new HashSet<string>(StringComparer.Ordinal);
         var header = "";
-        var content = result.Blocks.AsEnumerable();
-        if (result.Blocks is [RecordBlock { Targets.Count: 0 } lead, _, ..] && lead.Fields.Count <= HeaderMaxFields && lead.Fields.All(f => f.Target is null))
+        var shown = result.UndrawnBlocks.ToList();
+        var content = shown.AsEnumerable();
+        if (shown is [RecordBlock { Targets.Count: 0 } lead, _, ..] && lead.Fields.Count <= HeaderMaxFields && lead.Fields.All(f => f.Target is null))
         {
             header = string.Join(SummaryLines.Separator, lead.Fields.Select(f => $"{f.Name}: {CellFormatter.Format(f.Value, CellFormatter.ReasonWidth)}"));
             content = content.Skip(1);

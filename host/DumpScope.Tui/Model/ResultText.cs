@@ -12,7 +12,7 @@ internal static class ResultText
         var lines = new List<string>();
         if (result.Failed)
             return lines;
-        foreach (var block in result.Blocks)
+        foreach (var block in result.UndrawnBlocks)
         {
             switch (block)
             {

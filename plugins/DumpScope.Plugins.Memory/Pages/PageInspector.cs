@@ -1,7 +1,7 @@
 namespace DumpScope.Plugins.Memory.Pages;
 
 /// <summary>
-/// Reads struct pages: one frame's page (kmem -p) and a bounded scan of the whole vmemmap (kmem -i's SHARED),
+/// Reads struct pages: one frame's page (kmem -p) and a bounded scan of every struct page (kmem -i's SHARED),
 /// through the helper layer's struct page layout (compound head, page types, slab cache) and the host's memory model.
 /// </summary>
 public sealed class PageInspector
@@ -71,7 +71,7 @@ public sealed class PageInspector
     }
 
     /// <summary>
-    /// Scans every struct page below max_pfn, a vmemmap page at a time (holes in the vmemmap are skipped and
+    /// Scans every struct page below max_pfn, a page of struct pages at a time (holes in the page array are skipped and
     /// counted): pages that are not PG_reserved and have _refcount &gt; 1 (crash's SHARED), PG_slab pages (slab
     /// head pages: crash 8.0.2 prints this as SLAB) and PG_reserved pages.
     /// </summary>

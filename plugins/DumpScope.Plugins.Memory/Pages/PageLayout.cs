@@ -9,7 +9,7 @@ public sealed class PageLayout
 {
     private PageLayout() { }
 
-    /// <summary>The host's memory model (vmemmap, page size, max_pfn).</summary>
+    /// <summary>The host's memory model (where struct pages are, page size, max_pfn).</summary>
     public IMemoryModel Model { get; private init; } = null!;
 
     /// <summary>The helper layer's struct page layout (flags, compound head, page types, slab cache).</summary>
@@ -42,8 +42,6 @@ public sealed class PageLayout
     /// <summary>Probes the layout; throws <see cref="TypeNotFoundException"/> without struct page.</summary>
     public static PageLayout Probe(IKernel kernel)
     {
-        if (kernel.Architecture != "x86_64")
-            throw new NotSupportedException($"struct page lookup is implemented for x86_64 (vmemmap), not {kernel.Architecture}");
         var page = StructPageLayout.Of(kernel);
         var resolved = page.PageType.Resolve();
         ulong Offset(string member) => resolved.FindMember(member).Offset;

@@ -102,9 +102,10 @@ public sealed class MachCommand : ICommand
         record.Add("HZ", KernelGlobals.TryReadInteger(kernel, "tick_nsec", "unsigned long", out var tick, out why) && tick > 0
             ? Cell.Int((long)Math.Round(1e9 / tick)) : Cell.Unreadable(why ?? "tick_nsec is 0", CellKind.Integer));
         record.Add("PAGE SIZE", Cell.Int(kernel.PageSize));
-        Base(kernel, record, "KERNEL VIRTUAL BASE", "page_offset_base");
+        // The direct-map and struct page bases are the host's memory model (checked against the dump at open).
+        record.Add("KERNEL VIRTUAL BASE", Cell.Address(kernel.MemoryModel.DirectMapBase));
         Base(kernel, record, "KERNEL VMALLOC BASE", "vmalloc_base");
-        Base(kernel, record, "KERNEL VMEMMAP BASE", "vmemmap_base");
+        record.Add("KERNEL VMEMMAP BASE", Cell.Address(kernel.MemoryModel.VmemmapBase));
         record.Add("KERNEL START MAP", Cell.Address(StartKernelMap));
         record.Add("KERNEL MODULES BASE", Cell.Address(ModulesVaddr));
         var stacks = new KernelStackAreas(kernel);

@@ -53,6 +53,8 @@ public sealed class TriageCommand(TriageAnalyzer analyzer) : ICommand
         summary.Add("TRIAGE SCHEMA", "triage_schema", Cell.Int(SchemaVersion));
         summary.Fields.AddRange(report.Summary);
         summary.Targets.Add(new NavigationTarget("kernel log", "log"));
+        // The charts picture the summary's and the findings' numbers: only HTML shows them (the text stays one page).
+        result.Blocks.AddRange(report.Charts);
         if (verbose) result.Blocks.AddRange(report.Details);
         if (timings)
         {

@@ -31,26 +31,32 @@ internal static class HungTaskSource
         var kernel = context.Kernel;
         var blocked = new List<BlockedTask>();
         var owners = new MutexOwners(context);
+        var states = new SortedDictionary<string, int>(StringComparer.Ordinal);
         foreach (var task in context.Tasks)
         {
             context.Cancellation.ThrowIfCancellationRequested();
-            char state;
+            TaskState state;
             try
             {
-                state = KernelTasks.TaskStateOf(task).Letter;
+                state = KernelTasks.TaskStateOf(task);
             }
             catch (Exception e) when (KernelDataErrors.IsDataProblem(e))
             {
                 context.Warnings.Add($"task {task.Address:x}: state unreadable: {KernelDataErrors.Reason(e)}");
                 continue;
             }
-            if (state != 'D') continue;
+            states[state.Name] = states.GetValueOrDefault(state.Name) + 1;
+            if (state.Letter != 'D') continue;
             var trace = TaskFacts.Trace(context, task, null, out var problem);
             var (since, how) = BlockedFor(kernel, task);
             string? owner = trace is not null ? owners.Find(task, trace) : null;
             blocked.Add(new BlockedTask(task, TaskFacts.Pid(task), TaskFacts.Comm(task), trace, problem, since, how, owner));
         }
         context.AddSummary("D STATE TASKS", "d_state_tasks", Cell.Int(blocked.Count), blocked.Count > 0 ? new NavigationTarget("tasks", "ps") : null);
+        context.AddSummary("TASK STATES", "task_states", Cell.Text(string.Join(", ", states.Select(s => $"{s.Key[0]} {s.Value}"))), new NavigationTarget("tasks", "ps"));
+        if (states.Count > 0)
+            context.Charts.Add(new ChartBlock(ChartKind.Bar, states.Keys, new ChartSeries("tasks", states.Values.Select(v => (double)v).ToArray()))
+            { Title = "task states", LabelName = "state", OnlyWhereDrawn = true });
         if (blocked.Count == 0) return;
 
         var detail = new TableBlock(new Column("PID", CellKind.Integer, "pid"), new Column("COMM", CellKind.Text, "comm"), new Column("TASK", CellKind.Address, "task"),

@@ -70,6 +70,18 @@ internal static class MemorySource
         if (leak && caches.FirstOrDefault(c => c.Reclaimable == false) is { } biggest) memory.Leads($"objects of {biggest.Name}", new SlabCacheTarget(biggest.Name, biggest.Address));
         context.Findings.Add(memory);
 
+        if (total is { } ram && haveFree)
+        {
+            ulong slabBytes = (ulong)slabPages * page, freeBytes = (ulong)free * page, ramBytes = (ulong)ram * page;
+            ulong other = ramBytes > freeBytes + slabBytes ? ramBytes - freeBytes - slabBytes : 0;
+            context.Charts.Add(new ChartBlock(ChartKind.Pie, ["free", "slab reclaimable", "slab unreclaimable", "other used"],
+                new ChartSeries("bytes", [freeBytes, (ulong)(reclaimable ?? 0) * page, (ulong)(unreclaimable ?? 0) * page, other]))
+            { Title = "memory", ValueKind = CellKind.Size, LabelName = "part", OnlyWhereDrawn = true });
+        }
+        if (caches.Count > 0)
+            context.Charts.Add(new ChartBlock(ChartKind.Bar, caches.Select(c => c.Name), new ChartSeries("bytes", caches.Select(c => (double)c.Bytes).ToArray()))
+            { Title = $"top {caches.Count} slab caches by memory", ValueKind = CellKind.Size, LabelName = "cache", OnlyWhereDrawn = true });
+
         var table = new TableBlock(new Column("CACHE", CellKind.Address, "cache"), new Column("NAME", CellKind.Text, "name"), new Column("BYTES", CellKind.Size, "bytes"),
             new Column("OBJECTS", CellKind.Integer, "objects"), new Column("RECLAIMABLE", CellKind.Bool, "reclaimable"), new Column("POSSIBLE LEAK", CellKind.Bool, "possible_leak"))
         { Title = $"top {TopCaches} slab caches by memory" };

@@ -39,27 +39,9 @@ public static class PerCpuMemory
     public static IEnumerable<int> ForEachOnlineCpu(this IKernel kernel) =>
         kernel.OnlineCpus.Cpus.Where(c => c < kernel.NrCpuIds);
 
-    /// <summary>
-    /// for_each_present_cpu: cpu_present_mask below nr_cpu_ids, ascending — the CPUs the machine has (online, or
-    /// brought down by hot-unplug and parked in their idle task), as opposed to the possible ones, which include
-    /// hot-plug slots that never held a CPU. The mask is <c>__cpu_present_mask</c> (<c>cpu_present_bits</c> before
-    /// the 4.5 commit "kernel/cpu.c: change type of cpu_possible_bits and friends"); when neither can be read,
-    /// the possible CPUs.
-    /// </summary>
-    public static IEnumerable<int> ForEachPresentCpu(this IKernel kernel)
-    {
-        foreach (var symbol in (string[])["__cpu_present_mask", "cpu_present_bits"])
-        {
-            if (!kernel.Symbols.TryGetAddress(symbol, out var address)) continue;
-            var words = new byte[(kernel.NrCpuIds + 63) / 64 * 8];
-            if (kernel.Memory.ReadVirtual(address, words).Fault is not null) break;
-            var present = Enumerable.Range(0, (int)kernel.NrCpuIds)
-                .Where(c => (words[c / 8] & (1 << (c % 8))) != 0).ToArray();
-            if (present.Length > 0) return present;
-            break;
-        }
-        return kernel.ForEachPossibleCpu();
-    }
+    /// <summary>for_each_present_cpu: <see cref="IKernel.PresentCpus"/> below nr_cpu_ids, ascending.</summary>
+    public static IEnumerable<int> ForEachPresentCpu(this IKernel kernel) =>
+        kernel.PresentCpus.Cpus.Where(c => c < kernel.NrCpuIds);
 
     /// <summary>
     /// percpu_counter_sum: a <c>struct percpu_counter</c>'s <c>count</c> plus every possible CPU's <c>s32</c> delta

@@ -1,32 +1,22 @@
 namespace DumpScope.Sdk.Linux.Printk;
 
 /// <summary>The kernel log as read from the dump, with an account of what could not be read.</summary>
-public sealed class KernelLog
+public sealed class KernelLog(string format, IReadOnlyList<LogRecord> records, int skipped, int incomplete, IReadOnlyList<string> problems)
 {
-    /// <summary>Creates a log.</summary>
-    public KernelLog(string format, IReadOnlyList<LogRecord> records, int skipped, int incomplete, IReadOnlyList<string> problems)
-    {
-        Format = format;
-        Records = records;
-        Skipped = skipped;
-        Incomplete = incomplete;
-        Problems = problems;
-    }
-
     /// <summary>Which buffer the records came from ("printk ringbuffer prb", "log_buf").</summary>
-    public string Format { get; }
+    public string Format { get; } = format;
 
     /// <summary>The records in sequence order.</summary>
-    public IReadOnlyList<LogRecord> Records { get; }
+    public IReadOnlyList<LogRecord> Records { get; } = records;
 
     /// <summary>Records skipped because their descriptor, info or text was garbage or unreadable.</summary>
-    public int Skipped { get; }
+    public int Skipped { get; } = skipped;
 
     /// <summary>Records not finalized (reserved, reusable) or without text (data-less): left out as the kernel does.</summary>
-    public int Incomplete { get; }
+    public int Incomplete { get; } = incomplete;
 
     /// <summary>What went wrong, for warnings (the first few problems and the totals).</summary>
-    public IReadOnlyList<string> Problems { get; }
+    public IReadOnlyList<string> Problems { get; } = problems;
 
     /// <summary>
     /// The panic message: the last record that starts with "Kernel panic - not syncing: " (panic() prints it so);

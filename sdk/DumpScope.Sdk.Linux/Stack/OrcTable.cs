@@ -6,41 +6,30 @@ namespace DumpScope.Sdk.Linux.Stack;
 /// (<c>mod->arch.orc_unwind_ip</c>, <c>orc_unwind</c>, <c>num_orcs</c>, sorted at load).
 /// Reads go to memory on demand (a look-up touches about log2(count) words), nothing is copied up front.
 /// </summary>
-public sealed class OrcTable
+/// <remarks>The count is checked against <see cref="MaxEntries"/>.</remarks>
+/// <exception cref="InvalidDataException">The count is impossible.</exception>
+public sealed class OrcTable(IKernelMemory memory, string name, ulong ipTable, ulong entryTable, uint count, OrcLayout layout)
 {
     /// <summary>More entries than any kernel or module has; a larger count is garbage.</summary>
     public const uint MaxEntries = 1u << 24;
 
-    private readonly IKernelMemory _memory;
-
-    /// <summary>Creates a view of a table; <paramref name="count"/> is checked against <see cref="MaxEntries"/>.</summary>
-    /// <exception cref="InvalidDataException">The count is impossible.</exception>
-    public OrcTable(IKernelMemory memory, string name, ulong ipTable, ulong entryTable, uint count, OrcLayout layout)
-    {
-        if (count > MaxEntries)
-            throw new InvalidDataException($"{name}: ORC table at {ipTable:x} claims {count} entries (at most {MaxEntries} expected)");
-        _memory = memory;
-        Name = name;
-        IpTable = ipTable;
-        EntryTable = entryTable;
-        Count = count;
-        Layout = layout;
-    }
+    private readonly IKernelMemory _memory = memory;
 
     /// <summary>Whose table this is ("vmlinux", a module's name).</summary>
-    public string Name { get; }
+    public string Name { get; } = name;
 
     /// <summary>Address of the s32 IP array.</summary>
-    public ulong IpTable { get; }
+    public ulong IpTable { get; } = ipTable;
 
     /// <summary>Address of the orc_entry array.</summary>
-    public ulong EntryTable { get; }
+    public ulong EntryTable { get; } = entryTable;
 
     /// <summary>Number of entries.</summary>
-    public uint Count { get; }
+    public uint Count { get; } = count <= MaxEntries ? count
+        : throw new InvalidDataException($"{name}: ORC table at {ipTable:x} claims {count} entries (at most {MaxEntries} expected)");
 
     /// <summary>The entry bit layout.</summary>
-    public OrcLayout Layout { get; }
+    public OrcLayout Layout { get; } = layout;
 
     /// <summary>The code address entry <paramref name="index"/> starts at.</summary>
     /// <exception cref="MemoryFaultException">The IP array is unreadable there.</exception>

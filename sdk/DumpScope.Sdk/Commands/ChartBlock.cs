@@ -55,6 +55,12 @@ public sealed class ChartBlock : ResultBlock
     /// <summary>How values are formatted where they are printed: <see cref="CellKind.Size"/> for bytes, else integers or percentages.</summary>
     public CellKind ValueKind { get; init; } = CellKind.Integer;
 
+    /// <summary>
+    /// True for a picture of numbers the result already shows elsewhere (its findings, a summary record): only
+    /// outputs that draw (HTML) show it, so a one-page text result stays one page. See <see cref="CommandResult.UndrawnBlocks"/>.
+    /// </summary>
+    public bool OnlyWhereDrawn { get; init; }
+
     /// <summary>The name of the label axis ("cache", "state"), also the label column's name in <see cref="ToTable"/>.</summary>
     public string LabelName { get; init; } = "label";
 

@@ -9,6 +9,12 @@ public sealed class CommandResult
     /// <summary>The data blocks in order.</summary>
     public List<ResultBlock> Blocks { get; } = [];
 
+    /// <summary>
+    /// The blocks an output that cannot draw shows (text, JSON, CSV, the terminal UI): all but the charts marked
+    /// <see cref="ChartBlock.OnlyWhereDrawn"/>, whose numbers other blocks already hold.
+    /// </summary>
+    public IEnumerable<ResultBlock> UndrawnBlocks => Blocks.Where(b => b is not ChartBlock { OnlyWhereDrawn: true });
+
     /// <summary>Problems that did not stop the command (a cache marked unreadable, a list cut by a cycle).</summary>
     public List<string> Warnings { get; } = [];
 

@@ -21,28 +21,20 @@ public interface ICommand
 public readonly record struct CommandProgress(long Done, long Total, string What);
 
 /// <summary>What a running command gets from the host.</summary>
-public sealed class CommandContext
+public sealed class CommandContext(IServiceProvider services, string commandLine, CancellationToken cancellation,
+    IProgress<CommandProgress>? progress = null)
 {
-    /// <summary>Creates a context.</summary>
-    public CommandContext(IServiceProvider services, string commandLine, CancellationToken cancellation, IProgress<CommandProgress>? progress = null)
-    {
-        Services = services;
-        CommandLine = commandLine;
-        Cancellation = cancellation;
-        Progress = progress;
-    }
-
     /// <summary>The session's services (kernel, plugins' services).</summary>
-    public IServiceProvider Services { get; }
+    public IServiceProvider Services { get; } = services;
 
     /// <summary>The command line as typed.</summary>
-    public string CommandLine { get; }
+    public string CommandLine { get; } = commandLine;
 
     /// <summary>Cancellation (Ctrl-C in the REPL, Esc in the TUI); check it in loops.</summary>
-    public CancellationToken Cancellation { get; }
+    public CancellationToken Cancellation { get; } = cancellation;
 
     /// <summary>Progress sink, may be null.</summary>
-    public IProgress<CommandProgress>? Progress { get; }
+    public IProgress<CommandProgress>? Progress { get; } = progress;
 
     /// <summary>True when a dump is open.</summary>
     public bool HasDump => Services.GetService<IKernel>() is not null;

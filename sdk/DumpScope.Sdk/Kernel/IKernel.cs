@@ -48,6 +48,13 @@ public interface IKernel
     /// <summary>cpu_online_mask.</summary>
     CpuMask OnlineCpus { get; }
 
+    /// <summary>
+    /// cpu_present_mask: the CPUs the machine has (online, or hot-unplugged and parked in their idle task), as
+    /// opposed to the possible ones, which include hot-plug slots that never held a CPU. Kernels whose mask
+    /// cannot be read, and implementations that do not know it, give the possible CPUs.
+    /// </summary>
+    CpuMask PresentCpus => PossibleCpus;
+
     /// <summary>__per_cpu_offset[cpu]; throws for a CPU outside nr_cpu_ids.</summary>
     ulong PerCpuOffset(int cpu);
 

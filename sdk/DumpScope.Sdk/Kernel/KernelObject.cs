@@ -8,40 +8,25 @@ namespace DumpScope.Sdk.Kernel;
 /// runtime size) into a <see cref="MemorySnapshot"/> so that following member reads cost no further memory
 /// access; a member in a page that could not be read reports that page's fault, members elsewhere still read.
 /// </summary>
-public sealed class KernelObject
+/// <param name="kernel">The kernel the object lives in.</param>
+/// <param name="type">The object's declared type.</param>
+/// <param name="address">The object's address.</param>
+public sealed class KernelObject(IKernel kernel, KernelType type, ulong address)
 {
-    private readonly MemorySnapshot? _snapshot;
-
-    /// <summary>Creates a view of <paramref name="type"/> at <paramref name="address"/>.</summary>
-    public KernelObject(IKernel kernel, KernelType type, ulong address)
-        : this(kernel, type, address, 0, 0, null)
-    {
-    }
-
-    private KernelObject(IKernel kernel, KernelType type, ulong address, int bitShift, uint bitSize, MemorySnapshot? snapshot)
-    {
-        Kernel = kernel;
-        Type = type;
-        Address = address;
-        BitShift = bitShift;
-        BitSize = bitSize;
-        _snapshot = snapshot;
-    }
-
     /// <summary>The kernel this object lives in.</summary>
-    public IKernel Kernel { get; }
+    public IKernel Kernel { get; } = kernel;
 
     /// <summary>The object's declared type.</summary>
-    public KernelType Type { get; }
+    public KernelType Type { get; } = type;
 
     /// <summary>The object's address (of the byte holding its first bit, for bitfields).</summary>
-    public ulong Address { get; }
+    public ulong Address { get; } = address;
 
     /// <summary>For a bitfield: bit position of its first bit within the byte at <see cref="Address"/>.</summary>
-    public int BitShift { get; }
+    public int BitShift { get; private init; }
 
     /// <summary>For a bitfield: its width; 0 otherwise.</summary>
-    public uint BitSize { get; }
+    public uint BitSize { get; private init; }
 
     /// <summary>The C name of the type (typedefs kept).</summary>
     public string TypeName => Type.DisplayName;
@@ -65,14 +50,14 @@ public sealed class KernelObject
     public KernelObject Member(MemberLocation location)
     {
         ulong bits = (ulong)BitShift + location.BitOffset;
-        return new KernelObject(Kernel, location.Type, Address + bits / 8, (int)(bits % 8), location.BitSize, _snapshot);
+        return new KernelObject(Kernel, location.Type, Address + bits / 8) { BitShift = (int)(bits % 8), BitSize = location.BitSize, Snapshot = Snapshot };
     }
 
     /// <summary>True when the type has the member path.</summary>
     public bool HasMember(string path) => Type.Resolve().HasMember(path);
 
     /// <summary>The same memory viewed as another type.</summary>
-    public KernelObject Cast(KernelType type) => new(Kernel, type, Address, BitShift, BitSize, _snapshot);
+    public KernelObject Cast(KernelType type) => new(Kernel, type, Address) { BitShift = BitShift, BitSize = BitSize, Snapshot = Snapshot };
 
     /// <summary>The same memory viewed as another type, by C name.</summary>
     public KernelObject Cast(string typeName) => Cast(Kernel.Types.Require(typeName));
@@ -93,11 +78,11 @@ public sealed class KernelObject
     {
         if (length == 0 || length > 1 << 20) return this;
         var snapshot = MemorySnapshot.Read(Kernel.Memory, Address, (int)length, Kernel.PageSize, context);
-        return new KernelObject(Kernel, Type, Address, BitShift, BitSize, snapshot);
+        return new KernelObject(Kernel, Type, Address) { BitShift = BitShift, BitSize = BitSize, Snapshot = snapshot };
     }
 
     /// <summary>The copy <see cref="Load()"/> made, or null for a view that reads memory directly.</summary>
-    public MemorySnapshot? Snapshot => _snapshot;
+    public MemorySnapshot? Snapshot { get; private init; }
 
     /// <summary>Reads the object's bytes (at most its runtime size) or throws.</summary>
     public byte[] ReadBytes() => ReadBytes((int)Math.Min(Size, int.MaxValue));
@@ -172,7 +157,7 @@ public sealed class KernelObject
         var resolved = Type.Resolve();
         return resolved.Kind switch
         {
-            TypeKind.Array => new KernelObject(Kernel, resolved.Target!, Address + index * resolved.Target!.Size, 0, 0, _snapshot),
+            TypeKind.Array => new KernelObject(Kernel, resolved.Target!, Address + index * resolved.Target!.Size) { Snapshot = Snapshot },
             TypeKind.Pointer => new KernelObject(Kernel, resolved.Target!, ReadPointer() + index * resolved.Target!.Size),
             _ => throw new InvalidOperationException($"{Type.DisplayName} is neither an array nor a pointer"),
         };
@@ -224,8 +209,8 @@ public sealed class KernelObject
 
     private MemoryFault? Read(ulong address, Span<byte> destination)
     {
-        if (_snapshot is not null && _snapshot.Covers(address, destination.Length))
-            return _snapshot.TryRead(address, destination);
+        if (Snapshot is not null && Snapshot.Covers(address, destination.Length))
+            return Snapshot.TryRead(address, destination);
         return Kernel.Memory.ReadVirtual(address, destination).Fault;
     }
 }

@@ -71,6 +71,7 @@ public class DumpKernelFixtureTests
         kernel.NrNodeIds.Should().Be((uint)FixtureFacts.Kd1Crash("nr_node_ids"));
         kernel.PossibleCpus.ToString().Should().Be(FixtureFacts.Kd1Guest("cpu_possible"));
         kernel.OnlineCpus.ToString().Should().Be(FixtureFacts.Kd1Guest("cpu_online"));
+        kernel.PresentCpus.ToString().Should().Be(FixtureFacts.Kd1Guest("cpu_present"));
         kernel.FactNotes.Should().NotContain(n => n.StartsWith("nr_cpu_ids") || n.StartsWith("nr_node_ids") || n.StartsWith("cpu "));
         kernel.Release.Should().Be("6.1.0-56-cloud-amd64");
         kernel.PageSize.Should().Be(4096);

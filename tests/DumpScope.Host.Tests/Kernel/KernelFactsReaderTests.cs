@@ -9,7 +9,7 @@ public class KernelFactsReaderTests
     public void Missing_symbols_fall_back_and_say_so()
     {
         var kernel = OpenedKernels.Kd1Zlib;
-        string[] hidden = ["nr_cpu_ids", "nr_node_ids", "__cpu_possible_mask", "__cpu_online_mask", "__per_cpu_offset"];
+        string[] hidden = ["nr_cpu_ids", "nr_node_ids", "__cpu_possible_mask", "__cpu_online_mask", "__cpu_present_mask", "__per_cpu_offset"];
         var symbols = new SymbolTable("filtered", kernel.Symbols.All.Where(s => !hidden.Contains(s.Name)));
         var notes = new List<string>();
         var facts = KernelFactsReader.Read(kernel.Dump, kernel.Memory, symbols, kernel.KaslrOffset, notes);
@@ -17,11 +17,13 @@ public class KernelFactsReaderTests
         facts.NrCpuIds.Should().Be((uint)kernel.Dump.Cpus.Count, "one PRSTATUS note per CPU");
         facts.NrNodeIds.Should().Be(1u);
         facts.PossibleCpus.ToString().Should().Be($"0-{kernel.Dump.Cpus.Count - 1}");
+        facts.PresentCpus.ToString().Should().Be(facts.PossibleCpus.ToString(), "without the present mask the possible CPUs stand in");
         facts.PerCpuOffsets.Should().BeNull();
         facts.Release.Should().Be(kernel.VmcoreInfo!.OsRelease);
         notes.Should().Contain(n => n.StartsWith("nr_cpu_ids: taken as 2, the number of CPU notes", StringComparison.Ordinal))
             .And.Contain("nr_node_ids: assumed 1")
             .And.Contain(n => n.StartsWith("cpu possible mask: no __cpu_possible_mask or cpu_possible_bits symbol", StringComparison.Ordinal))
+            .And.Contain(n => n.StartsWith("cpu present mask: no __cpu_present_mask or cpu_present_bits symbol; assumed CPUs 0-", StringComparison.Ordinal))
             .And.Contain(n => n.StartsWith("__per_cpu_offset: symbol missing", StringComparison.Ordinal));
     }
 

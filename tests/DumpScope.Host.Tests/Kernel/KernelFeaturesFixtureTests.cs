@@ -33,6 +33,10 @@ public class KernelFeaturesFixtureTests
         Feature(kernel, KernelFeatureNames.PageTables).Value.Should().Be("4 levels, no memory-encryption mask");
         Feature(kernel, KernelFeatureNames.Orc).Value.Should().StartWith("present: ", "the Debian 5.10 config has CONFIG_UNWINDER_ORC=y");
         Feature(kernel, KernelFeatureNames.Kaslr).Should().Be(new KernelFeature(KernelFeatureNames.Kaslr, "21800000", "VMCOREINFO KERNELOFFSET", "host"));
+        // k510's guest had a hot-plug slot that never held a CPU: possible 0-2, present and online 0-1.
+        kernel.PossibleCpus.ToString().Should().Be(FixtureFacts.Guest("k510", "cpu_possible"));
+        kernel.PresentCpus.ToString().Should().Be(FixtureFacts.Guest("k510", "cpu_present"));
+        kernel.OnlineCpus.ToString().Should().Be(FixtureFacts.Guest("k510", "cpu_online"));
     }
 
     [SkippableFact]

@@ -1,4 +1,5 @@
 using DumpScope.Host.Rendering;
+using DumpScope.Testing.Browsers;
 using SkiaSharp;
 
 namespace DumpScope.Host.Tests.Rendering;

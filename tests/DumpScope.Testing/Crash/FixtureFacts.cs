@@ -26,10 +26,13 @@ public static partial class FixtureFacts
     }
 
     /// <summary>A "key: value" line of kd1's groundtruth-guest.txt header ("cpu_possible" → "0-1").</summary>
-    public static string Kd1Guest(string key)
+    public static string Kd1Guest(string key) => Guest("kd1", key);
+
+    /// <summary>A "key: value" line of a fixture's groundtruth-guest.txt header ("k510", "cpu_present" → "0-1").</summary>
+    public static string Guest(string fixture, string key)
     {
         var prefix = key + ":";
-        var line = File.ReadLines(Fixtures.Require("kd1/groundtruth-guest.txt")).First(l => l.StartsWith(prefix, StringComparison.Ordinal));
+        var line = File.ReadLines(Fixtures.Require($"{fixture}/groundtruth-guest.txt")).First(l => l.StartsWith(prefix, StringComparison.Ordinal));
         return line[prefix.Length..].Trim();
     }
 

@@ -34,6 +34,9 @@ public sealed class KernelWithMemory(IKernel inner, IKernelMemory memory, IRunti
     public CpuMask PossibleCpus => inner.PossibleCpus;
     /// <inheritdoc/>
     public CpuMask OnlineCpus => inner.OnlineCpus;
+
+    /// <inheritdoc/>
+    public CpuMask PresentCpus => inner.PresentCpus;
     /// <inheritdoc/>
     public ulong PerCpuOffset(int cpu) => inner.PerCpuOffset(cpu);
     /// <inheritdoc/>

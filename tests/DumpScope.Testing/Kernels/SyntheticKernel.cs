@@ -66,6 +66,11 @@ public sealed class SyntheticKernel : IKernel
     /// <inheritdoc/>
     public CpuMask OnlineCpus { get; }
 
+    /// <summary>cpu_present_mask: the possible CPUs unless the test sets fewer.</summary>
+    public CpuMask PresentCpus { get => _present ?? PossibleCpus; set => _present = value; }
+
+    private CpuMask? _present;
+
     /// <summary>CPU n's per-cpu area starts at 0x1000_0000 * (n + 1).</summary>
     public ulong PerCpuOffset(int cpu) =>
         cpu >= 0 && cpu < NrCpuIds ? 0x1000_0000UL * (ulong)(cpu + 1) : throw new ArgumentOutOfRangeException(nameof(cpu));

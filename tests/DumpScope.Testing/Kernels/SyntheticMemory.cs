@@ -13,6 +13,7 @@ public sealed class SyntheticMemory : IKernelMemory
 
     private readonly Dictionary<ulong, byte[]> _pages = [];
     private readonly Dictionary<ulong, MemoryFaultKind> _faults = [];
+    private readonly Dictionary<ulong, int> _pageEnds = [];
 
     /// <summary>The placed pages by virtual address (what <see cref="DumpWriters.KernelDumpFile"/> writes to a dump).</summary>
     public IReadOnlyDictionary<ulong, byte[]> PlacedPages => _pages;
@@ -43,6 +44,18 @@ public sealed class SyntheticMemory : IKernelMemory
     {
         Write(address, data);
         return address;
+    }
+
+    /// <summary>
+    /// Places a memory image at a page-aligned address, ending exactly where the image ends: a read that reaches
+    /// the first byte past it returns the bytes before and faults as not mapped (as a fuzz input's end should).
+    /// </summary>
+    public void MapImage(ulong address, byte[] image)
+    {
+        if ((address & (PageSize - 1)) != 0) throw new ArgumentException($"image address {address:x} is not page-aligned", nameof(address));
+        Write(address, image);
+        int tail = image.Length % PageSize;
+        if (tail != 0) _pageEnds[address + (ulong)(image.Length - tail)] = tail;
     }
 
     /// <summary>Writes a little-endian u64.</summary>
@@ -100,7 +113,10 @@ public sealed class SyntheticMemory : IKernelMemory
             if (!_pages.TryGetValue(page, out var bytes))
                 return new ReadResult(done, new MemoryFault(at, MemoryFaultKind.NotMapped, false));
             int inPage = (int)(at - page);
-            int chunk = Math.Min(PageSize - inPage, destination.Length - done);
+            int end = _pageEnds.TryGetValue(page, out var pageEnd) ? pageEnd : PageSize;
+            if (inPage >= end)
+                return new ReadResult(done, new MemoryFault(at, MemoryFaultKind.NotMapped, false));
+            int chunk = Math.Min(end - inPage, destination.Length - done);
             bytes.AsSpan(inPage, chunk).CopyTo(destination[done..]);
             done += chunk;
         }

@@ -1,31 +1,22 @@
 namespace DumpScope.Host.Types.Dwarf;
 
 /// <summary>A decoded debugging information entry: its unit, abbreviation and attribute values.</summary>
-internal sealed class DwarfDie
+internal sealed class DwarfDie(long offset, DwarfUnit unit, DwarfAbbreviation abbreviation, DwarfAttributeValue[] values, long end)
 {
-    public DwarfDie(long offset, DwarfUnit unit, DwarfAbbreviation abbreviation, DwarfAttributeValue[] values, long end)
-    {
-        Offset = offset;
-        Unit = unit;
-        Abbreviation = abbreviation;
-        Values = values;
-        End = end;
-    }
-
     /// <summary>Section offset of the DIE.</summary>
-    public long Offset { get; }
+    public long Offset { get; } = offset;
 
     /// <summary>The unit it belongs to.</summary>
-    public DwarfUnit Unit { get; }
+    public DwarfUnit Unit { get; } = unit;
 
     /// <summary>Its abbreviation.</summary>
-    public DwarfAbbreviation Abbreviation { get; }
+    public DwarfAbbreviation Abbreviation { get; } = abbreviation;
 
     /// <summary>The attribute values, in abbreviation order.</summary>
-    public DwarfAttributeValue[] Values { get; }
+    public DwarfAttributeValue[] Values { get; } = values;
 
     /// <summary>Section offset just past the attributes (the first child when <see cref="HasChildren"/>).</summary>
-    public long End { get; }
+    public long End { get; } = end;
 
     /// <summary>DW_TAG_*.</summary>
     public DwarfTag Tag => Abbreviation.Tag;

@@ -4,7 +4,8 @@ namespace DumpScope.Host.Types.Dwarf;
 /// A unit header in .debug_info (DWARF 2–5: compile, partial and type units). Offsets are section offsets;
 /// <see cref="DieOffset"/> is where the unit's first DIE starts.
 /// </summary>
-internal sealed class DwarfUnit
+internal sealed class DwarfUnit(int index, long offset, long end, int version, byte unitType, int addressSize, int offsetSize,
+    long abbrevOffset, long dieOffset, ulong typeSignature, long typeOffset)
 {
     /// <summary>DW_UT_compile.</summary>
     public const byte UtCompile = 1;
@@ -19,54 +20,38 @@ internal sealed class DwarfUnit
     /// <summary>DW_UT_split_type.</summary>
     public const byte UtSplitType = 6;
 
-    private DwarfUnit(int index, long offset, long end, int version, byte unitType, int addressSize, int offsetSize, long abbrevOffset,
-        long dieOffset, ulong typeSignature, long typeOffset)
-    {
-        Index = index;
-        Offset = offset;
-        End = end;
-        Version = version;
-        UnitType = unitType;
-        AddressSize = addressSize;
-        OffsetSize = offsetSize;
-        AbbrevOffset = abbrevOffset;
-        DieOffset = dieOffset;
-        TypeSignature = typeSignature;
-        TypeOffset = typeOffset;
-    }
-
     /// <summary>Position of the unit in .debug_info (0 for the first).</summary>
-    public int Index { get; }
+    public int Index { get; } = index;
 
     /// <summary>Section offset of the unit header.</summary>
-    public long Offset { get; }
+    public long Offset { get; } = offset;
 
     /// <summary>Section offset just past the unit.</summary>
-    public long End { get; }
+    public long End { get; } = end;
 
     /// <summary>DWARF version, 2 to 5.</summary>
-    public int Version { get; }
+    public int Version { get; } = version;
 
     /// <summary>DW_UT_* (DWARF 5); DW_UT_compile for older versions.</summary>
-    public byte UnitType { get; }
+    public byte UnitType { get; } = unitType;
 
     /// <summary>Bytes in an address (4 or 8).</summary>
-    public int AddressSize { get; }
+    public int AddressSize { get; } = addressSize;
 
     /// <summary>4 for 32-bit DWARF, 8 for 64-bit DWARF.</summary>
-    public int OffsetSize { get; }
+    public int OffsetSize { get; } = offsetSize;
 
     /// <summary>Offset of the unit's abbreviation table in .debug_abbrev.</summary>
-    public long AbbrevOffset { get; }
+    public long AbbrevOffset { get; } = abbrevOffset;
 
     /// <summary>Section offset of the unit's first DIE.</summary>
-    public long DieOffset { get; }
+    public long DieOffset { get; } = dieOffset;
 
     /// <summary>A type unit's signature (0 otherwise).</summary>
-    public ulong TypeSignature { get; }
+    public ulong TypeSignature { get; } = typeSignature;
 
     /// <summary>Section offset of a type unit's type DIE (0 otherwise).</summary>
-    public long TypeOffset { get; }
+    public long TypeOffset { get; } = typeOffset;
 
     /// <summary>True for DW_UT_type and DW_UT_split_type.</summary>
     public bool IsTypeUnit => UnitType is UtType or UtSplitType;

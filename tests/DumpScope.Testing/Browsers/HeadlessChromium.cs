@@ -1,12 +1,12 @@
 using System.Diagnostics;
 
-namespace DumpScope.Host.Tests.Rendering;
+namespace DumpScope.Testing.Browsers;
 
 /// <summary>
 /// Debian's chromium, run headless on a file (.ci/run installs it). Absent locally, the tests that need it skip;
 /// under CI (<c>CI=true</c>) its absence is a failure, so that CI cannot pass without having looked at a page.
 /// </summary>
-internal static class HeadlessChromium
+public static class HeadlessChromium
 {
     private static readonly Lazy<string?> ExecutableLazy = new(() =>
         new[] { "chromium", "chromium-browser", "google-chrome" }
@@ -18,7 +18,7 @@ internal static class HeadlessChromium
     {
         if (ExecutableLazy.Value is { } path) return path;
         if (Fixtures.UnderCi) throw new InvalidOperationException("CI=true but chromium is not installed (.ci/run installs it as root)");
-        Skip.If(true, "chromium is not installed (apt-get install chromium)");
+        Xunit.Skip.If(true, "chromium is not installed (apt-get install chromium)");
         return null!;
     }
 
