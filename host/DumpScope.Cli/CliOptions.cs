@@ -16,6 +16,7 @@ internal sealed class CliOptions
     public Option<string[]> PluginDirs { get; } = new("--plugin-dir") { HelpName = "DIR", Description = "also load plugins from DIR/<Name>/<Name>.dll (repeatable)" };
     public Option<string?> Manifest { get; } = new("--plugins-config") { HelpName = "FILE", Description = "the plugins.json to use (default: beside the executable)" };
     public Option<string?> Vmlinux { get; } = new("--vmlinux") { HelpName = "FILE", Description = "a vmlinux with symbols (and DWARF)" };
+    public Option<string?> Modules { get; } = new("--modules") { HelpName = "DIR", Description = "a folder of module debug files (.ko with DWARF) for module source lines (as mod -S DIR)" };
     public Option<string?> SystemMap { get; } = new("--system-map") { HelpName = "FILE", Description = "a System.map for the dumped kernel" };
     public Option<string?> Btf { get; } = new("--btf") { HelpName = "FILE", Description = "a raw BTF file (e.g. a copy of /sys/kernel/btf/vmlinux)" };
     public Option<string?> Types { get; } = new Option<string?>("--types") { Description = "type source: btf or dwarf (default: DWARF of a --vmlinux with debug info, else BTF)" }.AcceptOnlyFromAmong("btf", "dwarf");
@@ -33,7 +34,7 @@ internal sealed class CliOptions
                                    "Also: dumpscope bench DUMP -c CMD... (timed), dumpscope completion bash|zsh, dumpscope man.\n" +
                                    "Exit codes: " + string.Join("; ", CommandLineModel.ExitCodes.Select(e => $"{e.Code} {e.Meaning}")) + ".")
         {
-            Dump, Commands, Input, Json, Format, Html, Profile, Plugins, PluginDirs, Manifest, Vmlinux, SystemMap, Btf, Types, Force, ZeroExcluded, Kaslr, Tui, Repl, Sample,
+            Dump, Commands, Input, Json, Format, Html, Profile, Plugins, PluginDirs, Manifest, Vmlinux, Modules, SystemMap, Btf, Types, Force, ZeroExcluded, Kaslr, Tui, Repl, Sample,
         };
         return root;
     }

@@ -146,6 +146,7 @@ public static class Program
         {
             DumpPath = dumpPath,
             VmlinuxPath = parse.GetValue(cli.Vmlinux),
+            ModulesPath = parse.GetValue(cli.Modules),
             SystemMapPath = parse.GetValue(cli.SystemMap),
             BtfPath = parse.GetValue(cli.Btf),
             Types = parse.GetValue(cli.Types) switch { "btf" => TypeSourceKind.Btf, "dwarf" => TypeSourceKind.Dwarf, _ => TypeSourceKind.Auto },

@@ -19,7 +19,19 @@ internal static class BacktraceRunner
         };
     }
 
-    public static void Add(StackAnalyzer analyzer, CommandResult result, IReadOnlyList<KernelObject> tasks, UnwindOptions options, bool raw, CommandContext context)
+    /// <summary>The session's source-line resolver for -l; a usage error when it has no line tables.</summary>
+    /// <exception cref="UsageException">No --vmlinux with DWARF and no module debug files.</exception>
+    public static ISourceLineResolver SourceLines(CommandContext context, string command)
+    {
+        var lines = context.Services.GetService(typeof(ISourceLineResolver)) as ISourceLineResolver;
+        if (lines is not { IsAvailable: true })
+            throw new UsageException($"{command}: no source lines: {lines?.Source ?? "the host gives none"}; give --vmlinux FILE with DWARF (mod -S DIR for modules)");
+        return lines;
+    }
+
+    /// <summary>Adds each task's backtrace (or raw stack) block; <paramref name="lines"/> adds each frame's source line.</summary>
+    public static void Add(StackAnalyzer analyzer, CommandResult result, IReadOnlyList<KernelObject> tasks, UnwindOptions options, bool raw, CommandContext context,
+        ISourceLineResolver? lines = null)
     {
         result.Warnings.AddRange(analyzer.RunningProblems);
         for (int i = 0; i < tasks.Count; i++)
@@ -43,7 +55,7 @@ internal static class BacktraceRunner
                 result.Warnings.Add($"PID {task.Pid}: no backtrace: {KernelDataErrors.Reason(e)}");
                 continue;
             }
-            result.Blocks.Add(BacktraceTable.Build(task, trace, options.FrameWords));
+            result.Blocks.Add(BacktraceTable.Build(task, trace, options.FrameWords, lines));
             if (!trace.IsComplete)
                 result.Warnings.Add($"PID {task.Pid?.ToString() ?? "?"} ({task.Comm}): the trace ends early: {trace.Reason}");
             else if (trace.Method == UnwindMethod.Guess)

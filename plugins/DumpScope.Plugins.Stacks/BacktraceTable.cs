@@ -11,7 +11,7 @@ namespace DumpScope.Plugins.Stacks;
 internal static class BacktraceTable
 {
     /// <summary>Builds the block for one task's trace.</summary>
-    public static TableBlock Build(TaskSummary task, Backtrace trace, bool words)
+    public static TableBlock Build(TaskSummary task, Backtrace trace, bool words, ISourceLineResolver? lines = null)
     {
         var columns = new List<Column>
         {
@@ -26,6 +26,7 @@ internal static class BacktraceTable
             new("REGISTERS", CellKind.Text, "registers"),
         };
         if (words) columns.Add(new Column("WORDS", CellKind.Text, "words"));
+        if (lines is not null) columns.Add(new Column("SOURCE", CellKind.Text, "source"));
         var table = new TableBlock(columns.ToArray()) { Title = task.Header, TextFromRows = true };
         for (int f = 0; f < trace.Frames.Count; f++)
         {
@@ -47,8 +48,10 @@ internal static class BacktraceTable
                 frame.ExceptionRegisters is { } regs ? Cell.Text(OneLine(regs)) : Cell.NotApplicable(),
             };
             if (words) cells.Add(frame.Words is { } w ? Cell.Text(string.Join(' ', w.Select(x => $"{x.Value:x16}"))) : Cell.NotAvailable("not read"));
+            SourceLine? source = null;
+            if (lines is not null) cells.Add(SourceCell(lines, frame, out source));
             var row = table.AddRow(cells.ToArray());
-            row.Text = FrameText(frame, words, rip);
+            row.Text = FrameText(frame, words, rip, source);
             row.WithTarget("code", new AddressTarget(frame.Ip));
         }
         if (trace.Frames.Count == 0 && trace.UserRegisters is { } user)
@@ -60,13 +63,14 @@ internal static class BacktraceTable
                 Cell.Bool(true), Cell.Text("user stack"), Cell.Text(OneLine(user)),
             };
             if (words) cells.Add(Cell.NotApplicable());
+            if (lines is not null) cells.Add(Cell.NotApplicable());
             table.AddRow(cells.ToArray()).Text = Registers(user, exceptionRip: null);
         }
         return table;
     }
 
     /// <summary>crash's frame line, then saved registers, frame words and the stack switch after it.</summary>
-    public static string FrameText(StackFrame frame, bool words, string exceptionRip)
+    public static string FrameText(StackFrame frame, bool words, string exceptionRip, SourceLine? source = null)
     {
         var text = new StringBuilder();
         string index = "#" + frame.Index.ToString(CultureInfo.InvariantCulture);
@@ -74,6 +78,8 @@ internal static class BacktraceTable
         if (!frame.Reliable) text.Append("? ");
         text.Append(frame.Function).Append(" at ").Append(frame.Ip.ToString("x16", CultureInfo.InvariantCulture));
         if (frame.Module is { } module) text.Append(" [").Append(module).Append(']');
+        // crash's bt -l: the source position on its own line under the frame.
+        if (source is { } line) text.Append("\n    ").Append(line.File).Append(": ").Append(line.Line.ToString(CultureInfo.InvariantCulture));
         if (words && frame.Words is { Count: > 0 } w)
             for (int i = 0; i < w.Count; i += 2)
             {
@@ -84,6 +90,21 @@ internal static class BacktraceTable
             text.Append('\n').Append(Registers(regs, regs.IsUserMode ? null : exceptionRip));
         if (frame.LeavesStack is { } left) text.Append("\n--- <").Append(left.Name).Append("> ---");
         return text.ToString();
+    }
+
+    // The line of the call for a return address (IP - 1), of the instruction itself otherwise.
+    private static Cell SourceCell(ISourceLineResolver lines, StackFrame frame, out SourceLine? source)
+    {
+        source = null;
+        try
+        {
+            source = lines.Resolve(frame.LookupAddress);
+            return source is { } s ? Cell.Text(s.ToString()) : Cell.NotAvailable("no line table covers this address");
+        }
+        catch (InvalidDataException e)
+        {
+            return Cell.Unreadable(e.Message);
+        }
     }
 
     /// <summary>crash's register block: <c>[exception RIP: f+off]</c> for kernel registers, then the registers.</summary>

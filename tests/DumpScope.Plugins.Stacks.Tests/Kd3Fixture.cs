@@ -10,6 +10,9 @@ public sealed class DumpSessions() : FixtureSessions(typeof(StacksPlugin).Assemb
     /// <summary>The kd3 session (4 CPUs, every task's sysrq-t trace in its log).</summary>
     public DumpScopeSession Kd3 => Session("kd3/vmcore.kdump-zlib-d31");
 
+    /// <summary>The k510 session (Debian 11's 5.10, 2 CPUs).</summary>
+    public DumpScopeSession K510 => Session("k510/vmcore.kdump-zlib-d31");
+
     /// <summary>A session's kernel.</summary>
     public static IKernel Kernel(DumpScopeSession session) => session.Services.GetRequiredService<IKernel>();
 

@@ -73,6 +73,32 @@ public static class Fixtures
 
     private static readonly Lazy<(string? Path, string? Problem)> VmlinuxLazy = new(FetchVmlinux);
 
+    /// <summary>
+    /// k510's kernel as a vmlinux with DWARF (Debian 11's linux-image-5.10.0-32-cloud-amd64-dbg): <c>DUMPSCOPE_VMLINUX_510</c>,
+    /// else ~/.cache/dumpscope/vmlinux-5.10.0-32-cloud-amd64 (where the lead's fetch left it); skips when absent.
+    /// </summary>
+    public static string K510Vmlinux => CachedDebugFile("DUMPSCOPE_VMLINUX_510", "vmlinux-5.10.0-32-cloud-amd64", "no 5.10 DWARF vmlinux");
+
+    /// <summary>
+    /// The debug .ko files of the modules loaded in the 6.1 fixture dumps (from linux-image-6.1.0-56-cloud-amd64-dbg):
+    /// <c>DUMPSCOPE_MODULES</c>, else ~/.cache/dumpscope/modules-6.1.0-56-cloud-amd64, where tests/fixtures/fetch-module-debug.sh
+    /// puts them; skips when absent.
+    /// </summary>
+    public static string ModuleDebug => CachedDebugFile("DUMPSCOPE_MODULES", "modules-6.1.0-56-cloud-amd64", "no module debug files (run tests/fixtures/fetch-module-debug.sh)");
+
+    // A debug file or folder fetched once into the cache (or named by an environment variable); skips when absent.
+    private static string CachedDebugFile(string variable, string name, string missing)
+    {
+        var env = Environment.GetEnvironmentVariable(variable);
+        var path = !string.IsNullOrEmpty(env) ? env : Path.Combine(DumpScopeCache, name);
+        if (!File.Exists(path) && !Directory.Exists(path)) Missing($"{missing} at {path} (set {variable})");
+        return path;
+    }
+
+    /// <summary>~/.cache/dumpscope (XDG_CACHE_HOME respected): where the debug files fetched once are kept.</summary>
+    public static string DumpScopeCache =>
+        Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "dumpscope");
+
     private static (string? Path, string? Problem) FetchVmlinux()
     {
         var env = Environment.GetEnvironmentVariable("DUMPSCOPE_VMLINUX");
@@ -116,7 +142,7 @@ public static class Fixtures
 
     /// <summary>Where decompressed fixtures are kept: <c>DUMPSCOPE_CACHE</c>, else ~/.cache/dumpscope/fixtures.</summary>
     public static string CacheRoot => Environment.GetEnvironmentVariable("DUMPSCOPE_CACHE")
-        ?? Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "dumpscope", "fixtures");
+        ?? Path.Combine(DumpScopeCache, "fixtures");
 
     /// <summary>
     /// A fixture stored as a zstd patch (<c>zstd --patch-from=BASE</c>) against another fixture: the base is

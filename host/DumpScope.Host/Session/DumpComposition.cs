@@ -51,6 +51,13 @@ internal static class DumpComposition
         notes.AddRange(kernel.FactNotes);
         services.AddSingleton<IKernel>(kernel);
         services.AddSingleton(kernel.RuntimeSizes);
+        // Source lines from the --vmlinux's .debug_line (mapped on first use) and from module debug files.
+        var lines = new Symbols.KernelSourceLines(kernel, options.VmlinuxPath);
+        owned.Add(lines);
+        services.AddSingleton(lines);
+        services.AddSingleton<ISourceLineResolver>(lines);
+        if (options.ModulesPath is { } modules && !Directory.Exists(modules)) throw new UsageException($"--modules: folder not found: {modules}");
+        services.AddSingleton<IModuleDebugInfo>(new Symbols.ModuleDebugFiles(kernel, lines, options.ModulesPath));
         return null;
     }
 

@@ -14,6 +14,9 @@ public sealed record SessionOptions
     /// <summary>A vmlinux (symbols; DWARF types when present).</summary>
     public string? VmlinuxPath { get; init; }
 
+    /// <summary>A folder of module debug files (.ko with DWARF): their line tables, relocated to the dump (crash's mod -S).</summary>
+    public string? ModulesPath { get; init; }
+
     /// <summary>A raw BTF file (e.g. a copy of /sys/kernel/btf/vmlinux).</summary>
     public string? BtfPath { get; init; }
 

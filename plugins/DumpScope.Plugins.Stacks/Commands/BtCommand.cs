@@ -6,7 +6,7 @@ namespace DumpScope.Plugins.Stacks.Commands;
 /// crash's <c>bt</c>: the backtrace of the panicking task, of tasks by PID or address, or (-a) of the task on
 /// every CPU, unwound with the dump's own ORC data (frame pointers without it).
 /// </summary>
-[Command("bt", Help = "backtraces from the dump alone: bt [-a] [-f] [-t] [-r] [--fp] [--max N] [PID|TASK]... (default: the current task of set, else the panicking task)",
+[Command("bt", Help = "backtraces from the dump alone: bt [-a] [-f] [-l] [-t] [-r] [--fp] [--max N] [PID|TASK]... (default: the current task of set, else the panicking task)",
     Examples = ["bt  the panicking task's stack", "bt -a  the task on each CPU", "bt 1  the stack of pid 1"], SeeAlso = ["ps", "task"])]
 public sealed class BtCommand(StackAnalyzer analyzer) : ICommand
 {
@@ -17,6 +17,10 @@ public sealed class BtCommand(StackAnalyzer analyzer) : ICommand
     /// <summary>-f: each frame's stack words.</summary>
     [Option("-f", Help = "each frame's stack words")]
     public bool FrameWords { get; set; }
+
+    /// <summary>-l: each frame's source file and line.</summary>
+    [Option("-l", Help = "each frame's source file and line (needs --vmlinux with DWARF; mod -S for module frames)")]
+    public bool Lines { get; set; }
 
     /// <summary>-t: scan the stack for return addresses (every frame a guess).</summary>
     [Option("-t", Help = "scan the stack for text addresses (unreliable, crash's bt -t)")]
@@ -75,7 +79,7 @@ public sealed class BtCommand(StackAnalyzer analyzer) : ICommand
             tasks.AddRange(matches.Where(m => tasks.All(t => t.Address != m.Address)));
         }
         if (tasks.Count == 0) return CommandResult.Fail("bt: no task to show");
-        BacktraceRunner.Add(analyzer, result, tasks, options, Raw, context);
+        BacktraceRunner.Add(analyzer, result, tasks, options, Raw, context, Lines ? BacktraceRunner.SourceLines(context, "bt -l") : null);
         return result;
     }
 }

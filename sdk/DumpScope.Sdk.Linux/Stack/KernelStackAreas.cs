@@ -8,8 +8,12 @@ namespace DumpScope.Sdk.Linux.Stack;
 /// </summary>
 public sealed class KernelStackAreas
 {
-    // x86-64 THREAD_SIZE and IRQ_STACK_SIZE are 4 pages (order 2), doubled by KASAN's KASAN_STACK_ORDER.
+    // x86-64 THREAD_SIZE and IRQ_STACK_SIZE are 4 pages (order 2), doubled by KASAN's KASAN_STACK_ORDER
+    // (arch/x86/include/asm/page_64_types.h): the last resort when the kernel does not say.
     private const ulong DefaultStackSize = 16 << 10;
+
+    // Larger than any THREAD_SIZE x86-64 has had (KASAN doubles 16K): a bigger difference is not a stack size.
+    private const ulong MaxStackSize = 1 << 20;
 
     private readonly IKernel _kernel;
     private readonly Dictionary<int, (IReadOnlyList<StackArea> Areas, IReadOnlyList<string> Problems)> _cpus = [];
@@ -19,11 +23,55 @@ public sealed class KernelStackAreas
     public KernelStackAreas(IKernel kernel)
     {
         _kernel = kernel;
-        StackSize = kernel.HasSymbol("kasan_early_shadow_page") ? 2 * DefaultStackSize : DefaultStackSize;
+        (StackSize, StackSizeOrigin) = ThreadSize(kernel);
+        (IrqStackSize, IrqStackSizeOrigin) = IrqStackSizeOf(kernel, StackSize);
     }
 
-    /// <summary>THREAD_SIZE (and IRQ_STACK_SIZE) of this kernel.</summary>
+    /// <summary>THREAD_SIZE of this kernel: the length of each task's stack.</summary>
     public ulong StackSize { get; }
+
+    /// <summary>How <see cref="StackSize"/> was found ("__end_init_task - __start_init_task").</summary>
+    public string StackSizeOrigin { get; }
+
+    /// <summary>IRQ_STACK_SIZE of this kernel: the length of each CPU's hard-IRQ stack.</summary>
+    public ulong IrqStackSize { get; }
+
+    /// <summary>How <see cref="IrqStackSize"/> was found.</summary>
+    public string IrqStackSizeOrigin { get; }
+
+    /// <summary>
+    /// THREAD_SIZE, probed: the init task's stack is THREAD_SIZE long, placed by the linker script between
+    /// __start_init_task and __end_init_task (INIT_TASK_DATA in include/asm-generic/vmlinux.lds.h, as in 5.4
+    /// and 6.1; a proposed rename calls them __start_init_stack/__end_init_stack, also probed); else
+    /// sizeof(struct irq_stack), as x86-64's IRQ_STACK_SIZE equals THREAD_SIZE; else 16K (32K with KASAN).
+    /// </summary>
+    public static (ulong Size, string Origin) ThreadSize(IKernel kernel)
+    {
+        foreach (var (first, last) in new[] { ("__start_init_task", "__end_init_task"), ("__start_init_stack", "__end_init_stack") })
+            if (kernel.Symbols.TryGetAddress(first, out var start) && kernel.Symbols.TryGetAddress(last, out var end)
+                && end > start && end - start <= MaxStackSize && ulong.IsPow2(end - start))
+                return (end - start, $"{last} - {first}");
+        if (IrqStackType(kernel) is { } irq) return (irq, "sizeof(struct irq_stack) (IRQ_STACK_SIZE equals THREAD_SIZE on x86-64)");
+        return kernel.HasSymbol("kasan_early_shadow_page")
+            ? (2 * DefaultStackSize, "assumed 32K: 16K doubled by KASAN (no init stack symbols, no struct irq_stack)")
+            : (DefaultStackSize, "assumed 16K (no init stack symbols, no struct irq_stack)");
+    }
+
+    // IRQ_STACK_SIZE: struct irq_stack is exactly one IRQ stack (arch/x86/include/asm/processor.h, since 5.2).
+    private static (ulong Size, string Origin) IrqStackSizeOf(IKernel kernel, ulong threadSize) =>
+        IrqStackType(kernel) is { } size ? (size, "sizeof(struct irq_stack)") : (threadSize, "THREAD_SIZE (no struct irq_stack in the types)");
+
+    private static ulong? IrqStackType(IKernel kernel)
+    {
+        try
+        {
+            return kernel.Types.FindType("struct irq_stack")?.Resolve() is { Size: > 0 and <= MaxStackSize } type && ulong.IsPow2(type.Size) ? type.Size : null;
+        }
+        catch (TypeNotFoundException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>A task's kernel stack [task->stack, + THREAD_SIZE).</summary>
     /// <exception cref="Exception">A data problem (see <see cref="KernelDataErrors"/>) when task->stack is unreadable.</exception>
@@ -78,7 +126,7 @@ public sealed class KernelStackAreas
         if (top is not { } t || t == 0) return null;
         // The pointer is the stack's top minus one word (irq_init_percpu_irqstack stores va + IRQ_STACK_SIZE - 8).
         ulong end = (t + 8 + 0xfff) & ~0xfffUL;
-        return new StackArea(end - StackSize, end, StackKind.Irq, "IRQ stack", cpu);
+        return new StackArea(end - IrqStackSize, end, StackKind.Irq, "IRQ stack", cpu);
     }
 
     private IEnumerable<StackArea> ExceptionStacks(int cpu, List<string> problems)

@@ -16,6 +16,15 @@ public sealed record StackFrame
     public required ulong Ip { get; init; }
 
     /// <summary>
+    /// True when <see cref="Ip"/> is a return address (the instruction after a call), false for an interrupted
+    /// or current instruction. The call's own line is at IP - 1 (bt -l looks there).
+    /// </summary>
+    public bool IsReturnAddress { get; init; }
+
+    /// <summary>The address whose symbol and source line the frame shows: IP - 1 for a return address, else IP.</summary>
+    public ulong LookupAddress => IsReturnAddress && Ip != 0 ? Ip - 1 : Ip;
+
+    /// <summary>
     /// The symbol the frame is in. For a return address this is looked up at IP - 1 (a call as the last
     /// instruction of a function returns to the next function's start), as the kernel's %pB does.
     /// </summary>

@@ -360,6 +360,7 @@ public sealed class StackUnwinder
                 StackAddress = stackAddress,
                 Ip = ip,
                 Symbol = owner.Name(ip, !exact),
+                IsReturnAddress = !exact,
                 Reliable = _reliable,
                 Stack = area ?? _area,
             });

@@ -28,8 +28,8 @@ public sealed class DisCommand : ICommand
     [Option("-f", Help = "from ADDR to the end of its function")]
     public bool Function { get; set; }
 
-    /// <summary>-l: source lines (not available yet).</summary>
-    [Option("-l", Help = "show source file and line (needs a .debug_line reader: not available yet)")]
+    /// <summary>-l: source lines from the vmlinux's (or a module's) DWARF line table.</summary>
+    [Option("-l", Help = "show the source file and line of each instruction (needs --vmlinux with DWARF, or mod -S for a module)")]
     public bool Lines { get; set; }
 
     /// <summary>The address.</summary>
@@ -44,7 +44,9 @@ public sealed class DisCommand : ICommand
     public CommandResult Execute(CommandContext context)
     {
         var kernel = context.Kernel;
-        if (Lines) throw new UsageException("dis -l: source lines need a DWARF .debug_line reader, which DumpScope does not have yet");
+        var lines = Lines ? context.Services.GetService(typeof(ISourceLineResolver)) as ISourceLineResolver : null;
+        if (Lines && lines is not { IsAvailable: true })
+            throw new UsageException($"dis -l: no source lines: {lines?.Source ?? "no kernel"}; give --vmlinux FILE with DWARF (or mod -S DIR for modules)");
         if (Reverse && (Function || Count is not null)) throw new UsageException("dis: -r takes neither -f nor COUNT");
         ulong address = ExpressionEvaluator.EvaluateAddress(kernel, Address);
         var symbol = kernel.Symbols.Lookup(address);
@@ -76,9 +78,14 @@ public sealed class DisCommand : ICommand
         if (to - from > MaxFunctionBytes) to = from + MaxFunctionBytes;
 
         var result = new CommandResult();
-        var table = result.Add(new TableBlock(
-            new Column("ADDRESS", CellKind.Address), new Column("LOCATION"), new Column("BYTES") { Use = ColumnUse.Data },
-            new Column("MNEMONIC") { Use = ColumnUse.Data }, new Column("INSTRUCTION"), new Column("TARGET", CellKind.Address)) { TextFromRows = true });
+        var columns = new List<Column>
+        {
+            new("ADDRESS", CellKind.Address), new("LOCATION"), new("BYTES") { Use = ColumnUse.Data },
+            new("MNEMONIC") { Use = ColumnUse.Data }, new("INSTRUCTION"), new("TARGET", CellKind.Address),
+        };
+        if (lines is not null) columns.Add(new Column("SOURCE") { Use = ColumnUse.Data });
+        var table = result.Add(new TableBlock(columns.ToArray()) { TextFromRows = true });
+        SourceLine? previousLine = null;
         var code = MemorySnapshot.Read(kernel.Memory, from, (int)(to - from + (Reverse ? 15UL : 0)), kernel.PageSize);
         int readable = code.Holes.Count == 0 ? code.Length : (int)(code.Holes[0].Address - from);
         var bytes = new byte[readable];
@@ -121,9 +128,18 @@ public sealed class DisCommand : ICommand
             var at = instruction.IP;
             var location = Symbolize(kernel.Symbols, at);
             var raw = Convert.ToHexString(bytes, (int)(at - from), instruction.Length).ToLowerInvariant();
-            var row = table.AddRow(Cell.Address(at), location is null ? Cell.NotAvailable("no symbol") : Cell.Text(location), Cell.Text(raw),
-                Cell.Text(mnemonic), Cell.Text(text), target is { } t ? Cell.Address(t) : Cell.NotApplicable(CellKind.Address));
+            var cells = new List<Cell>
+            {
+                Cell.Address(at), location is null ? Cell.NotAvailable("no symbol") : Cell.Text(location), Cell.Text(raw),
+                Cell.Text(mnemonic), Cell.Text(text), target is { } t ? Cell.Address(t) : Cell.NotApplicable(CellKind.Address),
+            };
+            SourceLine? source = null;
+            if (lines is not null) cells.Add(SourceCell(lines, at, out source));
+            var row = table.AddRow(cells.ToArray());
             row.Text = location is null ? $"0x{at:x16}:\t{text}" : $"0x{at:x16} <{location}>:\t{text}";
+            // objdump -dl's way: the source position above the first instruction of each new line.
+            if (source is { } here && here != previousLine) row.Text = $"{here.File}: {here.Line}\n{row.Text}";
+            if (source is not null) previousLine = source;
             if (target is { } branch) row.WithTarget("dis target", $"dis {branch:x}");
             if (instruction.IsInvalid) row.Problem = "not a valid instruction (data, or decoding began mid-instruction)";
             shown++;
@@ -136,6 +152,20 @@ public sealed class DisCommand : ICommand
             result.Warnings.Add($"dis: stopped at {code.Holes[0].Address:x}: {code.Holes[0].Fault.Message}");
         if (table.Rows.Count == 0 && code.Holes.Count > 0) return CommandResult.Fail($"dis: {code.Holes[0].Fault.Message}");
         return result;
+    }
+
+    private static Cell SourceCell(ISourceLineResolver lines, ulong address, out SourceLine? source)
+    {
+        source = null;
+        try
+        {
+            source = lines.Resolve(address);
+            return source is { } s ? Cell.Text(s.ToString()) : Cell.NotAvailable("no line table covers this address");
+        }
+        catch (InvalidDataException e)
+        {
+            return Cell.Unreadable(e.Message);
+        }
     }
 
     /// <summary>"schedule+67" for an address inside a symbol (decimal offset, as crash and sym print it); null when none is near.</summary>

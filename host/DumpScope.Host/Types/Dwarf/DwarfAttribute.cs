@@ -9,6 +9,8 @@ internal enum DwarfAttribute : ushort
     ByteSize = 0x0b,
     BitOffset = 0x0c,
     BitSize = 0x0d,
+    StmtList = 0x10,
+    CompDir = 0x1b,
     ConstValue = 0x1c,
     LowerBound = 0x22,
     UpperBound = 0x2f,

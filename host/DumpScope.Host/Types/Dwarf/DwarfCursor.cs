@@ -85,6 +85,24 @@ internal ref struct DwarfCursor
         _ => throw _section.Error(_position, $"cannot read a {size}-byte value"),
     };
 
+    /// <summary>
+    /// A unit's initial length field (DWARF 5 §7.4): 32-bit, or 0xffffffff and a 64-bit length; sets the
+    /// offset size (4 or 8) the unit's section offsets use. Reserved values are malformed data.
+    /// </summary>
+    public ulong InitialLength(out int offsetSize)
+    {
+        int at = _position;
+        ulong length = U32();
+        offsetSize = 4;
+        if (length == 0xffff_ffff)
+        {
+            length = U64();
+            offsetSize = 8;
+        }
+        else if (length >= 0xffff_fff0) throw _section.Error(at, $"unit length 0x{length:x} is a reserved value");
+        return length;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong Uleb()
     {

@@ -53,6 +53,44 @@ internal sealed unsafe class DwarfElfImage : IDisposable
     /// <summary>The NT_GNU_BUILD_ID in lower-case hex, or null.</summary>
     public string? BuildId { get; private set; }
 
+    /// <summary>
+    /// Where a relocatable object's sections were placed (a module's sections in the dump, by name): its debug
+    /// sections are relocated against these addresses; a section not named sits at 0. Null: every section at 0.
+    /// </summary>
+    public IReadOnlyDictionary<string, ulong>? SectionAddresses { get; private set; }
+
+    /// <summary>Maps a relocatable object (a kernel module) whose sections were placed at <paramref name="sectionAddresses"/>.</summary>
+    /// <exception cref="InvalidDataException">Not an ELF file, or its headers point outside it.</exception>
+    public static DwarfElfImage Open(string path, IReadOnlyDictionary<string, ulong> sectionAddresses)
+    {
+        var image = Open(path);
+        image.SectionAddresses = sectionAddresses;
+        return image;
+    }
+
+    /// <summary>The .symtab entries: name, the name of the section defining it (null: undefined, absolute or common), value, st_info.</summary>
+    public List<(string Name, string? Section, ulong Value, byte Info)> Symbols()
+    {
+        var list = new List<(string, string?, ulong, byte)>();
+        if (!_sections.TryGetValue(".symtab", out var symtab) || symtab.Type != ShtSymtab || symtab.Link >= _all.Length) return list;
+        var strings = _all[symtab.Link];
+        for (ulong at = 0; at + 24 <= symtab.Size; at += 24)
+        {
+            var entry = new ReadOnlySpan<byte>(_base + symtab.Offset + at, 24);
+            uint nameOffset = BinaryPrimitives.ReadUInt32LittleEndian(entry);
+            byte info = entry[4];
+            ushort shndx = BinaryPrimitives.ReadUInt16LittleEndian(entry[6..]);
+            ulong value = BinaryPrimitives.ReadUInt64LittleEndian(entry[8..]);
+            if (nameOffset >= strings.Size) continue;
+            var rest = new ReadOnlySpan<byte>(_base + strings.Offset + nameOffset, (int)Math.Min(strings.Size - nameOffset, 4096));
+            int end = rest.IndexOf((byte)0);
+            if (end <= 0) continue;
+            string? section = shndx is > 0 and < 0xff00 && shndx < _all.Length ? _all[shndx].Name : null;
+            list.Add((Encoding.UTF8.GetString(rest[..end]), section, value, info));
+        }
+        return list;
+    }
+
     /// <summary>Maps the file and reads its section headers.</summary>
     /// <exception cref="InvalidDataException">Not an ELF file, or its headers point outside it.</exception>
     /// <exception cref="NotSupportedException">A 32-bit or big-endian ELF file.</exception>
@@ -223,7 +261,8 @@ internal sealed unsafe class DwarfElfImage : IDisposable
     }
 
     // A relocatable object (a .o or a kernel module) leaves section offsets in .debug_* to be filled by the
-    // linker: copy the section and apply its RELA entries, with every section placed at address 0.
+    // linker: copy the section and apply its RELA entries, with each section at its SectionAddresses entry
+    // (where the module loader put it), else at address 0.
     private DwarfSection Relocated(Section target, Section rela)
     {
         var copy = GC.AllocateArray<byte>((int)target.Size, pinned: true);
@@ -243,13 +282,18 @@ internal sealed unsafe class DwarfElfImage : IDisposable
             if ((ulong)symbol * 24 + 24 > (ulong)symbols.Length)
                 throw DwarfError.InFile(Path, entryOffset, $"{rela.Name}: symbol {symbol} is past the symbol table ({symbols.Length / 24} entries)");
             ulong value = BinaryPrimitives.ReadUInt64LittleEndian(symbols[(int)(symbol * 24 + 8)..]) + (ulong)addend;
+            ushort shndx = BinaryPrimitives.ReadUInt16LittleEndian(symbols[(int)(symbol * 24 + 6)..]);
+            if (SectionAddresses is { } placed && shndx is > 0 and < 0xff00 && shndx < _all.Length && placed.TryGetValue(_all[shndx].Name, out var sectionAddress))
+                value += sectionAddress;
             int width = type switch
             {
                 0 => 0, // R_X86_64_NONE
                 1 => 8, // R_X86_64_64
                 10 or 11 => 4, // R_X86_64_32, R_X86_64_32S
+                2 => 4, // R_X86_64_PC32: S + A - P, the debug section itself at 0
                 _ => throw new NotSupportedException($"{Path}: {rela.Name} at file offset 0x{entryOffset:x}: relocation type {type} in a debug section is not supported"),
             };
+            if (type == 2) value -= offset;
             if (width == 0) continue;
             if (offset > (ulong)copy.Length || (ulong)width > (ulong)copy.Length - offset)
                 throw DwarfError.InFile(Path, entryOffset, $"{rela.Name}: relocation at 0x{offset:x} is outside {target.Name} ({copy.Length} bytes)");

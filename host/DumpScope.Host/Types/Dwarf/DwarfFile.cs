@@ -56,6 +56,13 @@ internal sealed class DwarfFile
         throw Info.Error(offset, $"a DIE is expected here{from}, but the offset is not inside any unit's DIEs ({Info.Name} is {Info.Length} bytes)");
     }
 
+    /// <summary>The unit whose header starts at <paramref name="offset"/> (a .debug_aranges unit offset), or null.</summary>
+    public DwarfUnit? UnitStartingAt(long offset)
+    {
+        int i = Array.BinarySearch(_unitOffsets, offset);
+        return i >= 0 ? Units[i] : null;
+    }
+
     /// <summary>The abbreviation table of a unit.</summary>
     public DwarfAbbreviationTable Abbreviations(DwarfUnit unit) =>
         _tables.GetOrAdd((unit.AbbrevOffset, unit.AddressSize, unit.OffsetSize, unit.Version),

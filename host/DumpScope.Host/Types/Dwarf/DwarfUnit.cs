@@ -92,15 +92,7 @@ internal sealed class DwarfUnit(int index, long offset, long end, int version, b
     {
         var info = cursor.Section;
         long offset = cursor.Position;
-        ulong length = cursor.U32();
-        int offsetSize = 4;
-        if (length == 0xffff_ffff)
-        {
-            length = cursor.U64();
-            offsetSize = 8;
-        }
-        else if (length >= 0xffff_fff0)
-            throw info.Error(offset, $"unit length 0x{length:x} is a reserved value");
+        ulong length = cursor.InitialLength(out int offsetSize);
         long contentStart = cursor.Position;
         if (length > (ulong)(info.Length - contentStart))
             throw info.Error(offset, $"unit length {length} runs past the end of {info.Name} ({info.Length - contentStart} bytes remain)");

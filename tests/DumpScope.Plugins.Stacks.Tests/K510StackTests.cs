@@ -1,0 +1,60 @@
+using DumpScope.Testing;
+using DumpScope.Testing.Crash;
+
+namespace DumpScope.Plugins.Stacks.Tests;
+
+/// <summary>
+/// bt and foreach bt on k510 (Debian 11's 5.10: ORC, no kallsyms in VMCOREINFO) against crash 8.0.2 with the DWARF
+/// vmlinux on the same dump (tests/fixtures/k510/crash-bt.out, crash-foreach-bt.out). Skips without the fixtures.
+/// </summary>
+[Collection("dumps")]
+public sealed class K510StackTests(DumpSessions dumps)
+{
+    private static IReadOnlyList<CrashTaskTrace> Crash(string name) =>
+        CrashBacktraces.Parse(File.ReadLines(Path.Combine(AppContext.BaseDirectory, "references", "k510", $"crash-{name}.out")));
+
+    // crash's unwinder stops fx-vforker (pid 102) in schedule_timeout; the vfork parent waits in
+    // wait_for_completion_killable from kernel_clone, the rest of the trace ours has.
+    private static readonly HashSet<int> CrashStopsEarly = [102];
+
+    // Two symbols at one address (__x64_sys_pause and its __ia32_ alias) are one frame: the IPs are compared.
+    private static bool Same(CrashFrame crash, BtRow ours, bool first) =>
+        crash.Ip == ours.Ip && (first || crash.Sp == ours.Sp);
+
+    [SkippableFact]
+    public void Bt_of_the_panic_task_has_crashs_frames_from_panic_on()
+    {
+        var expected = Crash("bt").Single().Frames.SkipWhile(f => f.Function != "panic").ToArray();
+        expected.Should().HaveCountGreaterThan(5);
+        var result = dumps.K510.Run("bt");
+        result.Failed.Should().BeFalse(result.Error);
+        var (pid, _, frames) = BtRow.Blocks(result).Single();
+        pid.Should().Be(149);
+        // crash starts at machine_kexec; the registers the kernel saved for the dump were taken in __crash_kexec.
+        frames[0].Function.Should().Be("__crash_kexec");
+        var ours = frames.SkipWhile(f => f.Function != "panic").ToArray();
+        ours.Select(f => (f.Function ?? "", f.Ip, f.Sp)).Should().Equal(expected.Select(f => (f.Function, f.Ip, f.Sp)));
+    }
+
+    [SkippableFact]
+    public void Foreach_bt_has_crashs_frames_for_every_sleeping_task()
+    {
+        var active = Crash("bt-a").Select(t => t.Task).ToHashSet();
+        var expected = Crash("foreach-bt").Where(t => !active.Contains(t.Task)).ToArray();
+        expected.Should().HaveCountGreaterThan(55);
+        var result = dumps.K510.Run("foreach bt");
+        result.Failed.Should().BeFalse(result.Error);
+        var ours = BtRow.Blocks(result).GroupBy(b => b.Title).ToDictionary(g => g.Key, g => g.First().Frames);
+        var mismatches = new List<string>();
+        foreach (var task in expected)
+        {
+            var mine = ours.FirstOrDefault(o => o.Key.Contains($"TASK: {task.Task:x}", StringComparison.Ordinal)).Value?.Where(f => f.Reliable).ToArray() ?? [];
+            var theirs = task.Frames.Where(f => f.Reliable).ToArray();
+            bool prefix = mine.Length >= theirs.Length && theirs.Select((f, i) => Same(f, mine[i], i == 0)).All(x => x);
+            bool whole = prefix && (mine.Length == theirs.Length || CrashStopsEarly.Contains(task.Pid));
+            if (!whole)
+                mismatches.Add($"pid {task.Pid} {task.Comm}: crash [{string.Join(' ', theirs.Select(f => f.Function))}] ours [{string.Join(' ', mine.Select(f => f.Function))}]");
+        }
+        mismatches.Should().BeEmpty("every sleeping task has crash's frames:\n{0}", string.Join("\n", mismatches));
+    }
+}
