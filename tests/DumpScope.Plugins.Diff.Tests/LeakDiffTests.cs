@@ -93,6 +93,16 @@ public sealed class LeakDiffTests(LeakPair pair) : IClassFixture<LeakPair>
     }
 
     [SkippableFact]
+    public void The_pair_in_the_wrong_order_says_so_and_shows_the_growth_reversed()
+    {
+        pair.Diff.Warnings.Should().NotContain(w => w.Contains("taken before", StringComparison.Ordinal), "A was dumped before B");
+        using var b = FixtureSession.Open(Fixtures.LeakDumpB, typeof(DiffPlugin).Assembly);
+        var reversed = b.Run($"diff {Fixtures.LeakDumpA}");
+        reversed.Failed.Should().BeFalse(reversed.Error);
+        reversed.Warnings.Should().Contain(w => w.StartsWith("the new dump was taken before the old one (uptime ", StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
     public void A_dump_of_another_boot_is_refused_in_one_line()
     {
         using var kd1 = FixtureSession.Open(Fixtures.Kd1Zlib, typeof(DiffPlugin).Assembly);

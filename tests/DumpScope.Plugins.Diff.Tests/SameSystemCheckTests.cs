@@ -16,6 +16,20 @@ public sealed class SameSystemCheckTests
     }
 
     [Fact]
+    public void Within_a_boot_a_new_dump_taken_before_the_old_one_is_warned_about()
+    {
+        var earlier = Identity with { Uptime = TimeSpan.FromSeconds(120) };
+        var later = Identity with { Uptime = TimeSpan.FromSeconds(185.5) };
+
+        SameSystemCheck.Check(earlier, later, allowOtherBoot: false).Warnings.Should().BeEmpty();
+        var reversed = SameSystemCheck.Check(later, earlier, allowOtherBoot: false);
+        reversed.Refusal.Should().BeNull("the dumps still correspond, the changes are only reversed");
+        reversed.Warnings.Should().ContainSingle().Which.Should().Be(
+            "the new dump was taken before the old one (uptime 120.0 s vs 185.5 s): every change below is reversed; give the earlier dump first");
+        SameSystemCheck.Check(later, Identity, allowOtherBoot: false).Warnings.Should().BeEmpty("an unknown uptime orders nothing");
+    }
+
+    [Fact]
     public void Another_release_or_build_id_is_refused_even_when_other_boots_are_allowed()
     {
         SameSystemCheck.Check(Identity, Identity with { Release = "5.10.0-32-cloud-amd64" }, allowOtherBoot: true).Refusal

@@ -29,38 +29,54 @@ internal sealed record KdumpSubHeader
 
     public static KdumpSubHeader Parse(ReadOnlySpan<byte> b, int headerVersion, bool is64)
     {
-        if (is64)
-        {
-            return new KdumpSubHeader
-            {
-                PhysBase = BinaryPrimitives.ReadInt64LittleEndian(b),
-                DumpLevel = headerVersion >= 1 ? BinaryPrimitives.ReadInt32LittleEndian(b[8..]) : -1,
-                Split = headerVersion >= 2 && BinaryPrimitives.ReadInt32LittleEndian(b[12..]) != 0,
-                StartPfn = headerVersion >= 6 ? BinaryPrimitives.ReadUInt64LittleEndian(b[80..]) : headerVersion >= 2 ? BinaryPrimitives.ReadUInt64LittleEndian(b[16..]) : 0,
-                EndPfn = headerVersion >= 6 ? BinaryPrimitives.ReadUInt64LittleEndian(b[88..]) : headerVersion >= 2 ? BinaryPrimitives.ReadUInt64LittleEndian(b[24..]) : 0,
-                OffsetVmcoreInfo = headerVersion >= 3 ? BinaryPrimitives.ReadInt64LittleEndian(b[32..]) : 0,
-                SizeVmcoreInfo = headerVersion >= 3 ? BinaryPrimitives.ReadInt64LittleEndian(b[40..]) : 0,
-                OffsetNote = headerVersion >= 4 ? BinaryPrimitives.ReadInt64LittleEndian(b[48..]) : 0,
-                SizeNote = headerVersion >= 4 ? BinaryPrimitives.ReadInt64LittleEndian(b[56..]) : 0,
-                OffsetEraseInfo = headerVersion >= 5 ? BinaryPrimitives.ReadInt64LittleEndian(b[64..]) : 0,
-                SizeEraseInfo = headerVersion >= 5 ? BinaryPrimitives.ReadInt64LittleEndian(b[72..]) : 0,
-                MaxMapNr64 = headerVersion >= 6 ? BinaryPrimitives.ReadUInt64LittleEndian(b[96..]) : 0,
-            };
-        }
+        // The fields in declaration order; only their widths differ between the two layouts.
+        var r = new Fields(b, is64);
+        long physBase = r.SignedLong();
+        int dumpLevel = r.Int(), split = r.Int();
+        ulong startPfn = r.UnsignedLong(), endPfn = r.UnsignedLong();
+        long offsetVmcoreInfo = r.OffT(), sizeVmcoreInfo = (long)r.UnsignedLong();
+        long offsetNote = r.OffT(), sizeNote = (long)r.UnsignedLong();
+        long offsetEraseInfo = r.OffT(), sizeEraseInfo = (long)r.UnsignedLong();
+        ulong startPfn64 = r.U64(), endPfn64 = r.U64(), maxMapNr64 = r.U64();
         return new KdumpSubHeader
         {
-            PhysBase = BinaryPrimitives.ReadInt32LittleEndian(b),
-            DumpLevel = headerVersion >= 1 ? BinaryPrimitives.ReadInt32LittleEndian(b[4..]) : -1,
-            Split = headerVersion >= 2 && BinaryPrimitives.ReadInt32LittleEndian(b[8..]) != 0,
-            StartPfn = headerVersion >= 6 ? BinaryPrimitives.ReadUInt64LittleEndian(b[56..]) : headerVersion >= 2 ? BinaryPrimitives.ReadUInt32LittleEndian(b[12..]) : 0,
-            EndPfn = headerVersion >= 6 ? BinaryPrimitives.ReadUInt64LittleEndian(b[64..]) : headerVersion >= 2 ? BinaryPrimitives.ReadUInt32LittleEndian(b[16..]) : 0,
-            OffsetVmcoreInfo = headerVersion >= 3 ? BinaryPrimitives.ReadInt64LittleEndian(b[20..]) : 0,
-            SizeVmcoreInfo = headerVersion >= 3 ? BinaryPrimitives.ReadUInt32LittleEndian(b[28..]) : 0,
-            OffsetNote = headerVersion >= 4 ? BinaryPrimitives.ReadInt64LittleEndian(b[32..]) : 0,
-            SizeNote = headerVersion >= 4 ? BinaryPrimitives.ReadUInt32LittleEndian(b[40..]) : 0,
-            OffsetEraseInfo = headerVersion >= 5 ? BinaryPrimitives.ReadInt64LittleEndian(b[44..]) : 0,
-            SizeEraseInfo = headerVersion >= 5 ? BinaryPrimitives.ReadUInt32LittleEndian(b[52..]) : 0,
-            MaxMapNr64 = headerVersion >= 6 ? BinaryPrimitives.ReadUInt64LittleEndian(b[72..]) : 0,
+            PhysBase = physBase,
+            DumpLevel = headerVersion >= 1 ? dumpLevel : -1,
+            Split = headerVersion >= 2 && split != 0,
+            StartPfn = headerVersion >= 6 ? startPfn64 : headerVersion >= 2 ? startPfn : 0,
+            EndPfn = headerVersion >= 6 ? endPfn64 : headerVersion >= 2 ? endPfn : 0,
+            OffsetVmcoreInfo = headerVersion >= 3 ? offsetVmcoreInfo : 0,
+            SizeVmcoreInfo = headerVersion >= 3 ? sizeVmcoreInfo : 0,
+            OffsetNote = headerVersion >= 4 ? offsetNote : 0,
+            SizeNote = headerVersion >= 4 ? sizeNote : 0,
+            OffsetEraseInfo = headerVersion >= 5 ? offsetEraseInfo : 0,
+            SizeEraseInfo = headerVersion >= 5 ? sizeEraseInfo : 0,
+            MaxMapNr64 = headerVersion >= 6 ? maxMapNr64 : 0,
         };
+    }
+
+    // Reads the fields one after another: unsigned long is 4 or 8 bytes; int 4; off_t and u64 8 (4-aligned on i386,
+    // where every field then follows the one before; 8-aligned on x86-64, where they fall on 8 anyway).
+    private ref struct Fields(ReadOnlySpan<byte> bytes, bool is64)
+    {
+        private readonly ReadOnlySpan<byte> _bytes = bytes;
+        private int _at;
+
+        public long SignedLong() => is64 ? (long)U64() : BinaryPrimitives.ReadInt32LittleEndian(Take(4));
+
+        public ulong UnsignedLong() => is64 ? U64() : BinaryPrimitives.ReadUInt32LittleEndian(Take(4));
+
+        public int Int() => BinaryPrimitives.ReadInt32LittleEndian(Take(4));
+
+        public long OffT() => (long)U64();
+
+        public ulong U64() => BinaryPrimitives.ReadUInt64LittleEndian(Take(8));
+
+        private ReadOnlySpan<byte> Take(int count)
+        {
+            var field = _bytes.Slice(_at, count);
+            _at += count;
+            return field;
+        }
     }
 }

@@ -67,12 +67,7 @@ internal static class Lzo1xDecompressor
             else if (inst < 32)
             {
                 // 0001HLLL + LE16: 16..48 KiB back; distance 16384 ends the stream.
-                length = inst & 7;
-                if (length == 0 && !ReadLongLength(input, ref ip, 7, ref length)) return Fail("truncated match length", at, op, out written);
-                length += 2;
-                if (ip + 2 > input.Length) return Fail("truncated match distance", at, op, out written);
-                int v = input[ip] | (input[ip + 1] << 8);
-                ip += 2;
+                if (ReadMatch(input, ref ip, inst, 7, out length, out int v) is { } error) return Fail(error, at, op, out written);
                 distance = 16384 + ((inst & 8) << 11) + (v >> 2);
                 next = v & 3;
                 if (distance == 16384)
@@ -84,12 +79,7 @@ internal static class Lzo1xDecompressor
             else if (inst < 64)
             {
                 // 001LLLLL + LE16: up to 16 KiB back.
-                length = inst & 31;
-                if (length == 0 && !ReadLongLength(input, ref ip, 31, ref length)) return Fail("truncated match length", at, op, out written);
-                length += 2;
-                if (ip + 2 > input.Length) return Fail("truncated match distance", at, op, out written);
-                int v = input[ip] | (input[ip + 1] << 8);
-                ip += 2;
+                if (ReadMatch(input, ref ip, inst, 31, out length, out int v) is { } error) return Fail(error, at, op, out written);
                 distance = (v >> 2) + 1;
                 next = v & 3;
             }
@@ -126,6 +116,20 @@ internal static class Lzo1xDecompressor
     /// Reads the extension of a length whose bits were all zero: each zero byte adds 255, the first
     /// non-zero byte is added and ends it. Bounded by the input, and capped so it cannot overflow.
     /// </summary>
+    // A match of the 0001HLLL and 001LLLLL forms: the length in the instruction's low bits (a long length after it
+    // when they are 0) plus 2, then the LE16 whose high 14 bits give the distance and low 2 the next literal count.
+    private static string? ReadMatch(ReadOnlySpan<byte> input, ref int ip, int inst, int lengthMask, out long length, out int v)
+    {
+        v = 0;
+        length = inst & lengthMask;
+        if (length == 0 && !ReadLongLength(input, ref ip, lengthMask, ref length)) return "truncated match length";
+        length += 2;
+        if (ip + 2 > input.Length) return "truncated match distance";
+        v = input[ip] | (input[ip + 1] << 8);
+        ip += 2;
+        return null;
+    }
+
     private static bool ReadLongLength(ReadOnlySpan<byte> input, ref int ip, int bitsMax, ref long length)
     {
         long value = bitsMax;

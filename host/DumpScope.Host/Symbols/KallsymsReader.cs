@@ -102,7 +102,7 @@ internal static class KallsymsReader
             problem = "VMCOREINFO names kallsyms_names but not kallsyms_offsets";
             return null;
         }
-        if (!TryReadU32(memory, numSyms, "kallsyms_num_syms", out var count, out problem)) return null;
+        if (!TryRead<uint>(memory, numSyms, "kallsyms_num_syms", out var count, out problem)) return null;
         ulong? relativeBase = info.TryGetSymbol("kallsyms_relative_base", out var rb) ? rb : null;
         var table = new KallsymsAddressTable(offsets, KallsymsAddressKind.Offsets, relativeBase, "kallsyms_offsets");
         return new KallsymsTables(names, count, tokenTable, tokenIndex, [table], "named by VMCOREINFO (SYMBOL(kallsyms_*))");
@@ -165,10 +165,10 @@ internal static class KallsymsReader
     private static ulong? EntryAddress(IKernelMemory memory, KallsymsAddressTable table, AddressEncoding encoding, int index)
     {
         if (encoding == AddressEncoding.Absolute)
-            return TryReadU64(memory, table.Address + (ulong)index * 8, "kallsyms_addresses", out var absolute, out _) ? absolute : null;
-        if (!TryReadU32(memory, table.Address + (ulong)index * 4, "kallsyms_offsets", out var raw, out _)) return null;
+            return TryRead<ulong>(memory, table.Address + (ulong)index * 8, "kallsyms_addresses", out var absolute, out _) ? absolute : null;
+        if (!TryRead<uint>(memory, table.Address + (ulong)index * 4, "kallsyms_offsets", out var raw, out _)) return null;
         ulong relativeBase = 0;
-        if (table.RelativeBaseAddress is { } rb && !TryReadU64(memory, rb, "kallsyms_relative_base", out relativeBase, out _)) return null;
+        if (table.RelativeBaseAddress is { } rb && !TryRead<ulong>(memory, rb, "kallsyms_relative_base", out relativeBase, out _)) return null;
         return Address((int)raw, relativeBase, table.Address + (ulong)index * 4, encoding);
     }
 
@@ -184,7 +184,7 @@ internal static class KallsymsReader
             return false;
         }
         ulong relativeBase = 0;
-        if (table.RelativeBaseAddress is { } rb && !TryReadU64(memory, rb, "kallsyms_relative_base", out relativeBase, out problem)) return false;
+        if (table.RelativeBaseAddress is { } rb && !TryRead<ulong>(memory, rb, "kallsyms_relative_base", out relativeBase, out problem)) return false;
         for (int i = 0; i < symbols.Length; i++)
         {
             ulong address = width == 8
@@ -307,20 +307,13 @@ internal static class KallsymsReader
         return null;
     }
 
-    private static bool TryReadU32(IKernelMemory memory, ulong address, string what, out uint value, out string? problem)
+    // A little-endian u32 or u64 of a kallsyms table, or why not ("kallsyms_offsets at … unreadable: …").
+    private static bool TryRead<T>(IKernelMemory memory, ulong address, string what, out T value, out string? problem)
+        where T : unmanaged, System.Numerics.IBinaryInteger<T>
     {
-        Span<byte> b = stackalloc byte[4];
+        Span<byte> b = stackalloc byte[System.Runtime.CompilerServices.Unsafe.SizeOf<T>()];
         var read = memory.ReadVirtual(address, b);
-        value = read.Fault is null ? BinaryPrimitives.ReadUInt32LittleEndian(b) : 0;
-        problem = read.Fault is { } f ? $"{what} at {address:x} unreadable: {f.Message}" : null;
-        return problem is null;
-    }
-
-    private static bool TryReadU64(IKernelMemory memory, ulong address, string what, out ulong value, out string? problem)
-    {
-        Span<byte> b = stackalloc byte[8];
-        var read = memory.ReadVirtual(address, b);
-        value = read.Fault is null ? BinaryPrimitives.ReadUInt64LittleEndian(b) : 0;
+        value = read.Fault is null ? T.ReadLittleEndian(b, isUnsigned: true) : T.Zero;
         problem = read.Fault is { } f ? $"{what} at {address:x} unreadable: {f.Message}" : null;
         return problem is null;
     }

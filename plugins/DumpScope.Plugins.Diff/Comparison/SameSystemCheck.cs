@@ -32,13 +32,21 @@ public static class SameSystemCheck
             return new(null, old.KernelOffset == @new.KernelOffset, warnings);
         }
         if (old.BuildId is null || @new.BuildId is null) warnings.Add("a dump's VMCOREINFO has no BUILD-ID: the kernel build was checked by release only");
-        if (old.KernelOffset == @new.KernelOffset) return new(null, true, warnings);
+        if (old.KernelOffset == @new.KernelOffset)
+        {
+            // Within one boot the uptime orders the dumps: growth is NEW minus OLD, so NEW must be the later one.
+            if (old.Uptime is { } then && @new.Uptime is { } now && now < then)
+                warnings.Add($"the new dump was taken before the old one (uptime {Seconds(now)} s vs {Seconds(then)} s): every change below is reversed; give the earlier dump first");
+            return new(null, true, warnings);
+        }
         string boots = $"different boots (KASLR offset {old.KernelOffset:x} vs {@new.KernelOffset:x})";
         if (!allowOtherBoot)
             return new($"the dumps are of {boots} of {old.Release}: tasks, pids and objects do not correspond; --other-boot compares them anyway", false, warnings);
         warnings.Add($"{boots}: tasks are matched by pid and comm, which two boots share only by chance");
         return new(null, false, warnings);
     }
+
+    private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture);
 
     private static string Short(string buildId) => buildId.Length > 12 ? buildId[..12] : buildId;
 }

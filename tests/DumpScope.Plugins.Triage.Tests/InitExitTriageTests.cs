@@ -1,0 +1,62 @@
+using DumpScope.Host.Session;
+using DumpScope.Testing;
+using DumpScope.Testing.Crash;
+using DumpScope.Testing.Sessions;
+
+namespace DumpScope.Plugins.Triage.Tests;
+
+/// <summary>
+/// triage on tests/fixtures/initexit, a real dump of another panic path than the sysrq crash of every shared fixture
+/// (init exited: "Attempted to kill init!" from do_exit; its README): the kernel's own panic header and Call Trace
+/// decide, and its crash signature differs from kd1's. The dump is in the repository, so this runs in every clone.
+/// </summary>
+public sealed class InitExitTriageTests : IDisposable
+{
+    private static readonly string Folder = Repository.File("tests/fixtures/initexit");
+    private readonly DumpScopeSession _session = FixtureSession.Open(Path.Combine(Folder, "vmcore.kdump-zlib-d31"), typeof(TriagePlugin).Assembly);
+
+    public void Dispose() => _session.Dispose();
+
+    private static string Dmesg => File.ReadAllText(Path.Combine(Folder, "dmesg.txt"));
+
+    [Fact]
+    public void Triage_names_the_panic_the_kernel_printed_and_not_a_sysrq_crash()
+    {
+        var expected = KernelTraces.Panic(Dmesg)!;
+        var triage = new TriageView(_session.Run("triage"));
+
+        expected.Message.Should().Be("Attempted to kill init! exitcode=0x00000000");
+        ((string)triage["panic"]!).Should().Be($"Kernel panic - not syncing: {expected.Message}");
+        triage["panic_cpu"].Should().Be((long)expected.Cpu);
+        triage["panic_pid"].Should().Be(1L);
+        triage["panic_comm"].Should().Be("init");
+        triage["stopped_by"].Should().Be("panic", "no Oops, BUG, lockup or sysrq report precedes the panic line");
+        var crash = triage.Findings[0];
+        (crash.Severity, crash.Kind).Should().Be(("critical", "crash"));
+        crash.Evidence.Should().Contain("PID 1 (init)").And.NotContain("sysrq");
+        triage.Findings.Should().NotContain(f => f.Kind == "hung_tasks" || f.Kind == "oops" || f.Kind == "bug");
+    }
+
+    [Fact]
+    public void The_signature_hashes_the_exit_path_the_kernel_printed()
+    {
+        var printed = KernelTraces.PanicTrace(Dmesg).Where(f => f.Reliable).Select(f => f.Name).SkipWhile(n => n != "panic").ToArray();
+        printed.Should().StartWith(["panic", "do_exit.cold", "do_group_exit", "__x64_sys_exit_group", "do_syscall_64"]);
+        var triage = new TriageView(_session.Run("triage -v"));
+
+        triage.PanicStack.Where(f => f.Reliable).Select(f => f.Function).SkipWhile(n => n != "panic").Should().Equal(printed);
+        var signature = CrashSignature.From((string)triage["panic"]!, triage.PanicStack.Where(f => f.Reliable).Select(f => f.Function), "unwound panic stack");
+        signature.Frames.Should().Equal(printed.Skip(1).Take(CrashSignature.MaxFrames));
+        triage["signature"].Should().Be(signature.Value);
+    }
+
+    [SkippableFact]
+    public void Its_signature_differs_from_kd1s_sysrq_crash()
+    {
+        using var kd1 = FixtureSession.Open(Fixtures.Kd1Zlib, typeof(TriagePlugin).Assembly);
+        var other = (string)new TriageView(kd1.Run("triage"))["signature"]!;
+        var mine = (string)new TriageView(_session.Run("triage"))["signature"]!;
+
+        mine.Should().MatchRegex("^v1:[0-9a-f]{16}$").And.NotBe(other);
+    }
+}
