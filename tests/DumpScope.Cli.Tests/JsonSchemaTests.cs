@@ -116,7 +116,7 @@ public class JsonEveryCommandTests
         "kmem -s", "kmem -i", "kmem -S kmalloc-64", "kmem -p 1000", "kmem ffffffff9e41aa40", "list -H init_task.tasks", "log -n 3", "mach", "mod",
         "mount", "net", "p jiffies", "p init_task.comm", "page 1000", "plugins", "ps", "pstree", "ptov 1000", "rd init_task 4", "runq",
         "search -s init_task -l 4096 ffffffff", "set 1", "sig 1", "struct task_struct.pid,comm ffffffff9e41aa40", "swap", "sym schedule", "sys",
-        "task 1", "timer", "tree -t xarray init_pid_ns.idr.idr_rt", "triage", "vm 1", "vtop ffffffff9e41aa40", "waitq", "whatis task_struct",
+        "task 1", "timer", "tree -t xarray init_pid_ns.idr.idr_rt", "triage", "vm 1", "vtop ffffffff9e41aa40", "waitq log_wait", "whatis task_struct", "sockets",
     ];
 
     private static readonly Lazy<List<JsonElement>> Documents = new(() =>
@@ -165,6 +165,8 @@ public class JsonEveryCommandTests
             "integer" or "size" or "percent" or "real" => JsonValueKind.Number,
             "bool" => value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.ValueKind : JsonValueKind.True,
             "list" => JsonValueKind.Array,
+            // A text column may mix kinds (struct's value column: numbers, strings), each cell typed on its own.
+            "text" when value.ValueKind is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.ValueKind,
             _ => JsonValueKind.String,
         };
         value.ValueKind.Should().Be(expected, $"{command}: {key} is of kind {kind}");
