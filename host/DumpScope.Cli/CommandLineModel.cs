@@ -22,9 +22,13 @@ internal sealed class CommandLineModel
     /// <summary>The verbs that may come first: name and what they do.</summary>
     public static readonly IReadOnlyList<(string Name, string Help)> Verbs =
     [
+        ("batch", "triage many dumps in parallel into the results database: dumpscope batch PATH... [--db FILE|CONN]"),
         ("bench", "run the commands timed: dumpscope bench DUMP -c CMD..."),
         ("completion", "print a shell completion script: dumpscope completion bash|zsh"),
+        ("fleet", "crash signatures across the triaged dumps: dumpscope fleet [show SIGNATURE] [--json] [--html FILE]"),
         ("man", "print the dumpscope(1) man page (roff)"),
+        ("submit", "enqueue triage jobs for the workers: dumpscope submit PATH... --db CONN"),
+        ("worker", "triage submitted dumps into the shared PostgreSQL: dumpscope worker --db CONN [--workers N]"),
     ];
 
     /// <summary>Exit codes, as documented in --help, the man page and the README.</summary>

@@ -20,6 +20,8 @@ public static class Program
     public static int Run(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, bool interactive)
     {
         if (args is ["completion" or "man", ..]) return Generate(args, stdout, stderr);
+        // `dumpscope batch|fleet|submit|worker …`: many dumps and the results database (FleetVerbs, docs/fleet.md).
+        if (args is [var verb, ..] && FleetVerbs.Names.Contains(verb)) return FleetVerbs.Run(args, stdout, stderr);
         var cli = new CliOptions();
         var root = cli.CreateRoot();
         foreach (var version in root.Options.OfType<System.CommandLine.VersionOption>())
@@ -209,7 +211,7 @@ public static class Program
     }
 
     /// <summary>Writes the --html page; false (with the reason on standard error) when the file cannot be written.</summary>
-    private static bool WritePage(HtmlRenderer page, string path, TextWriter stderr)
+    internal static bool WritePage(HtmlRenderer page, string path, TextWriter stderr)
     {
         try
         {

@@ -1,7 +1,3 @@
-using DumpScope.Testing;
-using DumpScope.Testing.Crash;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace DumpScope.Plugins.Triage.Tests;
 
 /// <summary>

@@ -1,6 +1,4 @@
 using DumpScope.Host.Session;
-using DumpScope.Testing;
-using DumpScope.Testing.Crash;
 using DumpScope.Testing.Sessions;
 
 namespace DumpScope.Plugins.Triage.Tests;

@@ -1,6 +1,5 @@
 using DumpScope.Plugins.Triage.Commands;
 using DumpScope.Plugins.Triage.Log;
-using DumpScope.Testing.Kernels;
 using DumpScope.Testing.Types;
 
 namespace DumpScope.Plugins.Triage.Tests;

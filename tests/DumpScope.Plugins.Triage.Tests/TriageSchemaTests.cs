@@ -1,7 +1,6 @@
 using System.Text.Json;
 using DumpScope.Host.Rendering;
 using DumpScope.Plugins.Triage.Commands;
-using DumpScope.Testing;
 
 namespace DumpScope.Plugins.Triage.Tests;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SkiaSharp;
 
 namespace DumpScope.Testing.Browsers;
 
@@ -55,4 +56,19 @@ public static class HeadlessChromium
             try { profile.Delete(recursive: true); } catch (IOException) { }
         }
     }
+
+    /// <summary>Pixels of a screenshot (PNG) that <paramref name="matches"/> accepts.</summary>
+    public static int CountPixels(string png, Func<SKColor, bool> matches)
+    {
+        using var bitmap = SKBitmap.Decode(png) ?? throw new InvalidDataException($"{png} is not an image");
+        int count = 0;
+        for (int y = 0; y < bitmap.Height; y++)
+            for (int x = 0; x < bitmap.Width; x++)
+                if (matches(bitmap.GetPixel(x, y))) count++;
+        return count;
+    }
+
+    /// <summary>True for a pixel within <paramref name="tolerance"/> of the colour 0xRRGGBB (a chart series' colour).</summary>
+    public static bool Near(SKColor c, uint rgb, int tolerance = 24) =>
+        Math.Abs(c.Red - (int)(rgb >> 16 & 0xff)) < tolerance && Math.Abs(c.Green - (int)(rgb >> 8 & 0xff)) < tolerance && Math.Abs(c.Blue - (int)(rgb & 0xff)) < tolerance;
 }
