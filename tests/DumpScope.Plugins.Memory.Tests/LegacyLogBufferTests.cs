@@ -92,4 +92,37 @@ public sealed class LegacyLogBufferTests
     {
         PrintkText.Decode([(byte)'a', 0x01, (byte)'\t', 0xc3, 0xa9, (byte)'z']).Should().Be("a\\x01\t\\xc3\\xa9z");
     }
+
+    [Fact]
+    public void A_printk_log_with_caller_id_gives_each_record_its_caller_and_one_without_gives_none()
+    {
+        // CONFIG_PRINTK_CALLER (5.1-5.9) appends u32 caller_id to struct printk_log (then 24 bytes with padding).
+        KernelType U8 = new IntegerType("u8", 1, false), U16 = new IntegerType("u16", 2, false), U32 = new IntegerType("u32", 4, false), U64 = new IntegerType("u64", 8, false);
+        var withCaller = new SyntheticStruct("printk_log", 24,
+            new TypeMember("ts_nsec", U64, 0, 0), new TypeMember("len", U16, 64, 0), new TypeMember("text_len", U16, 80, 0),
+            new TypeMember("dict_len", U16, 96, 0), new TypeMember("facility", U8, 112, 0),
+            new TypeMember("flags", U8, 120, 5), new TypeMember("level", U8, 125, 3), new TypeMember("caller_id", U32, 128, 0));
+        var buffer = new byte[Length];
+        var text = Encoding.ASCII.GetBytes("from an irq");
+        BinaryPrimitives.WriteUInt64LittleEndian(buffer, 5_000);
+        BinaryPrimitives.WriteUInt16LittleEndian(buffer.AsSpan(8), (ushort)((24 + text.Length + 7) / 8 * 8));
+        BinaryPrimitives.WriteUInt16LittleEndian(buffer.AsSpan(10), (ushort)text.Length);
+        buffer[15] = 6 << 5;
+        BinaryPrimitives.WriteUInt32LittleEndian(buffer.AsSpan(16), 0x8000_0001);
+        text.CopyTo(buffer.AsSpan(24));
+        int next = (24 + text.Length + 7) / 8 * 8;
+        var kernel = new SyntheticKernel(new SyntheticTypes().Add("struct printk_log", withCaller), nrCpuIds: 2);
+        kernel.Memory.Map(Buffer, buffer);
+        kernel.Global("log_buf", 0xffff_ffff_8100_0000UL, Buffer);
+        kernel.Global("log_buf_len", 0xffff_ffff_8100_0100UL, Length);
+        kernel.Global("log_first_idx", 0xffff_ffff_8100_0200UL, 0UL);
+        kernel.Global("log_next_idx", 0xffff_ffff_8100_0300UL, (ulong)next);
+        var record = KernelLogReader.Read(kernel).Records.Should().ContainSingle().Subject;
+        record.Text.Should().Be("from an irq");
+        record.Caller.Should().Be("C1");
+
+        var plain = new byte[Length];
+        int end = Record(plain, 0, 1_000, 6, "no caller here");
+        KernelLogReader.Read(Kernel(plain, 0, end)).Records.Should().ContainSingle().Which.CallerId.Should().BeNull("struct printk_log without CONFIG_PRINTK_CALLER has no caller_id");
+    }
 }

@@ -19,6 +19,7 @@ public sealed class ExpressionEvaluator(IKernel? dump, ExpressionMode mode = Exp
     private static readonly KernelType UnsignedInt = new IntegerType("unsigned int", 4, false);
 
     private string _text = "";
+    private readonly List<string> _inferred = [];
 
     /// <summary>The CPU whose copy a per-cpu variable without <c>:N</c> means (<c>--cpu</c>, or one pass of <c>:a</c>).</summary>
     public int? Cpu { get; init; }
@@ -153,6 +154,9 @@ public sealed class ExpressionEvaluator(IKernel? dump, ExpressionMode mode = Exp
         if (dump is not null && dump.Symbols.TryGetAddress(node.Text, out var address))
         {
             var value = new ExpressionValue { Type = Kernel.Types.FindVariableType(node.Text), Address = address, Symbol = node.Text, IsPerCpuOffset = IsPerCpuAddress(address) };
+            if (value.Type is not null && Kernel.Types is DumpScope.Host.Types.Btf.BtfTypeCatalog { DeclaredGlobals: { } globals } && globals.Check(node.Text) is null
+                && globals.Infer(node.Text) is { Chosen: { } chosen } guess && ReferenceEquals(guess.Type, value.Type) && !_inferred.Contains($"{node.Text}: {chosen}"))
+                _inferred.Add($"{node.Text}: {chosen}");
             if (value.Type is null && Kernel.Symbols.Lookup(address) is { Offset: 0, Symbol.Type: 'T' or 't' or 'W' or 'w' })
                 value = value with { Type = new PointerType(VoidType.Instance), Address = null, Scalar = address };
             if (relocate && value.IsPerCpuOffset && Cpu is { } cpu) value = OnCpu(value, cpu, node.Position);
@@ -424,7 +428,14 @@ public sealed class ExpressionEvaluator(IKernel? dump, ExpressionMode mode = Exp
     private static string Describe(ExpressionValue value) => value.Symbol is { } s ? $"'{s}'" : "the operand";
 
     private UsageException NoType(ExpressionValue value, int position) =>
-        Error(position, $"{Kernel.Types.Source} and the declared globals do not know the type of {Describe(value)}; state it: (unsigned long){value.Symbol} for a number, *(struct TYPE *)&{value.Symbol} for an object");
+        Error(position, $"{Kernel.Types.Source} and the declared globals do not know the type of {Describe(value)}{(value.Symbol is { } symbol ? WhyUntyped(symbol) : "")}; state it: (unsigned long){value.Symbol} for a number, *(struct TYPE *)&{value.Symbol} for an object");
+
+    /// <summary>" (why no type was inferred)" for a global without a declared type, or "" when the source is not BTF.</summary>
+    public string WhyUntyped(string symbol) =>
+        Kernel.Types is DumpScope.Host.Types.Btf.BtfTypeCatalog { DeclaredGlobals: { } globals } ? " (" + string.Join("; ", globals.Infer(symbol).Notes) + ")" : "";
+
+    /// <summary>The globals whose type an evaluation took from name inference, with the reason ("pci_bus_type: struct bus_type (inferred …)").</summary>
+    public IReadOnlyList<string> InferredTypes => _inferred;
 
     private UsageException PerCpuNeeded(ExpressionValue value, int position) =>
         Error(position, $"{Describe(value)} is a per-cpu variable: say whose copy, {value.Symbol ?? "VAR"}:CPU (0..{Kernel.NrCpuIds - 1}), {value.Symbol ?? "VAR"}:a for every CPU, or --cpu N");

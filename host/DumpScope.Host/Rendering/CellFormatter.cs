@@ -48,6 +48,7 @@ public static class CellFormatter
             CellKind.Size when TryUnsigned(cell.Value, out var s) => FormatSize(s),
             CellKind.Percent => Convert.ToDouble(cell.Value, CultureInfo.InvariantCulture).ToString("0.0", CultureInfo.InvariantCulture) + "%",
             CellKind.Bool when cell.Value is bool b => b ? "yes" : "no",
+            CellKind.List => string.Join(", ", cell.Items.Select(item => Format(item))),
             _ => Convert.ToString(cell.Value, CultureInfo.InvariantCulture) ?? "",
         };
     }
@@ -63,7 +64,7 @@ public static class CellFormatter
     }
 
     /// <summary>True for kinds printed right-aligned.</summary>
-    public static bool RightAligned(CellKind kind) => kind is CellKind.Integer or CellKind.Size or CellKind.Percent or CellKind.Hex;
+    public static bool RightAligned(CellKind kind) => kind is CellKind.Integer or CellKind.Size or CellKind.Percent or CellKind.Hex or CellKind.Real;
 
     /// <summary>Cuts <paramref name="text"/> to <paramref name="width"/> characters, ending with an ellipsis when cut.</summary>
     public static string Shorten(string text, int width)

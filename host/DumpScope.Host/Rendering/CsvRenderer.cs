@@ -50,6 +50,7 @@ public sealed class CsvRenderer : IResultRenderer
         if (!cell.HasValue) return "";
         return (cell.Kind, cell.Value) switch
         {
+            (CellKind.List, IReadOnlyList<Cell> items) => string.Join(' ', items.Select(item => Raw(item))),
             (CellKind.Address or CellKind.Hex, ulong a) => "0x" + a.ToString("x", CultureInfo.InvariantCulture),
             (_, double d) => Math.Round(d, 4).ToString(CultureInfo.InvariantCulture),
             (_, bool b) => b ? "true" : "false",

@@ -14,7 +14,7 @@ namespace DumpScope.Host.Rendering;
 public sealed class JsonRenderer : IResultRenderer
 {
     /// <summary>The version of the document layout; docs/json.md says what changed between versions.</summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     /// <summary>Writer options: compact, and only what JSON requires is escaped (no \u0027 for an apostrophe).</summary>
     internal static JsonWriterOptions WriterOptions(bool indented) =>
@@ -225,6 +225,11 @@ public sealed class JsonRenderer : IResultRenderer
         }
         switch (cell.Kind, cell.Value)
         {
+            case (CellKind.List, IReadOnlyList<Cell> items):
+                w.WriteStartArray();
+                foreach (var item in items) WriteCell(w, item);
+                w.WriteEndArray();
+                break;
             case (CellKind.Address or CellKind.Hex, ulong a): w.WriteStringValue("0x" + a.ToString("x", CultureInfo.InvariantCulture)); break;
             case (_, long l): w.WriteNumberValue(l); break;
             case (_, ulong u): w.WriteNumberValue(u); break;

@@ -76,7 +76,9 @@ public static class SystemInfoReader
     private static SystemField LoadAverage(IKernel kernel)
     {
         var loads = Sdk.Linux.Sched.LoadAverage.GetAvenrun(kernel, out var problem);
-        if (loads is not null) return new("LOAD AVERAGE", Cell.Text(string.Join(", ", loads)), Sdk.Linux.Sched.LoadAverage.Source);
+        // Three typed numbers, each shown as /proc/loadavg prints it ("0.00", not "0").
+        if (loads is not null)
+            return new("LOAD AVERAGE", Cell.List([.. loads.Select(l => Cell.Real(double.Parse(l, CultureInfo.InvariantCulture)).Displayed(l))]).Displayed(string.Join(", ", loads)), Sdk.Linux.Sched.LoadAverage.Source);
         return new("LOAD AVERAGE", problem == "avenrun is not in this kernel" ? Cell.NotAvailable(problem) : Cell.Unreadable(problem!), Sdk.Linux.Sched.LoadAverage.Source);
     }
 

@@ -11,11 +11,13 @@ public static class LogText
 
     /// <summary>
     /// A record as dmesg lines: the prefix (timestamp, and the level when asked) on the first line, continuation
-    /// lines of a multi-line message indented by the prefix's width.
+    /// lines of a multi-line message indented by the prefix's width. The caller is "[    T1] " as the kernel prints
+    /// it with CONFIG_PRINTK_CALLER (six columns, right-aligned), "[     ?] " where the record does not carry it.
     /// </summary>
-    public static IEnumerable<string> Lines(LogRecord record, bool timestamps = true, bool level = false)
+    public static IEnumerable<string> Lines(LogRecord record, bool timestamps = true, bool level = false, bool caller = false)
     {
         var prefix = (timestamps ? Timestamp(record.TimestampNs) : "")
+            + (caller ? string.Create(CultureInfo.InvariantCulture, $"[{record.Caller ?? "?",6}] ") : "")
             + (level ? string.Create(CultureInfo.InvariantCulture, $"<{record.Level}>") : "");
         var indent = new string(' ', prefix.Length);
         var parts = record.Text.Split('\n');

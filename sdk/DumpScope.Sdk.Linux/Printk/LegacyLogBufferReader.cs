@@ -64,7 +64,7 @@ internal static class LegacyLogBufferReader
                 ulong ts = BinaryPrimitives.ReadUInt64LittleEndian(data.Bytes[(int)(idx + (long)layout.TsNsec)..]);
                 var (level, facility) = layout.Levels.Read(data.Bytes, idx);
                 var text = PrintkText.Decode(data.Bytes.Slice((int)(idx + (long)layout.HeaderSize), textLength));
-                records.Add(new LogRecord(sequence, ts, level, facility, text));
+                records.Add(new LogRecord(sequence, ts, level, facility, text, layout.Levels.ReadCaller(data.Bytes, idx)));
             }
             sequence++;
             idx += recordLength;

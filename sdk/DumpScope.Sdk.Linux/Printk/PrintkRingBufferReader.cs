@@ -160,7 +160,7 @@ internal static class PrintkRingBufferReader
         ulong ts = U64(infos, inf + (long)layout.TsNsec);
         var (level, facility) = layout.Levels.Read(infos.Bytes, inf);
         var text = PrintkText.Decode(data.Bytes.Slice((int)offset + 8, textLength));
-        return new LogRecord(seq, ts, level, facility, text);
+        return new LogRecord(seq, ts, level, facility, text, layout.Levels.ReadCaller(infos.Bytes, inf));
     }
 
     private static ulong U64(MemorySnapshot data, long offset) => BinaryPrimitives.ReadUInt64LittleEndian(data.Bytes.Slice((int)offset, 8));

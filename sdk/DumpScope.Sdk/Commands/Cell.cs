@@ -19,6 +19,13 @@ public enum CellKind
     Enum,
     /// <summary>true/false.</summary>
     Bool,
+    /// <summary>A number with a fraction (a load average), right-aligned; JSON a number.</summary>
+    Real,
+    /// <summary>
+    /// A fixed list of typed values (the three load averages): text joins the items with ", ", JSON writes an
+    /// array of the items' typed values, so a field that is several numbers needs no display string.
+    /// </summary>
+    List,
 }
 
 /// <summary>Why a cell has no value (Volatility's typed absent values).</summary>
@@ -50,7 +57,7 @@ public readonly record struct Cell
     /// <summary>How the value is formatted.</summary>
     public CellKind Kind { get; }
 
-    /// <summary>The value: string, long, ulong, double or bool; null when absent.</summary>
+    /// <summary>The value: string, long, ulong, double, bool or (for a list) IReadOnlyList&lt;Cell&gt;; null when absent.</summary>
     public object? Value { get; }
 
     /// <summary>Why there is no value.</summary>
@@ -89,6 +96,13 @@ public readonly record struct Cell
     public static Cell Enum(string name) => new(CellKind.Enum, name, Absence.None, null);
     /// <summary>A boolean cell.</summary>
     public static Cell Bool(bool value) => new(CellKind.Bool, value, Absence.None, null);
+    /// <summary>A real-number cell.</summary>
+    public static Cell Real(double value) => new(CellKind.Real, value, Absence.None, null);
+    /// <summary>A list of typed cells (each may itself be absent).</summary>
+    public static Cell List(IReadOnlyList<Cell> items) => new(CellKind.List, items, Absence.None, null);
+
+    /// <summary>The items of a list cell; empty for any other cell.</summary>
+    public IReadOnlyList<Cell> Items => Value as IReadOnlyList<Cell> ?? [];
     /// <summary>A cell whose memory could not be read.</summary>
     public static Cell Unreadable(string reason, CellKind kind = CellKind.Text) => new(kind, null, Absence.Unreadable, reason);
     /// <summary>A cell whose memory holds an impossible value.</summary>

@@ -159,6 +159,30 @@ public partial class CrashExpressionTests
         }
     }
 
+    [SkippableFact]
+    public void Eval_b_lists_the_set_bits_and_l_is_accepted_like_crash()
+    {
+        using var session = Open(dwarf: false);
+        foreach (var command in new[] { "eval -b 0x1234", "eval -l 0x1234", "eval -b -1" })
+        {
+            var crash = Crash(command);
+            var record = Run(session, command).Blocks.OfType<RecordBlock>().Single();
+            ResultText.Show(record.Fields.Single(f => f.Name == "HEXADECIMAL").Value).Should().Be(CrashHex().Match(crash[0]).Groups[1].Value, command);
+            // As printed (crash shows a negative value unsigned, then signed in parentheses).
+            Host.Rendering.CellFormatter.Format(record.Fields.Single(f => f.Name == "DECIMAL").Value).Should().Be(crash[1].Split(':')[1].Trim(), command);
+            var bits = record.Fields.SingleOrDefault(f => f.Name == "BITS SET")?.Value;
+            int at = crash.FindIndex(l => l.Contains("bits set:", StringComparison.Ordinal));
+            if (at < 0)
+            {
+                bits.Should().BeNull(command);
+                continue;
+            }
+            var crashBits = string.Join(' ', crash.Skip(at).Select(l => l.Replace("bits set:", "", StringComparison.Ordinal).Trim()));
+            Host.Rendering.CellFormatter.Format(bits!.Value).Should().Be(crashBits, command);
+            bits.Value.Items.Should().HaveCount(crashBits.Split(' ').Length, "JSON gets the bit numbers as a list");
+        }
+    }
+
     [GeneratedRegex(@"\$\d+ = (.*)$")]
     private static partial Regex CrashValue();
 

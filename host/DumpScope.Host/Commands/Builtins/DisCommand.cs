@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using DumpScope.Host.Kernel;
+using DumpScope.Host.Expressions;
 using Iced.Intel;
 
 namespace DumpScope.Host.Commands.Builtins;
@@ -48,7 +48,7 @@ public sealed class DisCommand : ICommand
         if (Lines && lines is not { IsAvailable: true })
             throw new UsageException($"dis -l: no source lines: {lines?.Source ?? "no kernel"}; give --vmlinux FILE with DWARF (or mod -S DIR for modules)");
         if (Reverse && (Function || Count is not null)) throw new UsageException("dis: -r takes neither -f nor COUNT");
-        ulong address = KernelAddressParser.Parse(Address, kernel.Symbols);
+        ulong address = ExpressionEvaluator.EvaluateAddress(kernel, Address);
         var symbol = kernel.Symbols.Lookup(address);
         var (functionStart, functionEnd) = Bounds(kernel.Symbols, address, symbol);
 

@@ -1,4 +1,4 @@
-using DumpScope.Host.Kernel;
+using DumpScope.Host.Expressions;
 
 namespace DumpScope.Host.Commands.Builtins;
 
@@ -72,12 +72,12 @@ public sealed class ListCommand : ICommand
         WalkResult<ulong> walk;
         if (Head is not null)
         {
-            ulong head = KernelAddressParser.Parse(Head, kernel.Symbols);
+            ulong head = ExpressionEvaluator.EvaluateAddress(kernel, Head);
             walk = Walk(kernel.Memory, head, context.Cancellation).Select(node => node - offset);
         }
         else
         {
-            ulong start = KernelAddressParser.Parse(words[0], kernel.Symbols);
+            ulong start = ExpressionEvaluator.EvaluateAddress(kernel, words[0]);
             if (EmbeddedHead)
             {
                 var rest = Walk(kernel.Memory, start + offset, context.Cancellation);

@@ -78,7 +78,9 @@ public sealed class PrintCommand : ICommand
             throw new UsageException($"'{text}' is not a per-cpu variable (and has none); --cpu does not apply");
         if (value.IsPerCpuOffset && value.Symbol is { } perCpu && node is ExpressionNode.Name)
             return PerCpuAddresses(kernel, perCpu, value.Type, value.Address!.Value);
-        return Show(kernel, evaluator, node, value, text, options, context.Cancellation);
+        var printed = Show(kernel, evaluator, node, value, text, options, context.Cancellation);
+        foreach (var guess in evaluator.InferredTypes) printed.Warnings.Add($"type from the name, not declared: {guess}; if wrong, cast: p *(struct TYPE *)&SYMBOL");
+        return printed;
     }
 
     /// <summary>
@@ -89,7 +91,7 @@ public sealed class PrintCommand : ICommand
     internal static CommandResult Show(IKernel kernel, ExpressionEvaluator evaluator, ExpressionNode node, ExpressionValue value, string label, StructPrintOptions options, CancellationToken cancellation)
     {
         if (value.IsLvalue && value.Type is null)
-            throw new UsageException($"'{value.Symbol}' is at 0x{value.Address:x}, but {kernel.Types.Source} and the declared globals do not know the type of '{value.Symbol}': "
+            throw new UsageException($"'{value.Symbol}' is at 0x{value.Address:x}, but {kernel.Types.Source} and the declared globals do not know the type of '{value.Symbol}'{evaluator.WhyUntyped(value.Symbol!)}: "
                 + $"give --vmlinux with DWARF, or state the type: p (unsigned long){value.Symbol} for a number, p *(struct TYPE *)&{value.Symbol} for an object");
         var type = value.Type!;
         if (value.IsLvalue && !value.IsPerCpuOffset)

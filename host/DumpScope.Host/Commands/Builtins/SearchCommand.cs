@@ -1,3 +1,4 @@
+using DumpScope.Host.Expressions;
 using DumpScope.Host.Kernel;
 
 namespace DumpScope.Host.Commands.Builtins;
@@ -76,9 +77,9 @@ public sealed class SearchCommand : ICommand
         if (End is not null && Length is not null) throw new UsageException("search: give -e END or -l LENGTH, not both");
         if (Strings && (Mask is not null || Word32)) throw new UsageException("search: -c takes no -m or -w");
 
-        ulong start = Start is null ? (Physical ? 0 : 0xffff_8000_0000_0000UL) : Physical ? Hex(Start, "-s") : KernelAddressParser.Parse(Start, kernel.Symbols);
+        ulong start = Start is null ? (Physical ? 0 : 0xffff_8000_0000_0000UL) : Physical ? Hex(Start, "-s") : ExpressionEvaluator.EvaluateAddress(kernel, Start);
         ulong end = ulong.MaxValue;
-        if (End is not null) end = Physical ? Hex(End, "-e") : KernelAddressParser.Parse(End, kernel.Symbols);
+        if (End is not null) end = Physical ? Hex(End, "-e") : ExpressionEvaluator.EvaluateAddress(kernel, End);
         if (Length is not null)
         {
             if (!Arguments.TryParseNumber(Length, out var length) || length == 0) throw new UsageException($"search: -l {Length}: not a length");
@@ -124,8 +125,7 @@ public sealed class SearchCommand : ICommand
     private static ulong Hex(string text, string what) =>
         KernelAddressParser.TryHex(text.Trim(), out var value) ? value : throw new UsageException($"search: {what} {text}: not a hex number");
 
-    private static ulong Value(IKernel kernel, string text) =>
-        KernelAddressParser.TryHex(text.Trim(), out var value) ? value : KernelAddressParser.Parse(text, kernel.Symbols);
+    private static ulong Value(IKernel kernel, string text) => ExpressionEvaluator.EvaluateAddress(kernel, text);
 
     /// <summary>The pages to read: virtual (or physical) address and physical address, ordered; their count for progress.</summary>
     private sealed record PagePlan(IEnumerable<(ulong Address, ulong Physical)> Pages, long Total, List<string> Notes);

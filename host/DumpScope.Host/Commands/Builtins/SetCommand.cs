@@ -1,4 +1,4 @@
-using DumpScope.Host.Kernel;
+using DumpScope.Host.Expressions;
 
 namespace DumpScope.Host.Commands.Builtins;
 
@@ -83,7 +83,7 @@ public sealed class SetCommand(ICurrentContext current) : ICommand
                 throw new UsageException($"pid {pid}: the pid table is unreadable: {KernelDataErrors.Reason(e)}");
             }
         }
-        ulong address = KernelAddressParser.Parse(text, kernel.Symbols);
+        ulong address = ExpressionEvaluator.EvaluateAddress(kernel, text);
         if (!KernelAddress.IsKernel(address)) throw new UsageException($"'{text}' is neither a pid nor a kernel address");
         return new KernelObject(kernel, TaskStructLayout.Of(kernel).Task.Type, address);
     }

@@ -1,4 +1,4 @@
-using DumpScope.Host.Kernel;
+using DumpScope.Host.Expressions;
 using DumpScope.Sdk.Linux.MapleTree;
 using DumpScope.Sdk.Linux.RbTree;
 using DumpScope.Sdk.Linux.XArray;
@@ -64,7 +64,7 @@ public sealed class TreeCommand : ICommand
     {
         var kernel = context.Kernel;
         if (Kind is not { } kind) throw new UsageException("tree: give the kind with -t rbtree|radix|xarray|maple");
-        ulong root = KernelAddressParser.Parse(Root, kernel.Symbols) + ListCommand.ParseOffset(kernel, RootOffset).Offset;
+        ulong root = ExpressionEvaluator.EvaluateAddress(kernel, Root) + ListCommand.ParseOffset(kernel, RootOffset).Offset;
         var (offset, offsetType) = ListCommand.ParseOffset(kernel, Offset);
         if (Offset is not null && kind != TreeKind.Rbtree) throw new UsageException("tree: -o applies to rbtrees (the rb_node's offset)");
         var entries = EntryMembers.Parse(kernel, Members, offsetType);

@@ -70,4 +70,37 @@ public class DeclaredGlobalsDwarfTests(ITestOutputHelper output)
         session.Run("p nr_cpu_ids").Blocks.OfType<TextBlock>().First().Lines[0].Should().Be("nr_cpu_ids = 2");
         session.Run("p tainted_mask").Blocks.OfType<TextBlock>().First().Lines[0].Should().Be("tainted_mask = 0");
     }
+
+    [SkippableFact]
+    public void Every_type_inferred_for_an_undeclared_kd1_variable_is_the_one_DWARF_gives()
+    {
+        var dwarf = FixtureDwarf.Catalog;
+        using var session = FixtureSession.Open(Fixtures.Kd1Zlib);
+        var kernel = session.Kernel();
+        var globals = kernel.Types.Should().BeOfType<BtfTypeCatalog>().Subject.DeclaredGlobals!;
+        var declared = GlobalDeclarationFile.All.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
+        var copies = kernel.Symbols.All.GroupBy(s => s.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        int inferred = 0;
+        string? firstInferred = null;
+        var wrong = new List<string>();
+        foreach (var symbol in kernel.Symbols.All.Where(s => s.Module is null && s.Type is 'D' or 'd' or 'B' or 'b' or 'R' or 'r').Select(s => s.Name).Distinct())
+        {
+            if (declared.Contains(symbol) || globals.Infer(symbol).Type is not { } type) continue;
+            // A local symbol of several files (two "static struct x y") is not one variable: DWARF names either.
+            if (copies[symbol] > 1) continue;
+            var truth = dwarf.FindVariableType(symbol);
+            if (truth is null) continue;
+            inferred++;
+            firstInferred ??= symbol;
+            if (Shape(type) != Shape(truth) || type.Size != truth.Size)
+                wrong.Add($"{symbol}: inferred {type.DisplayName} ({globals.Infer(symbol).Chosen}), DWARF says {truth.DisplayName} ({truth.Size} bytes)");
+        }
+        output.WriteLine($"{inferred} undeclared kd1 variables got an inferred type, each checked against DWARF");
+        foreach (var w in wrong) output.WriteLine("  wrong " + w);
+        wrong.Should().BeEmpty();
+        inferred.Should().BeGreaterThan(50);
+        var print = session.Run($"p {firstInferred}");
+        print.Error.Should().BeNull();
+        print.Warnings.Should().Contain(w => w.Contains("type from the name, not declared", StringComparison.Ordinal), "p says the type is a guess");
+    }
 }

@@ -69,4 +69,39 @@ public class DeclaredGlobalsTests
         globals.Check("absent")!.Notes.Should().ContainSingle().Which.Should().Contain("no symbol 'absent'");
         globals.Check("not_declared").Should().BeNull();
     }
+
+    [Fact]
+    public void An_undeclared_struct_variable_is_inferred_from_its_name_only_when_its_size_agrees()
+    {
+        var types = ReferenceTypes.Debian61;
+        ulong busType = types.FindType("struct bus_type")!.Size, fs = types.FindType("struct fs_struct")!.Size, rcu = types.FindType("struct rcu_state")!.Size;
+        var symbols = new SyntheticSymbols();
+        symbols.Add("pci_bus_type", 0x10000);
+        symbols.Add("after_pci", 0x10000 + busType + 4);
+        symbols.Add("fake_bus_type", 0x20000);
+        symbols.Add("after_fake", 0x20000 + busType + 4096);
+        symbols.Add("init_fs", 0x30000);
+        symbols.Add("after_init_fs", 0x30000 + fs);
+        symbols.Add("rcu_state", 0x100000);
+        symbols.Add("after_rcu", 0x100000 + rcu);
+        symbols.Add("text_bus_type", 0x50000, 'T');
+        symbols.Add("after_text", 0x50000 + busType);
+        symbols.Add("zz_no_such_thing", 0x60000);
+        symbols.Add("uts_sem", 0x80000);
+        symbols.Add("after_uts_sem", 0x80000 + types.FindType("struct sem")!.Size);
+        var globals = new DeclaredGlobals(types, symbols, Parse("declared_one: unsigned long"));
+
+        globals.Find("pci_bus_type")!.DisplayName.Should().Be("struct bus_type", "its two-word tail names a struct whose size fits, with 4 bytes of padding");
+        globals.Infer("pci_bus_type").Chosen.Should().Contain("inferred");
+        globals.Find("init_fs")!.DisplayName.Should().Be("struct fs_struct");
+        globals.Find("rcu_state")!.DisplayName.Should().Be("struct rcu_state");
+        globals.Find("fake_bus_type").Should().BeNull("4 KiB more than a bus_type before the next symbol: something else lives there");
+        globals.Infer("fake_bus_type").Notes.Should().ContainSingle().Which.Should().Contain("suggests struct bus_type").And.Contain($"{busType + 4096} bytes");
+        globals.Find("text_bus_type").Should().BeNull("a function is not a variable");
+        globals.Find("uts_sem").Should().BeNull("one-word tails are not guessed even when the size fits: uts_sem is an rw_semaphore, not a struct sem");
+        globals.Infer("zz_no_such_thing").Notes.Should().ContainSingle().Which.Should().Contain("matches no struct");
+        globals.Check("pci_bus_type").Should().BeNull("inference does not make a declaration");
+        DeclaredGlobals.StructNames("def_root_domain").Should().Equal(["def_root_domain", "root_domain"], "one-word tails are never guessed");
+        DeclaredGlobals.StructNames("__tpstrtab_read_msr").Should().BeEmpty("macro-made names are never guessed");
+    }
 }

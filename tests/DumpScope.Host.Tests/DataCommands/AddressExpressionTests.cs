@@ -1,0 +1,66 @@
+namespace DumpScope.Host.Tests.DataCommands;
+
+/// <summary>
+/// list, tree, search, dis and set take the same address expressions as rd, struct and p (crash's rules: a
+/// symbol in arithmetic is its address, members and casts as in C), so each spelling of an address gives what
+/// the plain hex address gives.
+/// </summary>
+public class AddressExpressionTests
+{
+    private static ulong Symbol(string name)
+    {
+        DataCommandRuns.Kd1.Kernel().Symbols.TryGetAddress(name, out var address).Should().BeTrue(name);
+        return address;
+    }
+
+    private static ulong TasksOffset => DataCommandRuns.Kd1.Kernel().Types.Require("task_struct").FindMember("tasks").Offset;
+
+    [SkippableFact]
+    public void List_takes_a_member_expression_as_the_head()
+    {
+        var session = DataCommandRuns.Kd1;
+        ulong head = Symbol("init_task") + TasksOffset;
+        var byMember = session.Text("list -H init_task.tasks");
+        byMember.Should().Be(session.Text($"list -H {head:x}"));
+        byMember.Should().Be(session.Text("list -H &init_task.tasks"));
+        DataCommandRuns.Lines(byMember).Should().HaveCountGreaterThan(50, "the kernel's task list holds 59 tasks besides init_task");
+        var withMembers = session.Text("list task_struct.tasks -s task_struct.pid,comm -H init_task.tasks");
+        withMembers.Should().Contain("pid = 1,").And.Contain("comm = \"init");
+    }
+
+    [SkippableFact]
+    public void Dis_rd_search_and_set_take_symbol_arithmetic_and_members()
+    {
+        var session = DataCommandRuns.Kd1;
+        ulong schedule = Symbol("schedule"), init = Symbol("init_task");
+        session.Text("dis schedule+0x10 5").Should().Be(session.Text($"dis {schedule + 0x10:x} 5"));
+        session.Text("dis schedule+16 1").Should().Contain("<schedule+16>");
+        session.Text("rd init_task+0x10").Should().Be(session.Text($"rd {init + 0x10:x}"));
+        session.Text("search -s init_task -e init_task+0x1000 ffffffff").Should()
+            .Be(session.Text($"search -s {init:x} -e {init + 0x1000:x} ffffffff")).And.NotBeEmpty();
+        session.Text("search -s &init_task.comm -l 16 -c swapper").Should().StartWith($"{init + DataCommandRuns.Kd1.Kernel().Types.Require("task_struct").FindMember("comm").Offset:x16}: swapper");
+        session.Text("set init_task").Should().Be(session.Text($"set {init:x}"));
+        session.Text("set &init_task").Should().Be(session.Text($"set {init:x}"));
+    }
+
+    [SkippableFact]
+    public void Tree_takes_a_member_expression_as_the_root()
+    {
+        var session = DataCommandRuns.Kd1;
+        var kernel = session.Kernel();
+        ulong ns = Symbol("init_pid_ns") + kernel.Types.Require("pid_namespace").FindMember("idr.idr_rt").Offset;
+        session.Text("tree -t xarray init_pid_ns.idr.idr_rt").Should().Be(session.Text($"tree -t xarray {ns:x}")).And.NotBeEmpty();
+    }
+
+    [SkippableFact]
+    public void A_bad_expression_is_a_usage_error_naming_it()
+    {
+        var session = DataCommandRuns.Kd1;
+        foreach (var command in new[] { "list -H init_task.no_such_member", "dis no_such_symbol_here", "search -s init_task+ ffff", "set init_task.comm[" })
+        {
+            var result = session.Run(command);
+            result.Error.Should().NotBeNull(command);
+            result.Error!.Should().NotContain("Exception", command);
+        }
+    }
+}
