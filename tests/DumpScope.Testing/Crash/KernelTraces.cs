@@ -50,7 +50,8 @@ public static partial class KernelTraces
             }
             if (comm is null) continue;
             if (Frame(line) is { } frame) frames.Add(frame);
-            else if (line.Contains("</TASK>", StringComparison.Ordinal)) Flush();
+            // 6.x closes each block with </TASK>; 5.10 has no marker, so the next kind of output ends the last block.
+            else if (line.Contains("</TASK>", StringComparison.Ordinal) || EndOfTasks().IsMatch(line)) Flush();
         }
         Flush();
         return tasks;
@@ -95,13 +96,16 @@ public static partial class KernelTraces
             !m.Groups[1].Success, m.Groups[5].Success ? m.Groups[5].Value : null);
     }
 
+    [GeneratedRegex(@"\] (sysrq: |NMI backtrace|Sched Debug|Kernel panic|CPU: \d+ PID: |FIXTURE-MARKER)")]
+    private static partial Regex EndOfTasks();
+
     [GeneratedRegex(@"Kernel panic - not syncing: ([^\r\n]*)")]
     private static partial Regex PanicLine();
 
     [GeneratedRegex(@"CPU: (\d+) PID: (\d+) Comm: (\S+)(?: Kdump: loaded)? (Not tainted|Tainted: [A-Z ]*?) +\d")]
     private static partial Regex HeaderLine();
 
-    [GeneratedRegex(@"\] task:(\S+)\s+state:(\S)\s+stack:\s*\d+\s+pid:\s*(\d+)")]
+    [GeneratedRegex(@"\] task:(\S+)\s+state:(\S)(?:\s+running task)?\s+stack:\s*\d+\s+pid:\s*(\d+)")]
     private static partial Regex TaskHeader();
 
     [GeneratedRegex(@"^\[\s*[\d.]+\]\s+(\? )?([\w.$]+)\+0x([0-9a-f]+)/0x[0-9a-f]+( \[(\w+)\])?$")]
