@@ -27,13 +27,17 @@ internal sealed class TaskEnumerator(IKernel kernel, TaskStateDecoder states)
         var leaders = KernelLists.ListForEach(kernel.Memory, init + layout.Tasks.Offset, MaxTasks, cancellation);
         if (leaders.End == WalkEnd.Cancelled) throw new OperationCanceledException(cancellation);
         if (!leaders.IsComplete) _warnings.Add($"init_task.tasks: {leaders.Problem}; other walks may still find the tasks after that point");
+        // Each leader's threads are walked right after the leader is read, while its task_struct page is still
+        // in the bounded page cache: walking them in a later pass re-read (and re-inflated) every leader's page
+        // on dumps with more tasks than the cache holds pages.
+        var walked = new HashSet<ulong> { init };
+        AddThreads(_tasks[init], cancellation);
         foreach (var node in leaders.Items)
-            if (Add(node - layout.Tasks.Offset, TaskSources.TaskList) is null) break;
-
-        foreach (var leader in _tasks.Values.Where(t => t.Sources.HasFlag(TaskSources.TaskList)).ToArray())
         {
             cancellation.ThrowIfCancellationRequested();
-            AddThreads(leader, cancellation);
+            var leader = Add(node - layout.Tasks.Offset, TaskSources.TaskList);
+            if (leader is null) break;
+            if (walked.Add(leader.Address)) AddThreads(leader, cancellation);
         }
 
         var cpus = ReadCpus();
