@@ -79,10 +79,11 @@ public static class KernelLoader
             if (options.SystemMapPath is null && options.VmlinuxPath is null) throw NoVmcoreInfo(dump, options);
         }
 
+        ulong imageStart = arm64 ? SymbolRelocation.Arm64KernelHalf : SymbolRelocation.KernelImageStart;
         var fileSymbols = new List<SymbolTable>();
         if (options.VmlinuxPath is { } vmlinuxPath)
         {
-            var elf = ElfSymbolReader.Read(vmlinuxPath, kaslr);
+            var elf = ElfSymbolReader.Read(vmlinuxPath, kaslr, imageStart);
             var differences = new List<string>();
             if (elf.BuildId is not null && info?.BuildId is { } dumpBuildId && !string.Equals(elf.BuildId, dumpBuildId, StringComparison.OrdinalIgnoreCase))
                 differences.Add($"its build-id is {elf.BuildId} but VMCOREINFO says {dumpBuildId}");
@@ -92,7 +93,7 @@ public static class KernelLoader
         }
         if (options.SystemMapPath is { } mapPath)
         {
-            var map = SystemMapReader.Read(mapPath, kaslr);
+            var map = SystemMapReader.Read(mapPath, kaslr, imageStart);
             Accept(mapPath, SymbolConsistency.Compare(map, kallsyms, info, kaslr), options, notes);
             fileSymbols.Add(map);
         }
