@@ -280,7 +280,7 @@ public static class KernelLoader
     }
 
     // arm64: the kernel image [_text, _end) translates as virtual − kimage_voffset (__kimg_to_phys) once the page
-    // tables agree at _text.
+    // tables agree at _stext (the head before it, _text to _stext, need not be mapped).
     private static void ConfigureKernelImage(Arm64AddressSpace space, ISymbolTable symbols, List<string> notes)
     {
         if (!symbols.TryGetAddress("_text", out var text) || !symbols.TryGetAddress("_end", out var end) || end <= text)
@@ -288,11 +288,12 @@ public static class KernelLoader
             notes.Add("arm64 kernel image: _text/_end unknown; kernel-image addresses go through the page tables");
             return;
         }
-        var walk = space.Walk(text);
-        ulong expected = unchecked(text - space.Options.KimageVoffset);
+        ulong probe = symbols.TryGetAddress("_stext", out var stext) && stext > text && stext < end ? stext : text;
+        var walk = space.Walk(probe);
+        ulong expected = unchecked(probe - space.Options.KimageVoffset);
         if (!walk.Success || walk.PhysicalAddress != expected)
         {
-            notes.Add($"arm64 kernel image: _text {text:x} does not map to {expected:x} (_text − kimage_voffset) ({walk.Fault?.Message ?? $"maps to {walk.PhysicalAddress:x}"}); kernel-image addresses go through the page tables");
+            notes.Add($"arm64 kernel image: {probe:x} does not map to {expected:x} (virtual − kimage_voffset) ({walk.Fault?.Message ?? $"maps to {walk.PhysicalAddress:x}"}); kernel-image addresses go through the page tables");
             return;
         }
         space.ConfigureKernelImage(text, end);
