@@ -79,10 +79,11 @@ public static class KernelLoader
             if (options.SystemMapPath is null && options.VmlinuxPath is null) throw NoVmcoreInfo(dump, options);
         }
 
+        ulong imageStart = arm64 ? SymbolRelocation.Arm64KernelHalf : SymbolRelocation.KernelImageStart;
         var fileSymbols = new List<SymbolTable>();
         if (options.VmlinuxPath is { } vmlinuxPath)
         {
-            var elf = ElfSymbolReader.Read(vmlinuxPath, kaslr);
+            var elf = ElfSymbolReader.Read(vmlinuxPath, kaslr, imageStart);
             var differences = new List<string>();
             if (elf.BuildId is not null && info?.BuildId is { } dumpBuildId && !string.Equals(elf.BuildId, dumpBuildId, StringComparison.OrdinalIgnoreCase))
                 differences.Add($"its build-id is {elf.BuildId} but VMCOREINFO says {dumpBuildId}");
@@ -92,7 +93,7 @@ public static class KernelLoader
         }
         if (options.SystemMapPath is { } mapPath)
         {
-            var map = SystemMapReader.Read(mapPath, kaslr);
+            var map = SystemMapReader.Read(mapPath, kaslr, imageStart);
             Accept(mapPath, SymbolConsistency.Compare(map, kallsyms, info, kaslr), options, notes);
             fileSymbols.Add(map);
         }
@@ -279,7 +280,7 @@ public static class KernelLoader
     }
 
     // arm64: the kernel image [_text, _end) translates as virtual − kimage_voffset (__kimg_to_phys) once the page
-    // tables agree at _text.
+    // tables agree at _stext (the head before it, _text to _stext, need not be mapped).
     private static void ConfigureKernelImage(Arm64AddressSpace space, ISymbolTable symbols, List<string> notes)
     {
         if (!symbols.TryGetAddress("_text", out var text) || !symbols.TryGetAddress("_end", out var end) || end <= text)
@@ -287,11 +288,12 @@ public static class KernelLoader
             notes.Add("arm64 kernel image: _text/_end unknown; kernel-image addresses go through the page tables");
             return;
         }
-        var walk = space.Walk(text);
-        ulong expected = unchecked(text - space.Options.KimageVoffset);
+        ulong probe = symbols.TryGetAddress("_stext", out var stext) && stext > text && stext < end ? stext : text;
+        var walk = space.Walk(probe);
+        ulong expected = unchecked(probe - space.Options.KimageVoffset);
         if (!walk.Success || walk.PhysicalAddress != expected)
         {
-            notes.Add($"arm64 kernel image: _text {text:x} does not map to {expected:x} (_text − kimage_voffset) ({walk.Fault?.Message ?? $"maps to {walk.PhysicalAddress:x}"}); kernel-image addresses go through the page tables");
+            notes.Add($"arm64 kernel image: {probe:x} does not map to {expected:x} (virtual − kimage_voffset) ({walk.Fault?.Message ?? $"maps to {walk.PhysicalAddress:x}"}); kernel-image addresses go through the page tables");
             return;
         }
         space.ConfigureKernelImage(text, end);

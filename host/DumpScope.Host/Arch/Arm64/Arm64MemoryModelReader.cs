@@ -30,8 +30,11 @@ public static class Arm64MemoryModelReader
         ulong directMap = space.DirectMapBase ?? Fallback(unchecked(0UL - (1UL << options.VaBits) - options.PhysOffset),
             "linear map", "PAGE_OFFSET was not confirmed at open; -2^VA_BITS assumed");
 
-        ulong maxPfn = symbols.TryGetAddress("max_pfn", out var maxPfnAt) && space.TryReadU64(maxPfnAt, out var mp, out _) && mp > physPfnOffset ? mp : dumpMaxPfn;
-        if (maxPfn == dumpMaxPfn) notes.Add($"max_pfn: not read; the dump's {dumpMaxPfn:#x} frames used");
+        // max_pfn is one past the last frame of RAM on arm64 too (it counts from frame 0, not from PHYS_OFFSET).
+        ulong mp = 0;
+        bool maxPfnRead = symbols.TryGetAddress("max_pfn", out var maxPfnAt) && space.TryReadU64(maxPfnAt, out mp, out _) && mp > physPfnOffset;
+        ulong maxPfn = maxPfnRead ? mp : dumpMaxPfn;
+        if (!maxPfnRead) notes.Add($"max_pfn: not read; the dump's 0x{dumpMaxPfn:x} frames used");
 
         ulong imageFrame = imagePhysical >> pageShift;
         bool Maps(ulong vmemmap) => space.Walk(unchecked(vmemmap + imageFrame * structPage)).Success;
@@ -39,8 +42,9 @@ public static class Arm64MemoryModelReader
         var candidates = new List<(ulong Vmemmap, string Why)>();
         if (info?.TryGetNumber("VMEMMAP_START", out var start) == true)
             candidates.Add((unchecked((ulong)start - physPfnOffset * structPage), "VMCOREINFO NUMBER(VMEMMAP_START)"));
-        if (FromMemSection(space, info, pageSize, out var fromSections, out var sectionWhy)) candidates.Add((fromSections, sectionWhy));
-        else notes.Add($"vmemmap: {sectionWhy}");
+        bool fromMemSection = FromMemSection(space, info, pageSize, out var fromSections, out var sectionWhy);
+        if (fromMemSection) candidates.Add((fromSections, sectionWhy));
+        int dataCandidates = candidates.Count;
         int structPageShift = System.Numerics.BitOperations.Log2(System.Numerics.BitOperations.RoundUpToPowerOf2(structPage));
         int vmemmapShift = pageShift - structPageShift;
         int va = options.VaBits, vaMin = Math.Min(va, 48);
@@ -59,19 +63,21 @@ public static class Arm64MemoryModelReader
 
         ulong vmemmap = 0;
         string? how = null;
-        foreach (var (candidate, why) in candidates)
+        int chosen = -1;
+        for (int i = 0; i < candidates.Count; i++)
         {
-            if (!Maps(candidate)) continue;
-            vmemmap = candidate;
-            how = why;
+            if (!Maps(candidates[i].Vmemmap)) continue;
+            (vmemmap, how, chosen) = (candidates[i].Vmemmap, candidates[i].Why, i);
             break;
         }
+        // Only worth saying when the kernel's own data did not decide.
+        if (!fromMemSection && (chosen < 0 || chosen >= dataCandidates)) notes.Add($"vmemmap: {sectionWhy}");
         if (how is null)
         {
             vmemmap = candidates[0].Vmemmap;
-            notes.Add($"vmemmap: no candidate maps the struct page of frame {imageFrame:#x}; {candidates[0].Why} ({vmemmap:x}) used unconfirmed");
+            notes.Add($"vmemmap: no candidate maps the struct page of frame 0x{imageFrame:x}; {candidates[0].Why} ({vmemmap:x}) used unconfirmed");
         }
-        else notes.Add($"vmemmap: {vmemmap:x} (the struct page of frame 0) from {how}, confirmed by the struct page of frame {imageFrame:#x}");
+        else if (how != candidates[0].Why) notes.Add($"vmemmap: {vmemmap:x} (the struct page of frame 0) from {how}; earlier candidates did not map the struct page of frame 0x{imageFrame:x}");
         return new VmemmapMemoryModel(space, directMap, vmemmap, pageSize, structPage, maxPfn, notes) { MinPfn = physPfnOffset };
 
         ulong Fallback(ulong value, string what, string why)
