@@ -24,7 +24,7 @@ public sealed class Arm64StackTests : IDisposable
         return FixtureSession.Open(new SessionOptions
         {
             DumpPath = dump,
-            SystemMapPath = Relocated(map, Path.Combine(Folder, "vmcoreinfo.txt")),
+            SystemMapPath = map,
             BtfPath = Path.Combine(root, "kernel-6.1.0-56-cloud-arm64", "vmlinux.btf"),
         }, typeof(StacksPlugin).Assembly);
     });
@@ -37,23 +37,6 @@ public sealed class Arm64StackTests : IDisposable
     }
 
     private static string Dmesg => File.ReadAllText(Path.Combine(Folder, "dmesg.txt"));
-
-    // The kernel's symbols as the dumped kernel had them (System.map + KERNELOFFSET, what its /proc/kallsyms would
-    // list with CONFIG_KALLSYMS_ALL): the host accepts a map already relocated, and on this branch it does not yet
-    // relocate arm64 maps itself.
-    private static string Relocated(string map, string vmcoreinfo)
-    {
-        ulong offset = ulong.Parse(File.ReadLines(vmcoreinfo).First(l => l.StartsWith("KERNELOFFSET=", StringComparison.Ordinal))["KERNELOFFSET=".Length..],
-            NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-        var path = Path.Combine(Path.GetTempPath(), $"dumpscope-arm64-{Environment.ProcessId}-System.map");
-        File.WriteAllLines(path, File.ReadLines(map).Select(line =>
-        {
-            var parts = line.Split(' ', 3);
-            ulong address = ulong.Parse(parts[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-            return address >= 0xffff_0000_0000_0000UL ? $"{address + offset:x16} {parts[1]} {parts[2]}" : line;
-        }));
-        return path;
-    }
 
     [SkippableFact]
     public void Bt_of_the_panic_task_has_the_kernels_call_trace_from_panic_on_at_the_same_return_addresses()
