@@ -64,15 +64,20 @@ public sealed class KernelBacktracer
 
     /// <summary>
     /// CPU <paramref name="cpu"/>'s saved registers from the dump's PRSTATUS notes, or null with the reason. Notes
-    /// are written for the CPUs in order; note i belongs to the i-th online CPU.
+    /// are written for the CPUs in order; note i belongs to the i-th online CPU, or the i-th present CPU when there
+    /// are as many notes as present CPUs but not as online ones.
     /// </summary>
     public SavedRegisters? CpuRegisters(int cpu, out string? problem)
     {
         var notes = _kernel.Dump.Cpus;
-        int index = _kernel.OnlineCpus.Cpus.TakeWhile(c => c != cpu).Count();
-        if (!_kernel.OnlineCpus.Contains(cpu) || index >= notes.Count)
+        // kdump writes a note per present CPU (kexec-tools: each cpuN/crash_notes), QEMU one per vCPU; CPUs stopped
+        // by the panic may have left the online mask first (local_cpu_stop, stop_this_cpu). The mask whose count is
+        // the notes' says which CPU each note is; the online mask when none does.
+        var mask = notes.Count == _kernel.OnlineCpus.Count || notes.Count != _kernel.PresentCpus.Count ? _kernel.OnlineCpus : _kernel.PresentCpus;
+        int index = mask.Cpus.TakeWhile(c => c != cpu).Count();
+        if (!mask.Contains(cpu) || index >= notes.Count)
         {
-            problem = $"the dump has no register note for CPU {cpu} ({notes.Count} notes for online CPUs {_kernel.OnlineCpus})";
+            problem = $"the dump has no register note for CPU {cpu} ({notes.Count} notes for CPUs {mask})";
             return null;
         }
         var registers = notes[index].Registers;
