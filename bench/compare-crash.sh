@@ -9,9 +9,10 @@
 # dumpscope: DUMPSCOPE (default: the Release build, `dotnet build -c Release host/DumpScope.Cli`); extra options
 # for it in DUMPSCOPE_ARGS (e.g. "--vmlinux $VMLINUX" to read types from DWARF as crash does). Cases: CASES
 # (default "open|kmem -s|ps"); "open" runs nothing but opening (crash: its start-up, dumpscope: dumpinfo).
-# REPEAT=N (N > 1) times the commands themselves instead of whole processes: each case runs its command N times in one
-# process, the "open" process's time is taken off and the rest divided by N (the mean per-command time in a session,
-# crash's and dumpscope's alike; dumpscope's first, cold run is in the mean). RSS is then the whole process's.
+# REPEAT=N (N > 1) times the commands inside one session instead of whole processes: crash runs each command N times
+# between two shell time stamps (`!echo T $(date +%s.%N)` in its input file) and its mean is taken; dumpscope runs
+# `dumpscope bench DUMP -c CMD`, whose FIRST is the cold run (JIT, empty caches) and AGAIN the warm mean. Both
+# ratios are printed against crash's mean (crash has loaded everything at start-up, so its runs are all warm).
 set -eu
 dump=${1:?usage: compare-crash.sh DUMP [VMLINUX]}
 vmlinux=${2:-/root/.cache/dumpscope/vmlinux-6.1.0-56-cloud-amd64}
@@ -31,37 +32,45 @@ measure() {
     /usr/bin/time -f "%e %M" -o "$tmp/$name" "$@" > "$tmp/$name.out" 2> "$tmp/$name.err" || true
 }
 
-# run_case CASE: leaves "seconds kilobytes" of crash in $tmp/crash and of dumpscope in $tmp/ds
-run_case() {
-    one=$1
-    : > "$tmp/cmds"
-    set --
-    if [ "$one" = open ]; then
-        set -- -c dumpinfo
+if [ "$repeat" -gt 1 ]; then
+    printf '%-10s %12s %12s %12s %11s %11s\n' CASE "crash ms" "dscope 1st" "dscope warm" "1st ratio" "warm ratio"
+    echo "$cases" | tr '|' '\n' | while read -r case; do
+        [ "$case" = open ] && continue
+        { echo '!echo T0 $(date +%s.%N)'; i=0
+          while [ "$i" -lt "$repeat" ]; do echo "$case"; i=$((i + 1)); done
+          echo '!echo T1 $(date +%s.%N)'; } > "$tmp/cmds"
+        crash -s "$vmlinux" "$dump" -i "$tmp/cmds" < /dev/null > "$tmp/crash.out" 2>&1 || true
+        # shellcheck disable=SC2086
+        dotnet "$dumpscope" bench "$dump" ${DUMPSCOPE_ARGS:-} -c "$case" > "$tmp/ds.out" 2>&1 || true
+        t0=$(sed -n 's/^T0 //p' "$tmp/crash.out" | head -n 1); t1=$(sed -n 's/^T1 //p' "$tmp/crash.out" | tail -n 1)
+        # The bench table's row: the command's words, then FIRST and AGAIN.
+        words=$(echo "$case" | wc -w)
+        row=$(grep -F -- "$case " "$tmp/ds.out" | head -n 1)
+        awk -v c="$case" -v t0="$t0" -v t1="$t1" -v n="$repeat" -v w="$words" -v row="$row" 'BEGIN {
+            split(row, f, " +"); first = f[w + 1]; warm = f[w + 2]
+            cm = (t1 - t0) * 1000 / n; if (cm <= 0) cm = 0.001
+            printf "%-10s %12.3f %12.2f %12.3f %11.2f %11.3f\n", c, cm, first, warm, first / cm, warm / cm }'
+    done
+    echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
+    exit 0
+fi
+
+printf '%-10s %10s %10s %7s %12s %12s %7s\n' CASE "crash s" "dscope s" ratio "crash RSS" "dscope RSS" ratio
+echo "$cases" | tr '|' '\n' | while read -r case; do
+    if [ "$case" = open ]; then
+        : > "$tmp/cmds"
+        ds_command=dumpinfo
     else
-        i=0
-        while [ "$i" -lt "$repeat" ]; do echo "$one" >> "$tmp/cmds"; set -- "$@" -c "$one"; i=$((i + 1)); done
+        echo "$case" > "$tmp/cmds"
+        ds_command=$case
     fi
     measure crash crash -s "$vmlinux" "$dump" -i "$tmp/cmds" < /dev/null
     # shellcheck disable=SC2086
-    measure ds dotnet "$dumpscope" "$dump" ${DUMPSCOPE_ARGS:-} "$@"
-}
-# The last line of a time file: /usr/bin/time first notes a non-zero exit status (crash exits 1 at the end of its input).
-field() { tail -n 1 "$tmp/$1" | cut -d' ' -f"$2"; }
-
-base_crash=0 base_ds=0
-if [ "$repeat" -gt 1 ]; then
-    run_case open
-    base_crash=$(field crash 1) base_ds=$(field ds 1)
-    echo "per-command means over $repeat runs in one process, after the open (crash ${base_crash} s, dumpscope ${base_ds} s)"
-fi
-printf '%-10s %10s %10s %7s %12s %12s %7s\n' CASE "crash s" "dscope s" ratio "crash RSS" "dscope RSS" ratio
-echo "$cases" | tr '|' '\n' | while read -r case; do
-    [ "$repeat" -gt 1 ] && [ "$case" = open ] && continue
-    run_case "$case"
-    awk -v c="$case" -v cs="$(field crash 1)" -v ds="$(field ds 1)" -v ck="$(field crash 2)" -v dk="$(field ds 2)" \
-        -v bc="$base_crash" -v bd="$base_ds" -v n="$repeat" 'BEGIN {
-        if (n > 1) { cs = (cs - bc) / n; ds = (ds - bd) / n; if (cs < 0.0005) cs = 0.0005; if (ds < 0) ds = 0 }
-        printf "%-10s %10.4f %10.4f %7.3f %10d KB %10d KB %7.3f\n", c, cs, ds, ds / cs, ck, dk, dk / ck }'
+    measure ds dotnet "$dumpscope" "$dump" ${DUMPSCOPE_ARGS:-} -c "$ds_command"
+    # The last line: /usr/bin/time first notes a non-zero exit status (crash exits 1 at the end of its input).
+    cs=$(tail -n 1 "$tmp/crash" | cut -d' ' -f1); ck=$(tail -n 1 "$tmp/crash" | cut -d' ' -f2)
+    ds=$(tail -n 1 "$tmp/ds" | cut -d' ' -f1); dk=$(tail -n 1 "$tmp/ds" | cut -d' ' -f2)
+    awk -v c="$case" -v cs="$cs" -v ds="$ds" -v ck="$ck" -v dk="$dk" 'BEGIN {
+        printf "%-10s %10.2f %10.2f %7.3f %10d KB %10d KB %7.3f\n", c, cs, ds, ds / cs, ck, dk, dk / ck }'
 done
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
