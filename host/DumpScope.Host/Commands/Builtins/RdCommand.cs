@@ -76,8 +76,7 @@ public sealed class RdCommand : ICommand
         if (MemoryRange.WhollyUnreadable(kernel.Memory, start, (ulong)total, Physical) is { } nothing)
             return CommandResult.Fail($"rd: {nothing.Message}");
 
-        // Fewer words than a line holds: only their columns (crash prints no placeholder for words not asked for).
-        int perLine = (int)Math.Min(LineBytes / width, Count);
+        int perLine = LineBytes / width;
         var columns = new List<Column> { new("ADDRESS", CellKind.Address) };
         for (int i = 0; i < perLine; i++) columns.Add(new Column($"+{i * width:x}", Key: $"w{i}"));
         columns.Add(new Column("ASCII"));
@@ -100,6 +99,7 @@ public sealed class RdCommand : ICommand
             for (int w = 0; w < perLine; w++)
             {
                 int offset = w * width;
+                // Words not asked for stay blank in the text, as crash leaves them (the ASCII keeps its place).
                 if (offset >= want) cells[1 + w] = Cell.NotApplicable().Displayed("");
                 else if (offset + width > read.BytesRead) cells[1 + w] = Cell.Unreadable(reason);
                 else cells[1 + w] = Word(kernel, line.AsSpan(offset, width));
