@@ -154,7 +154,7 @@ public sealed class SearchCommand : ICommand
     /// <summary>One past the highest user address: TASK_SIZE_MAX, a page below the end of the lower canonical half.</summary>
     private static ulong UserSpaceEnd(IKernel kernel)
     {
-        bool fiveLevel = kernel is DumpKernel { AddressSpace.Levels: 5 };
+        bool fiveLevel = kernel is DumpKernel { AddressSpace: X86_64AddressSpace { Levels: 5 } };
         return (1UL << (fiveLevel ? 56 : 47)) - (ulong)kernel.PageSize;
     }
 
@@ -167,9 +167,9 @@ public sealed class SearchCommand : ICommand
     {
         var kernel = context.Kernel;
         failure = null;
-        if (kernel is not DumpKernel dumpKernel)
+        if (kernel is not DumpKernel { AddressSpace: X86_64AddressSpace kernelSpace })
         {
-            failure = "search -u: user page tables are read only from a dump";
+            failure = "search -u: user page tables are read only from an x86-64 dump";
             return null;
         }
         var tasks = TaskArguments.Tasks(kernel, Task is null ? [] : [Task], context.CurrentTask, "search -u", warnings, out failure, context.Cancellation);
@@ -199,7 +199,7 @@ public sealed class SearchCommand : ICommand
             failure = $"search -u: {who}: mm {mm:x} has pgd {pgd:x}, which does not translate: {root.Fault!.Message}";
             return null;
         }
-        var user = dumpKernel.AddressSpace.ForPageTableRoot(root.PhysicalAddress);
+        var user = kernelSpace.ForPageTableRoot(root.PhysicalAddress);
         var notes = new List<string>();
         var ranges = new List<(ulong From, ulong To)>();
         try
