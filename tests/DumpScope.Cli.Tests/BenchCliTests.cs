@@ -19,6 +19,7 @@ public class BenchCliTests
         // dumpinfo reads headers and bitmaps, plus the few pages the kernel-feature probes need (the slab allocator's boot cache).
         rows[0].GetProperty("pages_read").GetInt64().Should().BeLessThan(16, "dumpinfo reads no bulk data")
             .And.BeLessThan(rows[1].GetProperty("pages_read").GetInt64());
+        rows[1].GetProperty("first_cpu_ms").GetInt64().Should().BeGreaterThanOrEqualTo(0, "each command's CPU time is given beside its wall time");
         output.Should().Contain("\"open_ms\"").And.Contain("\"peak_rss\"").And.Contain("\"reader_raw\"");
     }
 
