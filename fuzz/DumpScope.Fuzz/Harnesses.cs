@@ -20,6 +20,7 @@ public static class Harnesses
         new("orc", "ORC tables (OrcLayoutProbe, OrcTable look-ups and decoding) over an image mapped as kernel memory", OrcHarness.Run),
         new("expr", "expressions of p/struct/rd/eval (ExpressionLexer, ExpressionParser, ExpressionEvaluator over a synthetic kernel with the 6.1 BTF)", ExpressionHarness.Run),
         new("expr-eval", "expressions built from the input by a C grammar over real BTF names, evaluated (ExpressionEvaluator) and printed by p, p -a, eval, rd, struct and whatis over a synthetic kernel", ExpressionHarness.RunEvaluator),
+        new("debug-line", "DWARF .debug_line programs (DwarfLineProgram.Read, versions 2-5: header, directories, files, the line state machine) and row look-ups", DebugLineHarness.Run),
         new("modkallsyms", "module kallsyms (ModuleKallsymsReader, ModuleSymbolTable) over an image mapped as module memory", ModuleKallsymsHarness.Run),
     ];
 
