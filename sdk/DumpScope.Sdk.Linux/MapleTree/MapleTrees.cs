@@ -119,7 +119,10 @@ public static class MapleTrees
                 }
                 else
                 {
-                    if (!IsNode(slot)) return (WalkEnd.CorruptLink, $"maple node {node:x}: slot {i} holds {slot:x}, not a node");
+                    // Children are encoded nodes, mt_mk_node: node | type << 3 | MAPLE_ENODE_NULL (0x4); only ma_root
+                    // carries the internal-entry tag 0b10 (mte_mk_root). The node must be 256-byte aligned kernel memory.
+                    if ((slot & 3) != 0 || !KernelAddress.IsKernel(slot & ~0xffUL))
+                        return (WalkEnd.CorruptLink, $"maple node {node:x}: slot {i} holds {slot:x}, not an encoded node");
                     var (childEnd, problem) = Walk(kernel, maple, slot, first, last, depth + 1, ref nodes, maxNodes, entries, cancellation);
                     if (childEnd != WalkEnd.Completed) return (childEnd, problem);
                 }
