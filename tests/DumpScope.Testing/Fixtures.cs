@@ -77,70 +77,76 @@ public static class Fixtures
     /// downloads it once into ~/.cache/dumpscope and prints its path; the script runs once per test run
     /// (<c>DUMPSCOPE_VMLINUX</c> names a copy instead). When it fails the test skips with the reason (fails under CI).
     /// </summary>
-    public static string Vmlinux
-    {
-        get
-        {
-            var (path, problem) = VmlinuxLazy.Value;
-            if (path is null) Missing(problem!);
-            return path!;
-        }
-    }
+    public static string Vmlinux => VmlinuxLazy.Value.Path();
 
-    private static readonly Lazy<(string? Path, string? Problem)> VmlinuxLazy = new(FetchVmlinux);
+    private static readonly Lazy<FetchedDebugFile> VmlinuxLazy =
+        new(() => FetchOnce("DUMPSCOPE_VMLINUX", SharedTool("fetch-debian-vmlinux.sh"), []));
 
     /// <summary>
     /// k510's kernel as a vmlinux with DWARF (Debian 11's linux-image-5.10.0-32-cloud-amd64-dbg): <c>DUMPSCOPE_VMLINUX_510</c>,
-    /// else ~/.cache/dumpscope/vmlinux-5.10.0-32-cloud-amd64 (where the lead's fetch left it); skips when absent.
+    /// else fetched once into ~/.cache/dumpscope by shared/tools/fetch-debian-vmlinux.sh (through a private bullseye apt list).
     /// </summary>
-    public static string K510Vmlinux => CachedDebugFile("DUMPSCOPE_VMLINUX_510", "vmlinux-5.10.0-32-cloud-amd64", "no 5.10 DWARF vmlinux");
+    public static string K510Vmlinux => K510VmlinuxLazy.Value.Path();
+
+    private static readonly Lazy<FetchedDebugFile> K510VmlinuxLazy =
+        new(() => FetchOnce("DUMPSCOPE_VMLINUX_510", SharedTool("fetch-debian-vmlinux.sh"), ["5.10.0-32-cloud-amd64"]));
 
     /// <summary>
     /// The debug .ko files of the modules loaded in the 6.1 fixture dumps (from linux-image-6.1.0-56-cloud-amd64-dbg):
-    /// <c>DUMPSCOPE_MODULES</c>, else ~/.cache/dumpscope/modules-6.1.0-56-cloud-amd64, where tests/fixtures/fetch-module-debug.sh
-    /// puts them; skips when absent.
+    /// <c>DUMPSCOPE_MODULES</c>, else fetched once into ~/.cache/dumpscope/modules-6.1.0-56-cloud-amd64 by
+    /// tests/fixtures/fetch-module-debug.sh.
     /// </summary>
-    public static string ModuleDebug => CachedDebugFile("DUMPSCOPE_MODULES", "modules-6.1.0-56-cloud-amd64", "no module debug files (run tests/fixtures/fetch-module-debug.sh)");
+    public static string ModuleDebug => ModuleDebugLazy.Value.Path();
 
-    // A debug file or folder fetched once into the cache (or named by an environment variable); skips when absent.
-    private static string CachedDebugFile(string variable, string name, string missing)
-    {
-        var env = Environment.GetEnvironmentVariable(variable);
-        var path = !string.IsNullOrEmpty(env) ? env : Path.Combine(DumpScopeCache, name);
-        if (!File.Exists(path) && !Directory.Exists(path)) Missing($"{missing} at {path} (set {variable})");
-        return path;
-    }
+    private static readonly Lazy<FetchedDebugFile> ModuleDebugLazy =
+        new(() => FetchOnce("DUMPSCOPE_MODULES", Repository.File("tests/fixtures/fetch-module-debug.sh"), []));
 
     /// <summary>~/.cache/dumpscope (XDG_CACHE_HOME respected): where the debug files fetched once are kept.</summary>
     public static string DumpScopeCache =>
         Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "dumpscope");
 
-    private static (string? Path, string? Problem) FetchVmlinux()
+    // A script of shared/tools, or null without a fixtures folder.
+    private static string? SharedTool(string name) =>
+        Root is { } root ? Path.Combine(Path.GetDirectoryName(root.TrimEnd(Path.DirectorySeparatorChar))!, "tools", name) : null;
+
+    // The path of a debug file or folder, or why there is none.
+    private sealed record FetchedDebugFile(string? Found, string? Problem)
     {
-        var env = Environment.GetEnvironmentVariable("DUMPSCOPE_VMLINUX");
-        if (!string.IsNullOrEmpty(env)) return File.Exists(env) ? (Path.GetFullPath(env), null) : (null, $"DUMPSCOPE_VMLINUX={env} does not exist");
-        if (Root is not { } root) return (null, "no fixtures folder, so no shared/tools/fetch-debian-vmlinux.sh");
-        var script = Path.Combine(Path.GetDirectoryName(root.TrimEnd(Path.DirectorySeparatorChar))!, "tools", "fetch-debian-vmlinux.sh");
-        if (!File.Exists(script)) return (null, $"{script} not found");
+        public string Path()
+        {
+            if (Found is null) Missing(Problem!);
+            return Found!;
+        }
+    }
+
+    // A debug file or folder named by an environment variable, else fetched once per test run by a script that
+    // downloads it into the cache (a second run finds it there) and prints its path as its last line.
+    private static FetchedDebugFile FetchOnce(string variable, string? script, string[] arguments)
+    {
+        var env = Environment.GetEnvironmentVariable(variable);
+        if (!string.IsNullOrEmpty(env))
+            return File.Exists(env) || Directory.Exists(env) ? new(System.IO.Path.GetFullPath(env), null) : new(null, $"{variable}={env} does not exist");
+        if (script is null) return new(null, $"no fixtures folder, so no fetch script (set {variable})");
+        if (!File.Exists(script)) return new(null, $"{script} not found (set {variable})");
         try
         {
-            var start = new System.Diagnostics.ProcessStartInfo("bash", [script]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            var start = new System.Diagnostics.ProcessStartInfo("bash", [script, .. arguments]) { RedirectStandardOutput = true, RedirectStandardError = true };
             using var process = System.Diagnostics.Process.Start(start)!;
             var error = process.StandardError.ReadToEndAsync();
             var output = process.StandardOutput.ReadToEnd();
             if (!process.WaitForExit(TimeSpan.FromMinutes(20)))
             {
                 process.Kill(entireProcessTree: true);
-                return (null, $"{script} did not finish within 20 minutes");
+                return new(null, $"{script} did not finish within 20 minutes");
             }
             var path = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
-            if (process.ExitCode != 0 || path is null || !File.Exists(path))
-                return (null, $"{script} failed (exit {process.ExitCode}): {error.Result.Trim()}");
-            return (path, null);
+            if (process.ExitCode != 0 || path is null || !(File.Exists(path) || Directory.Exists(path)))
+                return new(null, $"{script} {string.Join(' ', arguments)} failed (exit {process.ExitCode}): {error.Result.Trim()} (set {variable})");
+            return new(path, null);
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException)
         {
-            return (null, $"cannot run {script}: {e.Message}");
+            return new(null, $"cannot run {script}: {e.Message}");
         }
     }
 
