@@ -47,7 +47,12 @@ public static class LinuxFeatureProbes
             kernel.Features.Record(KernelFeatureNames.FreelistEncoding, "n/a", "not SLUB: SLAB keeps free objects in index arrays", By);
             return;
         }
-        var encoding = slub.DetectEncoding(out var how);
+        // dumpinfo must stay light (headers, bitmaps, a few pages): the encoding the first freelist walk decided,
+        // or, on kernels without CONFIG_SLAB_FREELIST_HARDENED, plain; SlubAllocator.DetectEncoding decides on demand.
+        var encoding = slub.Encoding ?? (slub.Layout.KmemCache.Resolve().HasMember("random") ? null : slub.DetectEncoding(out _));
+        string how = encoding is null
+            ? "s->random exists (CONFIG_SLAB_FREELIST_HARDENED): xor or xor-swab is decided by the first freelist walk (kmem -s, kmem -S, kmem ADDR)"
+            : slub.Encoding is null ? "struct kmem_cache has no random" : "decoded while walking a freelist: next pointers land on objects of the same slab";
         kernel.Features.Record(KernelFeatureNames.FreelistEncoding, encoding switch
         {
             Slab.Slub.FreelistEncoding.Plain => "plain pointers",

@@ -145,12 +145,21 @@ public sealed class SlubAllocator : ISlabAllocator
     /// cpu slab) whose free pointer decodes to an object of the same slab under exactly one encoding, over at most
     /// <paramref name="maxCaches"/> caches. Null with the reason when none decided it.
     /// </summary>
-    public FreelistEncoding? DetectEncoding(out string how, int maxCaches = 400)
+    public FreelistEncoding? DetectEncoding(out string how, int maxCaches = 1)
     {
         if (_encoding is { } known) { how = "decoded while walking a freelist: next pointers land on objects of the same slab"; return known; }
         if (!Layout.KmemCache.Resolve().HasMember("random")) { how = "struct kmem_cache has no random (no CONFIG_SLAB_FREELIST_HARDENED)"; return Remember(FreelistEncoding.Plain); }
-        var caches = SlabHelpers.ForEachSlabCache(Kernel);
-        foreach (var address in caches.Items.Take(maxCaches))
+        // A few caches only (dumpinfo shows this and must stay light): the boot cache of kmem_caches first, which
+        // every kernel fills and empties, then the newest caches on slab_caches.
+        var caches = new List<ulong>();
+        try { caches.Add(Kernel.Global("kmem_cache", "struct kmem_cache *").Deref().Address); }
+        catch (Exception e) when (KernelDataErrors.IsDataProblem(e)) { }
+        // the first few on slab_caches, followed by hand: the whole list would read every cache's page
+        ulong link = Layout.KmemCache.Resolve().FindMember(Layout.CacheListMember).Offset;
+        ulong next = Layout.CacheListHead;
+        for (int i = 0; caches.Count < maxCaches && i < maxCaches && Kernel.Memory.TryReadU64(next, out next, out _) && next != Layout.CacheListHead; i++)
+            if (!caches.Contains(next - link)) caches.Add(next - link);
+        foreach (var address in caches)
         {
             try
             {
@@ -175,7 +184,7 @@ public sealed class SlubAllocator : ISlabAllocator
                 // an unreadable cache decides nothing; the next one may
             }
         }
-        how = $"no slab freelist among {Math.Min(maxCaches, caches.Items.Count)} caches decided between the encodings";
+        how = $"no slab freelist among {caches.Count} caches decided between the encodings (kmem -s or kmem -S decides it)";
         return null;
     }
 
