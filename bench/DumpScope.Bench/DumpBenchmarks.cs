@@ -82,6 +82,16 @@ public class DumpBenchmarks
         return n;
     }
 
+    /// <summary>The same stored bytes through a new ZLibStream per page (what the reader did before it reset one stream per thread).</summary>
+    [Benchmark]
+    public int SequentialZlibStreamPerPage()
+    {
+        int n = 0;
+        foreach (var (data, _) in _zlibStored)
+            if (PageCodecs.InflateWithStream(data, data.Length, _page) is null) n++;
+        return n;
+    }
+
     /// <summary>Every present page of kd1 kdump-lzo through IDumpSource.ReadPage.</summary>
     [Benchmark]
     public int SequentialLzoReadPage()

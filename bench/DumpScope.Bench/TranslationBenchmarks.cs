@@ -29,7 +29,7 @@ public class TranslationBenchmarks
     {
         _dump = DumpOpener.Open(Fixtures.Kd1Zlib);
         var kernel = KernelLoader.Open(_dump, KernelOpenOptions.Default);
-        _fast = kernel.AddressSpace;
+        _fast = (X86_64AddressSpace)kernel.AddressSpace;
         var physical = new DumpPhysicalMemory(_dump);
         _noCache = new X86_64AddressSpace(physical, _fast.Options with { UseFastPaths = false, TranslationCacheEntries = 0 });
         _cached = new X86_64AddressSpace(physical, _fast.Options with { UseFastPaths = false, TranslationCacheEntries = 1024 });

@@ -17,7 +17,7 @@ internal sealed class CommandShell(ICommandRunner runner, IResultRenderer render
     private readonly Dictionary<string, string> _aliases = new(StringComparer.Ordinal);
 
     /// <summary>Shows progress of long commands; null when stderr is not a terminal.</summary>
-    public IProgress<CommandProgress>? Progress { get; init; }
+    public TerminalProgress? Progress { get; init; }
 
     /// <summary>The aliases defined so far.</summary>
     public IReadOnlyDictionary<string, string> Aliases => _aliases;
@@ -68,7 +68,16 @@ internal sealed class CommandShell(ICommandRunner runner, IResultRenderer render
                 return true;
             case "repeat": return Repeat(words, command, output, cancellation, depth);
         }
-        var result = runner.Run(command, cancellation, Progress);
+        CommandResult result;
+        Progress?.Begin(command);
+        try
+        {
+            result = runner.Run(command, cancellation, Progress);
+        }
+        finally
+        {
+            Progress?.End();
+        }
         renderer.Write(command, result, output, stderr);
         return !result.Failed;
     }
@@ -164,21 +173,88 @@ internal sealed class CommandShell(ICommandRunner runner, IResultRenderer render
     }
 }
 
-/// <summary>Progress of a long command on a terminal's stderr: one line rewritten at most five times a second, erased at the end.</summary>
-internal sealed class TerminalProgress(TextWriter stderr) : IProgress<CommandProgress>
+/// <summary>
+/// Progress of a command on a terminal's stderr: nothing during its first second (most commands are done by then),
+/// then one line rewritten five times a second with what the command last reported (<see cref="CommandContext.Report"/>)
+/// or, for a command that reports nothing, how long it has run; erased when the command ends, before its output. Any
+/// command over a second gets it, because the line is drawn by a timer, not by the command.
+/// </summary>
+internal sealed class TerminalProgress(TextWriter stderr, Func<int>? width = null) : IProgress<CommandProgress>, IDisposable
 {
-    private long _last;
+    /// <summary>How long a command runs before the line appears.</summary>
+    public static readonly TimeSpan Delay = TimeSpan.FromSeconds(1);
+
+    private readonly object _lock = new();
+    private Timer? _timer;
+    private string? _command;
+    private long _started;
+    private CommandProgress? _latest;
+    private bool _shown;
+
+    /// <summary>A command starts: the line appears after <see cref="Delay"/> unless <see cref="End"/> comes first.</summary>
+    public void Begin(string command)
+    {
+        lock (_lock)
+        {
+            _command = command.Trim();
+            _latest = null;
+            _started = Environment.TickCount64;
+            _timer ??= new Timer(_ => Draw(), null, Timeout.Infinite, Timeout.Infinite);
+            _timer.Change(Delay, TimeSpan.FromMilliseconds(200));
+        }
+    }
+
+    /// <summary>The command ended: the line, if shown, is erased.</summary>
+    public void End()
+    {
+        lock (_lock)
+        {
+            _timer?.Change(Timeout.Infinite, Timeout.Infinite);
+            _command = null;
+            if (!_shown) return;
+            stderr.Write("\r\x1b[K");
+            stderr.Flush();
+            _shown = false;
+        }
+    }
 
     /// <inheritdoc/>
     public void Report(CommandProgress value)
     {
-        long now = Environment.TickCount64;
-        bool finished = value.Total > 0 && value.Done >= value.Total;
-        if (!finished && now - Interlocked.Read(ref _last) < 200) return;
-        Interlocked.Exchange(ref _last, now);
-        if (finished) { stderr.Write("\r\x1b[K"); return; }
-        var percent = value.Total > 0 ? $" {100 * value.Done / value.Total}%" : $" {value.Done}";
-        stderr.Write($"\r\x1b[K{value.What}:{percent} (Ctrl-C stops)");
-        stderr.Flush();
+        lock (_lock) _latest = value;
+    }
+
+    /// <summary>The line as it is drawn now (null before the command has run a second); for tests.</summary>
+    internal string? Line()
+    {
+        lock (_lock)
+        {
+            if (_command is null) return null;
+            double seconds = (Environment.TickCount64 - _started) / 1000.0;
+            var what = _latest is { } p
+                ? p.Total > 0 ? $"{p.What} {100 * p.Done / p.Total}%" : $"{p.What} {p.Done.ToString("N0", CultureInfo.InvariantCulture)}"
+                : "running";
+            var line = $"{_command}: {what}, {seconds.ToString("0.0", CultureInfo.InvariantCulture)} s (Ctrl-C stops)";
+            int max = Math.Max(20, (width?.Invoke() ?? 80) - 1);
+            return line.Length <= max ? line : line[..(max - 1)] + "…";
+        }
+    }
+
+    private void Draw()
+    {
+        lock (_lock)
+        {
+            if (Line() is not { } line) return;
+            stderr.Write("\r\x1b[K" + line);
+            stderr.Flush();
+            _shown = true;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        End();
+        _timer?.Dispose();
     }
 }

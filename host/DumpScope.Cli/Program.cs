@@ -231,20 +231,55 @@ public static class Program
     {
         int exit = Ok;
         var shell = Shell(session, renderer, stdout, stderr, interactive: false);
-        foreach (var command in commands)
+        // Ctrl-C stops the running command (it ends as "cancelled", its partial output is not printed) and the
+        // commands after it; a second Ctrl-C ends the process as usual.
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
         {
-            if (renderer.EchoesCommands && commands.Count > 1) stdout.WriteLine($"dumpscope> {command}");
-            if (!shell.Execute(command, CancellationToken.None)) exit = Failed;
+            if (cancel.IsCancellationRequested) return;
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            foreach (var command in commands)
+            {
+                if (cancel.IsCancellationRequested)
+                {
+                    stderr.WriteLine("dumpscope: interrupted: the remaining commands were not run");
+                    return Failed;
+                }
+                if (renderer.EchoesCommands && commands.Count > 1) stdout.WriteLine($"dumpscope> {command}");
+                if (!shell.Execute(command, cancel.Token)) exit = Failed;
+            }
+            return exit;
         }
-        return exit;
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+            shell.Progress?.Dispose();
+        }
     }
 
     /// <summary>The pipes, redirections, aliases and repeat of scripts and the REPL; progress on stderr when it is a terminal.</summary>
     internal static CommandShell Shell(ICommandRunner runner, IResultRenderer renderer, TextWriter stdout, TextWriter stderr, bool interactive) =>
         new(runner, renderer, stdout, stderr, interactive)
         {
-            Progress = ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected ? new TerminalProgress(stderr) : null,
+            Progress = ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected ? new TerminalProgress(stderr, TerminalWidth) : null,
         };
+
+    private static int TerminalWidth()
+    {
+        try
+        {
+            return Console.WindowWidth > 0 ? Console.WindowWidth : 80;
+        }
+        catch (IOException)
+        {
+            return 80;
+        }
+    }
 
     /// <summary>Runs and prints one command; false when it failed.</summary>
     internal static bool Print(ICommandRunner runner, string command, IResultRenderer renderer, TextWriter stdout, TextWriter stderr, CancellationToken cancellation)

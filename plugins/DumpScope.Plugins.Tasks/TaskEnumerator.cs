@@ -24,21 +24,24 @@ internal sealed class TaskEnumerator(IKernel kernel, TaskStateDecoder states)
         var init = kernel.Global("init_task", "struct task_struct").Address;
         Add(init, TaskSources.TaskList);
 
-        var leaders = KernelLists.ListForEach(kernel.Memory, init + layout.Tasks.Offset, MaxTasks, cancellation);
-        if (leaders.End == WalkEnd.Cancelled) throw new OperationCanceledException(cancellation);
-        if (!leaders.IsComplete) _warnings.Add($"init_task.tasks: {leaders.Problem}; other walks may still find the tasks after that point");
-        // Each leader's threads are walked right after the leader is read, while its task_struct page is still
-        // in the bounded page cache: walking them in a later pass re-read (and re-inflated) every leader's page
-        // on dumps with more tasks than the cache holds pages.
+        // Each leader is read, and its threads walked, as the walk reaches it, while its task_struct page is the
+        // page just read: walking the whole list first, or the threads in a later pass, re-read (and re-inflated)
+        // every leader's page on dumps with more tasks than the page cache holds pages.
         var walked = new HashSet<ulong> { init };
+        int warningsBefore = _warnings.Count;
         AddThreads(_tasks[init], cancellation);
-        foreach (var node in leaders.Items)
+        bool full = false;
+        var leaders = KernelLists.ListForEach(kernel.Memory, init + layout.Tasks.Offset, MaxTasks, node =>
         {
+            if (full) return;
             cancellation.ThrowIfCancellationRequested();
             var leader = Add(node - layout.Tasks.Offset, TaskSources.TaskList);
-            if (leader is null) break;
-            if (walked.Add(leader.Address)) AddThreads(leader, cancellation);
-        }
+            if (leader is null) full = true;
+            else if (walked.Add(leader.Address)) AddThreads(leader, cancellation);
+        }, cancellation);
+        if (leaders.End == WalkEnd.Cancelled) throw new OperationCanceledException(cancellation);
+        if (!leaders.IsComplete)
+            _warnings.Insert(warningsBefore, $"init_task.tasks: {leaders.Problem}; other walks may still find the tasks after that point");
 
         var cpus = ReadCpus();
         foreach (var cpu in cpus)

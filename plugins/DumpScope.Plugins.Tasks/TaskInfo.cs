@@ -9,8 +9,9 @@ public sealed class TaskInfo
     /// <summary>PF_KTHREAD: the task is a kernel thread (stable since 2.6.27).</summary>
     public const ulong PfKthread = KernelTasks.PfKthread;
 
-    private readonly Dictionary<string, string> _unreadable = new(StringComparer.Ordinal);
-    private readonly List<string> _problems = [];
+    // Made on the first entry: most tasks have none, and a walk keeps hundreds of thousands of tasks.
+    private Dictionary<string, string>? _unreadable;
+    private List<string>? _problems;
 
     internal TaskInfo(ulong address, KernelObject loaded)
     {
@@ -88,10 +89,10 @@ public sealed class TaskInfo
     public int? NamespacePid { get; internal set; }
 
     /// <summary>What is wrong with this task (unreadable fields, inconsistencies), in order found.</summary>
-    public IReadOnlyList<string> Problems => _problems;
+    public IReadOnlyList<string> Problems => (IReadOnlyList<string>?)_problems ?? [];
 
     /// <summary>Unreadable fields and why, by field name ("comm").</summary>
-    public IReadOnlyDictionary<string, string> Unreadable => _unreadable;
+    public IReadOnlyDictionary<string, string> Unreadable => (IReadOnlyDictionary<string, string>?)_unreadable ?? System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
 
     /// <summary>True for a kernel thread: PF_KTHREAD when the flags are readable, else no mm, as crash decides.</summary>
     public bool IsKernelThread => Flags is { } f ? (f & PfKthread) != 0 || Pid == 0 : Mm == 0;
@@ -99,16 +100,17 @@ public sealed class TaskInfo
     /// <summary>True when the task leads its thread group (pid == tgid).</summary>
     public bool IsGroupLeader => Pid is { } p && Tgid is { } t && p == t;
 
-    /// <summary>The task_struct as loaded (for follow-up reads of members in the same pages).</summary>
-    internal KernelObject Object { get; }
+    /// <summary>The task_struct as loaded: whole while <see cref="TaskReader"/> reads it, then only the bytes read later (the rss deltas).</summary>
+    internal KernelObject Object { get; set; }
 
     /// <summary>Why a field is unreadable, or null.</summary>
-    public string? WhyUnreadable(string field) => _unreadable.GetValueOrDefault(field);
+    public string? WhyUnreadable(string field) => _unreadable?.GetValueOrDefault(field);
 
-    internal void MarkUnreadable(string field, string reason) => _unreadable.TryAdd(field, reason);
+    internal void MarkUnreadable(string field, string reason) => (_unreadable ??= new(StringComparer.Ordinal)).TryAdd(field, reason);
 
     internal void AddProblem(string problem)
     {
+        _problems ??= [];
         if (!_problems.Contains(problem)) _problems.Add(problem);
     }
 

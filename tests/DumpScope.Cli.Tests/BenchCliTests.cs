@@ -21,6 +21,7 @@ public class BenchCliTests
         // pid_namespace, mm_struct, printk_ringbuffer, timekeeper, …: 41 pages on kd1, of a 4 MB BTF).
         rows[0].GetProperty("pages_read").GetInt64().Should().BeLessThan(64, "dumpinfo reads no bulk data")
             .And.BeLessThan(rows[1].GetProperty("pages_read").GetInt64());
+        rows[1].GetProperty("first_cpu_ms").GetInt64().Should().BeGreaterThanOrEqualTo(0, "each command's CPU time is given beside its wall time");
         output.Should().Contain("\"open_ms\"").And.Contain("\"peak_rss\"").And.Contain("\"reader_raw\"");
     }
 

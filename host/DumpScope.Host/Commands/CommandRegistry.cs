@@ -93,6 +93,29 @@ public sealed class CommandRegistry
         return (fallback, rest);
     }
 
+    /// <summary>
+    /// What <see cref="Resolve"/> looks at in <paramref name="words"/>: the verb and each word that is a selector or an
+    /// option of one of the verb's commands or names a selector of an unloaded plugin, the other words blanked. Two
+    /// lines of the same shape resolve alike (the same command, or the same usage error), so a caller resolving
+    /// thousands of lines ("task 0x…" of each ps row) resolves each shape once. Do not keep a shape across
+    /// registrations.
+    /// </summary>
+    public string ResolutionShape(IReadOnlyList<string> words)
+    {
+        if (words.Count == 0) return "";
+        var verb = words[0];
+        var shape = new StringBuilder(verb);
+        for (int i = 1; i < words.Count; i++)
+        {
+            var word = words[i];
+            bool matters = !_byVerb.TryGetValue(verb, out var candidates)
+                || candidates.Any(c => c.Attribute.Selector == word || c.Options.Any(o => o.Attribute.Names.Contains(word)))
+                || (_unloaded.Count > 0 && _unloaded.ContainsKey(Describe(verb, word)));
+            shape.Append('\0').Append(matters ? word : "");
+        }
+        return shape.ToString();
+    }
+
     /// <summary>True when a command (loaded or not) has this verb.</summary>
     public bool IsVerb(string verb) => _byVerb.ContainsKey(verb) || _unloaded.ContainsKey(verb);
 

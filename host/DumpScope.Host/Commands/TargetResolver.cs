@@ -53,18 +53,34 @@ public sealed class TargetResolver(CommandRegistry registry)
 
     private bool IsLoaded(string commandLine)
     {
+        IReadOnlyList<string> words;
         try
         {
-            var words = CommandLineSplitter.Split(commandLine);
-            if (words.Count == 0) return false;
-            registry.Resolve(words);
-            return true;
+            words = CommandLineSplitter.Split(commandLine);
         }
         catch (UsageException)
         {
             return false;
         }
+        if (words.Count == 0) return false;
+        // ps gives each of 100,000 rows "task ADDR": one resolution per shape, not per row.
+        var shape = registry.ResolutionShape(words);
+        if (_loaded.TryGetValue(shape, out var known)) return known;
+        bool loaded;
+        try
+        {
+            registry.Resolve(words);
+            loaded = true;
+        }
+        catch (UsageException)
+        {
+            loaded = false;
+        }
+        _loaded[shape] = loaded;
+        return loaded;
     }
+
+    private readonly Dictionary<string, bool> _loaded = new(StringComparer.Ordinal);
 
     /// <summary>The template with the subject's properties filled in, or null when a hole's property is null.</summary>
     internal static string? Expand(string template, TargetSubject subject)

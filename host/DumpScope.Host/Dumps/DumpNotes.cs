@@ -1,9 +1,9 @@
 namespace DumpScope.Host.Dumps;
 
 /// <summary>
-/// What a dump's ELF notes say: PRSTATUS per CPU (pr_pid and the x86-64 general registers), QEMU CPU
-/// state notes (control registers, segment bases) and the VMCOREINFO text. Used for ELF PT_NOTE segments
-/// and for the notes blob a kdump-compressed file keeps at offset_note.
+/// What a dump's ELF notes say: PRSTATUS per CPU (pr_pid and the general registers: x86-64's user_regs_struct
+/// or arm64's user_pt_regs), QEMU CPU state notes (x86-64 control registers, segment bases) and the VMCOREINFO
+/// text. Used for ELF PT_NOTE segments and for the notes blob a kdump-compressed file keeps at offset_note.
 /// </summary>
 internal sealed class DumpNotes
 {
@@ -15,6 +15,20 @@ internal sealed class DumpNotes
 
     /// <summary>Offset of pr_reg (struct user_regs_struct) in the x86-64 struct elf_prstatus.</summary>
     private const int PrRegOffset = 112;
+
+    /// <summary>
+    /// Size of arm64's struct elf_prstatus: the common 112-byte head, user_pt_regs (34 × 8: x0–x30, sp, pc,
+    /// pstate), pr_fpvalid and padding. x86-64's is 336.
+    /// </summary>
+    private const int Arm64PrStatusSize = 392;
+
+    /// <summary>user_pt_regs member order on arm64 (arch/arm64/include/uapi/asm/ptrace.h).</summary>
+    private static readonly string[] Arm64PrStatusRegisters =
+    [
+        "x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15",
+        "x16", "x17", "x18", "x19", "x20", "x21", "x22", "x23", "x24", "x25", "x26", "x27", "x28", "x29", "x30",
+        "sp", "pc", "pstate",
+    ];
 
     /// <summary>user_regs_struct member order on x86-64.</summary>
     private static readonly string[] PrStatusRegisters =
@@ -37,6 +51,12 @@ internal sealed class DumpNotes
     private const int QemuSegmentSize = 24;
     private const int QemuCrOffset = QemuSegmentsOffset + 10 * QemuSegmentSize;
     private const int QemuKernelGsBaseOffset = QemuCrOffset + 5 * 8;
+
+    /// <summary>
+    /// The machine the notes come from ("x86_64", "aarch64"; "" when the container does not say, then a PRSTATUS
+    /// note of arm64's size is read as arm64). Set before <see cref="Parse"/>.
+    /// </summary>
+    public string Machine { get; init; } = "";
 
     public string? VmcoreInfoText { get; private set; }
 
@@ -76,11 +96,12 @@ internal sealed class DumpNotes
                 throw DumpErrors.Malformed(path, fileOffset + pos, $"more than {options.MaxNotes} ELF notes (the limit)");
             var name = ReadName(blob.Slice((int)nameStart, (int)namesz));
             var desc = blob.Slice((int)descStart, (int)descsz);
-            if (name == "CORE" && type == NtPrStatus && desc.Length >= PrRegOffset + PrStatusRegisters.Length * 8)
+            var layout = name == "CORE" && type == NtPrStatus ? PrStatusLayout(desc.Length) : null;
+            if (layout is not null && desc.Length >= PrRegOffset + layout.Length * 8)
             {
                 var regs = new Dictionary<string, ulong>(StringComparer.Ordinal);
-                for (int i = 0; i < PrStatusRegisters.Length; i++)
-                    regs[PrStatusRegisters[i]] = BinaryPrimitives.ReadUInt64LittleEndian(desc[(PrRegOffset + i * 8)..]);
+                for (int i = 0; i < layout.Length; i++)
+                    regs[layout[i]] = BinaryPrimitives.ReadUInt64LittleEndian(desc[(PrRegOffset + i * 8)..]);
                 prstatus.Add((BinaryPrimitives.ReadInt32LittleEndian(desc[PrPidOffset..]), regs));
             }
             else if (name == "QEMU" && desc.Length >= QemuKernelGsBaseOffset)
@@ -99,6 +120,14 @@ internal sealed class DumpNotes
         }
         Merge(prstatus, qemu);
     }
+
+    // The register layout of a PRSTATUS note: the machine's when the container names it, else by the note's size.
+    private string[] PrStatusLayout(int descLength) => Machine switch
+    {
+        "aarch64" => Arm64PrStatusRegisters,
+        "x86_64" => PrStatusRegisters,
+        _ => descLength == Arm64PrStatusSize ? Arm64PrStatusRegisters : PrStatusRegisters,
+    };
 
     /// <summary>
     /// PRSTATUS notes come one per CPU in CPU order; a QEMU dump also has one QEMU note per CPU in the same

@@ -1,14 +1,15 @@
 namespace DumpScope.Host.Dumps;
 
 /// <summary>
-/// An x86-64 ELF core of a kernel: /proc/vmcore as saved by kdump (virtual and physical PT_LOADs for the
+/// An x86-64 or arm64 ELF core of a kernel: /proc/vmcore as saved by kdump (virtual and physical PT_LOADs for the
 /// same RAM), makedumpfile -E output (a PT_LOAD whose p_filesz &lt; p_memsz has its tail EXCLUDED, not zero)
 /// and QEMU dump-guest-memory (p_vaddr = 0, QEMU CPU notes). Pages are addressed by p_paddr.
 /// </summary>
-internal sealed class ElfDumpSource : IDumpSource, IDumpPageStatistics, IDumpReadStatistics
+internal sealed class ElfDumpSource : IDumpSource, IDumpPageStatistics, IDumpReadStatistics, IDumpMachineInfo
 {
     private const ushort EtCore = 4;
     private const ushort EmX86_64 = 62;
+    private const ushort EmAarch64 = 183;
     private const uint PtLoad = 1;
     private const uint PtNote = 4;
     private const ushort PnXNum = 0xffff;
@@ -27,8 +28,10 @@ internal sealed class ElfDumpSource : IDumpSource, IDumpPageStatistics, IDumpRea
     private readonly Lazy<DumpPageCounts> _counts;
 
     private ElfDumpSource(DumpFileView file, long[] starts, long[] ends, long[] fileOffsets, int pageSize,
-        ulong maxPfn, int loadCount, DumpNotes notes, VmcoreInfo? info, DumpTruncation? truncation)
+        ulong maxPfn, int loadCount, DumpNotes notes, VmcoreInfo? info, DumpTruncation? truncation, ushort machine)
     {
+        Machine = machine == EmAarch64 ? "aarch64" : "x86_64";
+        MachineEvidence = $"ELF e_machine {machine} ({(machine == EmAarch64 ? "EM_AARCH64" : "EM_X86_64")})";
         Truncation = truncation;
         _file = file;
         _starts = starts;
@@ -47,6 +50,10 @@ internal sealed class ElfDumpSource : IDumpSource, IDumpPageStatistics, IDumpRea
     }
 
     public string FilePath => _file.FilePath;
+
+    public string Machine { get; }
+
+    public string MachineEvidence { get; }
 
     public string FormatName => (_file is FlattenedFileView ? "flattened " : "") + (_isQemu ? "QEMU ELF" : "ELF vmcore");
 
@@ -78,8 +85,8 @@ internal sealed class ElfDumpSource : IDumpSource, IDumpPageStatistics, IDumpRea
         ushort machine = BinaryPrimitives.ReadUInt16LittleEndian(eh[18..]);
         if (type != EtCore)
             throw DumpErrors.Malformed(path, 16, $"ELF e_type is {type}, expected {EtCore} (ET_CORE): an ELF file but not a core dump");
-        if (machine != EmX86_64)
-            throw new NotSupportedException($"{path}: ELF e_machine {machine} (only x86-64, {EmX86_64}, is supported)");
+        if (machine != EmX86_64 && machine != EmAarch64)
+            throw new NotSupportedException($"{path}: ELF e_machine {machine} (only x86-64, {EmX86_64}, and AArch64, {EmAarch64}, are supported)");
         long phoff = BinaryPrimitives.ReadInt64LittleEndian(eh[32..]);
         long shoff = BinaryPrimitives.ReadInt64LittleEndian(eh[40..]);
         ushort phentsize = BinaryPrimitives.ReadUInt16LittleEndian(eh[54..]);
@@ -102,7 +109,7 @@ internal sealed class ElfDumpSource : IDumpSource, IDumpPageStatistics, IDumpRea
         var phdrs = new byte[phnum * PhdrSize];
         file.ReadExactly(phoff, phdrs, "program headers");
 
-        var notes = new DumpNotes();
+        var notes = new DumpNotes { Machine = machine == EmAarch64 ? "aarch64" : "x86_64" };
         var intervals = new List<IntervalResolver.Interval>();
         var loadFileOffsets = new List<long>();
         long noteBytes = 0, dataEnd = 0, dataEndHeader = -1;
@@ -183,7 +190,7 @@ internal sealed class ElfDumpSource : IDumpSource, IDumpPageStatistics, IDumpRea
             truncation = new DumpTruncation(file.DiskLength, dataEnd > long.MaxValue - overhead ? long.MaxValue : dataEnd + overhead,
                 $"program header {dataEndHeader} (PT_LOAD at file offset 0x{phoff + dataEndHeader * PhdrSize:x}) has data up to 0x{dataEnd:x}; the file ends at 0x{file.Length:x}");
         }
-        return new ElfDumpSource(file, starts, ends, offsets, pageSize, maxPfn, loads, notes, info, truncation);
+        return new ElfDumpSource(file, starts, ends, offsets, pageSize, maxPfn, loads, notes, info, truncation, machine);
     }
 
     /// <summary>
@@ -332,6 +339,8 @@ internal sealed class ElfDumpSource : IDumpSource, IDumpPageStatistics, IDumpRea
             new("max pfn", $"0x{MaxPfn:x}"),
             new("cpu notes", $"{_notes.PrStatusCount} PRSTATUS" + (_notes.QemuCpuStateCount > 0 ? $", {_notes.QemuCpuStateCount} QEMU CPU state" : "")),
         };
+        // x86-64 was the only machine once; its listing stays as it was.
+        if (Machine != "x86_64") list.Insert(3, new("machine", Machine));
         if (_file is FlattenedFileView flat)
             list.Add(new("flattened records", flat.RecordCount.ToString(CultureInfo.InvariantCulture) + (flat.IsTruncated ? " (file truncated)" : "")));
         if (Truncation is { } truncation) list.Add(new("truncated", truncation.Detail));

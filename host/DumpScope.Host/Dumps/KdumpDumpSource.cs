@@ -9,7 +9,7 @@ namespace DumpScope.Host.Dumps;
 /// data. Also the QEMU variant (nothing excluded, zero pages share one page_desc target) and, through
 /// <see cref="FlattenedFileView"/>, flattened files. Open reads headers and bitmaps only.
 /// </summary>
-internal sealed class KdumpDumpSource : IDumpSource, IDumpPageStatistics, IKdumpHeaderInfo, IDumpReadStatistics
+internal sealed class KdumpDumpSource : IDumpSource, IDumpPageStatistics, IKdumpHeaderInfo, IDumpReadStatistics, IDumpMachineInfo
 {
     private const int PageDescSize = 24;
     private const int DescsPerBlock = 128;
@@ -111,6 +111,10 @@ internal sealed class KdumpDumpSource : IDumpSource, IDumpPageStatistics, IKdump
 
     public string UtsRelease => _header.Release;
 
+    public string Machine => _header.Machine;
+
+    public string MachineEvidence => $"the kdump header's utsname machine \"{_header.Machine}\"";
+
     public IReadOnlyList<DumpCpuState> Cpus { get; }
 
     public DumpTruncation? Truncation { get; }
@@ -178,7 +182,7 @@ internal sealed class KdumpDumpSource : IDumpSource, IDumpPageStatistics, IKdump
         var dumped = new PageBitmap(file, bitmapOffset + half, maxPfn, "2nd bitmap");
         long descTable = bitmapOffset + bitmapBytes;
 
-        var notes = new DumpNotes();
+        var notes = new DumpNotes { Machine = h.Machine };
         VmcoreInfo? info = null;
         if (sub is not null)
         {

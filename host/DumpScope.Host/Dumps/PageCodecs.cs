@@ -75,7 +75,11 @@ internal static class PageCodecs
         return null;
     }
 
-    private static string? Inflate(byte[] source, int length, Span<byte> destination)
+    private static string? Inflate(byte[] source, int length, Span<byte> destination) =>
+        ZlibPageInflater.Available ? ZlibPageInflater.InflatePage(source.AsSpan(0, length), destination) : InflateWithStream(source, length, destination);
+
+    /// <summary>A <see cref="ZLibStream"/> per page: where the runtime's zlib cannot be bound, and the reference in tests.</summary>
+    internal static string? InflateWithStream(byte[] source, int length, Span<byte> destination)
     {
         var input = t_zlibInput ??= new ArraySegmentStream();
         input.Reset(source, 0, length);

@@ -1,9 +1,9 @@
-using DumpScope.Host.Arch.X86_64;
+using DumpScope.Host.Arch;
 
 namespace DumpScope.Host.Kernel;
 
 /// <summary>
-/// The kernel of one opened dump, composed by <see cref="KernelLoader.Open"/>: x86-64 address translation,
+/// The kernel of one opened dump, composed by <see cref="KernelLoader.Open"/>: address translation (x86-64 or arm64),
 /// symbols (kallsyms in the dump, System.map, vmlinux), types, and the facts read from memory once at open.
 /// Thread-safe. Does not own the dump: dispose the <see cref="IDumpSource"/> separately.
 /// </summary>
@@ -13,7 +13,7 @@ public sealed class DumpKernel : IKernel
     private readonly MemoryFault? _perCpuFault;
     private readonly Lazy<IMemoryModel> _memoryModel;
 
-    internal DumpKernel(IDumpSource dump, X86_64AddressSpace addressSpace, ISymbolTable symbols, ITypeCatalog types, KernelFacts facts, Lazy<IMemoryModel> memoryModel)
+    internal DumpKernel(IDumpSource dump, IKernelAddressSpace addressSpace, ISymbolTable symbols, ITypeCatalog types, KernelFacts facts, Lazy<IMemoryModel> memoryModel)
     {
         Dump = dump;
         AddressSpace = addressSpace;
@@ -45,8 +45,8 @@ public sealed class DumpKernel : IKernel
     /// <inheritdoc/>
     public IKernelMemory Memory => AddressSpace;
 
-    /// <summary>The x86-64 address space behind <see cref="Memory"/>, for page-table detail (vtop, ptov).</summary>
-    public X86_64AddressSpace AddressSpace { get; }
+    /// <summary>The architecture's address space behind <see cref="Memory"/>, for page-table detail (vtop, ptov).</summary>
+    public IKernelAddressSpace AddressSpace { get; }
 
     /// <inheritdoc/>
     public ISymbolTable Symbols { get; }
@@ -64,7 +64,7 @@ public sealed class DumpKernel : IKernel
     public string Release { get; }
 
     /// <inheritdoc/>
-    public string Architecture => "x86_64";
+    public string Architecture => AddressSpace.Architecture;
 
     /// <inheritdoc/>
     public int PageSize { get; }

@@ -1,5 +1,3 @@
-using DumpScope.Host.Arch.X86_64;
-
 namespace DumpScope.Host.Kernel;
 
 /// <summary>
@@ -21,10 +19,7 @@ internal static class HostKernelFeatures
         features.Record(KernelFeatureNames.Kallsyms, kallsyms.Value, kallsyms.How, Host);
         features.Record(KernelFeatureNames.Types, kernel.Types.Source, TypesHow(kernel), Host);
         features.Record(KernelFeatureNames.Kaslr, $"{kernel.KaslrOffset:x}", kaslrHow, Host);
-        var options = kernel.AddressSpace.Options;
-        features.Record(KernelFeatureNames.PageTables,
-            (options.FiveLevelPaging ? "5 levels (LA57)" : "4 levels") + (options.SmeMask != 0 ? $", memory-encryption mask {options.SmeMask:x} cleared from entries" : ", no memory-encryption mask"),
-            pageTablesHow, Host);
+        features.Record(KernelFeatureNames.PageTables, kernel.AddressSpace.PagingDescription, pageTablesHow, Host);
         features.Record(KernelFeatureNames.Orc, OrcValue(kernel.Symbols, out var orcHow), orcHow, Host);
     }
 

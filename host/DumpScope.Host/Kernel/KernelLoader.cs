@@ -1,4 +1,6 @@
 using DumpScope.Host.Types.Btf;
+using DumpScope.Host.Arch;
+using DumpScope.Host.Arch.Arm64;
 using DumpScope.Host.Arch.X86_64;
 using DumpScope.Host.Dumps;
 using DumpScope.Host.Symbols;
@@ -7,8 +9,8 @@ using DumpScope.Sdk.Linux.Modules;
 namespace DumpScope.Host.Kernel;
 
 /// <summary>
-/// Composes a <see cref="DumpKernel"/> from a dump: physical memory → x86-64 address space (page tables and
-/// KASLR from VMCOREINFO) → symbols (kallsyms decoded from the dump, then a vmlinux .symtab and a System.map
+/// Composes a <see cref="DumpKernel"/> from a dump: physical memory → the architecture's address space
+/// (<see cref="KernelArchitecture"/>: x86-64 or arm64; page tables and KASLR from VMCOREINFO) → symbols (kallsyms decoded from the dump, then a vmlinux .symtab and a System.map
 /// when given, each checked against the dump) → direct-map base → types → kernel facts.
 /// </summary>
 /// <remarks>
@@ -37,17 +39,32 @@ public static class KernelLoader
         var physical = new DumpPhysicalMemory(dump, options.ZeroFillExcluded);
         ulong maxPhysical = dump.MaxPfn * (ulong)dump.PageSize;
         var info = dump.VmcoreInfo;
+        var (machine, machineHow) = KernelArchitecture.Detect(dump);
+        bool arm64 = machine == KernelArchitecture.Aarch64;
 
-        X86_64AddressSpace? space = null;
+        IKernelAddressSpace? space = null;
+        string? arm64How = null;
         ulong kaslr;
         SymbolTable? kallsyms = null;
         string kallsymsOrigin = "not read (the dump has no VMCOREINFO)";
+        if (arm64 && info is null)
+            throw new NotSupportedException($"{dump.FilePath}: an arm64 dump ({machineHow}) without VMCOREINFO: kimage_voffset, PHYS_OFFSET and swapper_pg_dir are unknown (capture with kdump, or QEMU with -device vmcoreinfo)");
         if (info is not null)
         {
-            long? headerPhysBase = (dump as IKdumpHeaderInfo)?.PhysBase;
-            if (!info.TryGetNumber("phys_base", out _) && headerPhysBase is { } fromHeader)
-                notes.Add($"phys_base: VMCOREINFO has no NUMBER(phys_base); {fromHeader} taken from the kdump sub-header");
-            space = X86_64AddressSpace.FromVmcoreInfo(physical, info, maxPhysical, dump.FilePath, headerPhysBase);
+            if (arm64)
+            {
+                var layout = Arm64KernelLayout.FromVmcoreInfo(physical, info, maxPhysical, dump.FilePath);
+                space = layout.Space;
+                arm64How = layout.How;
+                notes.AddRange(layout.Notes);
+            }
+            else
+            {
+                long? headerPhysBase = (dump as IKdumpHeaderInfo)?.PhysBase;
+                if (!info.TryGetNumber("phys_base", out _) && headerPhysBase is { } fromHeader)
+                    notes.Add($"phys_base: VMCOREINFO has no NUMBER(phys_base); {fromHeader} taken from the kdump sub-header");
+                space = X86_64AddressSpace.FromVmcoreInfo(physical, info, maxPhysical, dump.FilePath, headerPhysBase);
+            }
             kaslr = KaslrFromVmcoreInfo(info, options, notes);
             var decoded = KallsymsReader.TryRead(space, info, out var problem);
             kallsyms = decoded?.Table;
@@ -62,10 +79,11 @@ public static class KernelLoader
             if (options.SystemMapPath is null && options.VmlinuxPath is null) throw NoVmcoreInfo(dump, options);
         }
 
+        ulong imageStart = arm64 ? SymbolRelocation.Arm64KernelHalf : SymbolRelocation.KernelImageStart;
         var fileSymbols = new List<SymbolTable>();
         if (options.VmlinuxPath is { } vmlinuxPath)
         {
-            var elf = ElfSymbolReader.Read(vmlinuxPath, kaslr);
+            var elf = ElfSymbolReader.Read(vmlinuxPath, kaslr, imageStart);
             var differences = new List<string>();
             if (elf.BuildId is not null && info?.BuildId is { } dumpBuildId && !string.Equals(elf.BuildId, dumpBuildId, StringComparison.OrdinalIgnoreCase))
                 differences.Add($"its build-id is {elf.BuildId} but VMCOREINFO says {dumpBuildId}");
@@ -75,7 +93,7 @@ public static class KernelLoader
         }
         if (options.SystemMapPath is { } mapPath)
         {
-            var map = SystemMapReader.Read(mapPath, kaslr);
+            var map = SystemMapReader.Read(mapPath, kaslr, imageStart);
             Accept(mapPath, SymbolConsistency.Compare(map, kallsyms, info, kaslr), options, notes);
             fileSymbols.Add(map);
         }
@@ -92,17 +110,25 @@ public static class KernelLoader
             notes.Add($"KASLR offset {kaslr:x} supplied by the user (the dump has no VMCOREINFO)");
         }
 
+        IKernelAddressSpace kernelSpace = space;
         foreach (var table in fileSymbols)
             CheckBanner(space, table, info, options, notes);
-        ConfigureDirectMap(space, symbols, notes);
+        if (space is X86_64AddressSpace x86) ConfigureDirectMap(x86, symbols, notes);
+        if (space is Arm64AddressSpace arm) ConfigureKernelImage(arm, symbols, notes);
 
         var types = options.Types ?? options.TypeCatalogFactory?.Invoke(space, symbols) ?? EmptyTypeCatalog.Instance;
         var facts = KernelFactsReader.Read(dump, space, symbols, kaslr, notes);
         // Established on first use: sizeof(struct page) needs the types, which may be parsed lazily.
-        var memoryModel = new Lazy<Sdk.Memory.IMemoryModel>(() => MemoryModelReader.Read(dump, space, symbols, types, facts.PageSize));
+        var memoryModel = new Lazy<Sdk.Memory.IMemoryModel>(() => kernelSpace switch
+        {
+            Arm64AddressSpace a => Arm64MemoryModelReader.Read(a, info, symbols, types, facts.PageSize, dump.MaxPfn, Arm64ImagePhysical(a, symbols, info)),
+            X86_64AddressSpace x => MemoryModelReader.Read(dump, x, symbols, types, facts.PageSize),
+            _ => throw new NotSupportedException($"no memory model for {kernelSpace.Architecture}"),
+        });
         var kernel = new DumpKernel(dump, space, symbols, types, facts, memoryModel);
         HostKernelFeatures.Record(kernel, KallsymsFeature(kallsyms, kallsymsOrigin, fileSymbols), KaslrHow(info, options),
-            info is null ? "the CPU notes' CR4.LA57 (no VMCOREINFO)" : PagingHow(info));
+            arm64How ?? (info is null ? "the CPU notes' CR4.LA57 (no VMCOREINFO)" : PagingHow(info)));
+        if (arm64) kernel.Features.Record(KernelFeatureNames.Architecture, machine, machineHow, "host");
         // Module symbols come from each module's kallsyms in memory, read through the kernel's own types.
         symbols.AttachModules(() => ModuleSymbolTable.Read(kernel));
         // Module types come from each module's split BTF in memory, on top of the kernel's own BTF.
@@ -223,7 +249,7 @@ public static class KernelLoader
 
     // A symbol file must place linux_banner on "Linux version <release>" in this dump: a cheap, direct test
     // that the file and the KASLR offset fit the memory actually dumped.
-    private static void CheckBanner(X86_64AddressSpace space, SymbolTable table, VmcoreInfo? info, KernelOpenOptions options, List<string> notes)
+    private static void CheckBanner(IKernelMemory space, SymbolTable table, VmcoreInfo? info, KernelOpenOptions options, List<string> notes)
     {
         if (!table.TryGetAddress("linux_banner", out var banner)) return;
         string? problem = null;
@@ -251,6 +277,32 @@ public static class KernelLoader
     {
         var shown = text.Length > 48 ? text[..48] + "…" : text;
         return new string(shown.Select(c => c is >= ' ' and < '\x7f' ? c : '.').ToArray());
+    }
+
+    // arm64: the kernel image [_text, _end) translates as virtual − kimage_voffset (__kimg_to_phys) once the page
+    // tables agree at _stext (the head before it, _text to _stext, need not be mapped).
+    private static void ConfigureKernelImage(Arm64AddressSpace space, ISymbolTable symbols, List<string> notes)
+    {
+        if (!symbols.TryGetAddress("_text", out var text) || !symbols.TryGetAddress("_end", out var end) || end <= text)
+        {
+            notes.Add("arm64 kernel image: _text/_end unknown; kernel-image addresses go through the page tables");
+            return;
+        }
+        ulong probe = symbols.TryGetAddress("_stext", out var stext) && stext > text && stext < end ? stext : text;
+        var walk = space.Walk(probe);
+        ulong expected = unchecked(probe - space.Options.KimageVoffset);
+        if (!walk.Success || walk.PhysicalAddress != expected)
+        {
+            notes.Add($"arm64 kernel image: {probe:x} does not map to {expected:x} (virtual − kimage_voffset) ({walk.Fault?.Message ?? $"maps to {walk.PhysicalAddress:x}"}); kernel-image addresses go through the page tables");
+            return;
+        }
+        space.ConfigureKernelImage(text, end);
+    }
+
+    private static ulong Arm64ImagePhysical(Arm64AddressSpace space, ISymbolTable symbols, VmcoreInfo? info)
+    {
+        ulong stext = symbols.TryGetAddress("_stext", out var s) ? s : info?.TryGetSymbol("_stext", out s) == true ? s : 0;
+        return stext == 0 ? space.Options.PhysOffset : unchecked(stext - space.Options.KimageVoffset);
     }
 
     private static void ConfigureDirectMap(X86_64AddressSpace space, ISymbolTable symbols, List<string> notes)

@@ -31,10 +31,10 @@ internal static class ElfSymbolReader
 
     private readonly record struct Section(uint Type, ulong Flags, ulong Offset, ulong Size, uint Link, ulong EntrySize);
 
-    /// <summary>Reads the file.</summary>
+    /// <summary>Reads the file; symbol values from <paramref name="imageStart"/> up move by <paramref name="kaslrOffset"/>.</summary>
     /// <exception cref="InvalidDataException">Not an ELF file, or a structure points outside the file; the message names file and offset.</exception>
     /// <exception cref="NotSupportedException">A 32-bit or big-endian ELF.</exception>
-    public static ElfSymbolFile Read(string path, ulong kaslrOffset)
+    public static ElfSymbolFile Read(string path, ulong kaslrOffset, ulong imageStart = SymbolRelocation.KernelImageStart)
     {
         using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         long length = RandomAccess.GetLength(file);
@@ -100,7 +100,7 @@ internal static class ElfSymbolReader
             if (nameLength == 0) continue;
             string name = Encoding.UTF8.GetString(strings, (int)nameOffset, nameLength);
             char letter = TypeLetter(type, bind, sectionIndex, sections);
-            ulong address = sectionIndex == ShnAbs ? value : SymbolRelocation.Relocate(value, kaslrOffset);
+            ulong address = sectionIndex == ShnAbs ? value : SymbolRelocation.Relocate(value, kaslrOffset, imageStart);
             symbols.Add(new KernelSymbol(name, address, letter));
         }
         string? buildId = FindBuildId(file, path, length, sections);

@@ -9,9 +9,9 @@ internal static class SystemMapReader
     /// <summary>Largest file accepted (a System.map is a few MiB).</summary>
     public const long MaxFileSize = 512L << 20;
 
-    /// <summary>Reads <paramref name="path"/>, adding <paramref name="kaslrOffset"/> to kernel-image addresses.</summary>
+    /// <summary>Reads <paramref name="path"/>, adding <paramref name="kaslrOffset"/> to kernel-image addresses (from <paramref name="imageStart"/> up).</summary>
     /// <exception cref="InvalidDataException">A line is not "ADDRESS TYPE NAME"; the message names the file, line and offset.</exception>
-    public static SymbolTable Read(string path, ulong kaslrOffset)
+    public static SymbolTable Read(string path, ulong kaslrOffset, ulong imageStart = SymbolRelocation.KernelImageStart)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         if (stream.Length > MaxFileSize)
@@ -26,7 +26,7 @@ internal static class SystemMapReader
             long lineOffset = offset;
             offset += line.Length + 1;
             if (line.Length == 0) continue;
-            if (!TryParse(line, kaslrOffset, out var symbol))
+            if (!TryParse(line, kaslrOffset, imageStart, out var symbol))
             {
                 string shown = line.Length > 80 ? line[..80] + "…" : line;
                 throw new InvalidDataException(
@@ -38,7 +38,7 @@ internal static class SystemMapReader
         return new SymbolTable($"System.map {Path.GetFileName(path)}", symbols);
     }
 
-    private static bool TryParse(string line, ulong kaslrOffset, out KernelSymbol symbol)
+    private static bool TryParse(string line, ulong kaslrOffset, ulong imageStart, out KernelSymbol symbol)
     {
         symbol = default;
         var span = line.AsSpan();
@@ -51,7 +51,7 @@ internal static class SystemMapReader
         int end = name.IndexOfAny(' ', '\t');
         if (end >= 0) name = name[..end];
         if (name.IsEmpty) return false;
-        symbol = new KernelSymbol(name.ToString(), SymbolRelocation.Relocate(address, kaslrOffset), rest[0]);
+        symbol = new KernelSymbol(name.ToString(), SymbolRelocation.Relocate(address, kaslrOffset, imageStart), rest[0]);
         return true;
     }
 }

@@ -40,6 +40,7 @@ internal static class PsFormat
     /// <summary>The problems of a task (and extra ones) as one row problem, or null.</summary>
     public static string? Problems(TaskInfo task, params string?[] extra)
     {
+        if (task.Problems.Count == 0 && Array.TrueForAll(extra, e => e is null)) return null;
         var all = task.Problems.Concat(extra.OfType<string>()).Distinct().ToArray();
         return all.Length == 0 ? null : string.Join("; ", all);
     }

@@ -62,7 +62,10 @@ public sealed class VmcoreInfo
     /// <summary>SYMBOL(name) as an address.</summary>
     public bool TryGetSymbol(string name, out ulong address) => TryHex(this[$"SYMBOL({name})"], out address);
 
-    /// <summary>NUMBER(name), signed decimal (phys_base may be negative).</summary>
+    /// <summary>
+    /// NUMBER(name): signed decimal (phys_base may be negative), or hex with a 0x prefix as arm64 writes most of
+    /// its numbers (NUMBER(kimage_voffset)=0xffff…: read as the 64-bit pattern, cast to ulong to use).
+    /// </summary>
     public bool TryGetNumber(string name, out long value) => TryDec(this[$"NUMBER({name})"], out value);
 
     /// <summary>OFFSET(type.member).</summary>
@@ -86,6 +89,10 @@ public sealed class VmcoreInfo
     private static bool TryDec(string? text, out long value)
     {
         value = 0;
-        return text is not null && long.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out value);
+        if (text is null) return false;
+        var t = text.Trim();
+        if (t.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+            return long.TryParse(t.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value);
+        return long.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out value);
     }
 }

@@ -28,6 +28,8 @@ public static class KernelFeatureNames
     public const string Vmas = "vmas";
     /// <summary>Printk format (log_buf records, the lockless ring buffer and its layout).</summary>
     public const string Printk = "printk";
+    /// <summary>The machine (x86_64, aarch64) and what named it (ELF e_machine, the kdump header, VMCOREINFO).</summary>
+    public const string Architecture = "architecture";
     /// <summary>The per-cpu current task (pcpu_hot or current_task).</summary>
     public const string CurrentTask = "current task";
 

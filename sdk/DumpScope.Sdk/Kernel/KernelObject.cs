@@ -81,6 +81,18 @@ public sealed class KernelObject(IKernel kernel, KernelType type, ulong address)
         return new KernelObject(Kernel, Type, Address) { BitShift = BitShift, BitSize = BitSize, Snapshot = snapshot };
     }
 
+    /// <summary>
+    /// The same view keeping only bytes [<paramref name="offset"/>, +<paramref name="length"/>) of its copy (holes
+    /// included); reads outside them go to memory. For holding a few members of many objects (a walk's thousands of
+    /// task_structs) without keeping every copy whole. A view without a copy is returned as it is.
+    /// </summary>
+    public KernelObject Keep(ulong offset, ulong length)
+    {
+        if (Snapshot is null) return this;
+        var kept = length == 0 ? null : Snapshot.Slice(Address + offset, (int)Math.Min(length, int.MaxValue));
+        return new KernelObject(Kernel, Type, Address) { BitShift = BitShift, BitSize = BitSize, Snapshot = kept };
+    }
+
     /// <summary>The copy <see cref="Load()"/> made, or null for a view that reads memory directly.</summary>
     public MemorySnapshot? Snapshot { get; private init; }
 

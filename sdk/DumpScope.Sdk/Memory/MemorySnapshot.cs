@@ -75,6 +75,25 @@ public sealed class MemorySnapshot
     /// <summary>A complete snapshot of bytes already in hand (tests, copies made elsewhere).</summary>
     public static MemorySnapshot FromBytes(ulong address, byte[] data) => new(address, data, []);
 
+    /// <summary>
+    /// A copy of the part [<paramref name="address"/>, +<paramref name="length"/>) of this range, its holes cut to it,
+    /// so that a small part can be kept without the whole. Throws <see cref="ArgumentOutOfRangeException"/> outside the range.
+    /// </summary>
+    public MemorySnapshot Slice(ulong address, int length)
+    {
+        if (!Covers(address, length))
+            throw new ArgumentOutOfRangeException(nameof(address), $"{address:x}+{length} is outside the {_data.Length} bytes read at {Address:x}");
+        var data = _data.AsSpan((int)(address - Address), length).ToArray();
+        var holes = new List<MemoryHole>();
+        ulong end = address + (ulong)length;
+        foreach (var hole in _holes)
+        {
+            ulong from = Math.Max(hole.Address, address), to = Math.Min(hole.Address + (ulong)hole.Length, end);
+            if (from < to) holes.Add(hole with { Address = from, Length = (int)(to - from), Fault = from == hole.Address ? hole.Fault : hole.Fault with { Address = from } });
+        }
+        return new MemorySnapshot(address, data, holes.ToArray());
+    }
+
     /// <summary>True when [<paramref name="address"/>, +<paramref name="length"/>) lies inside the range (read or not).</summary>
     public bool Covers(ulong address, int length) =>
         address >= Address && length >= 0 && address - Address <= (ulong)_data.Length && (ulong)length <= (ulong)_data.Length - (address - Address);

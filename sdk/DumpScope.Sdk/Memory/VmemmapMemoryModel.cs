@@ -38,7 +38,8 @@ public sealed class VmemmapMemoryModel : IMemoryModel
     public ulong StructPageSize { get; }
 
     /// <inheritdoc/>
-    public ulong MinPfn => 0;
+    /// <remarks>0 on x86-64; arm64 sets ARCH_PFN_OFFSET (PHYS_OFFSET &gt;&gt; PAGE_SHIFT).</remarks>
+    public ulong MinPfn { get; init; }
 
     /// <inheritdoc/>
     public ulong MaxPfn { get; }

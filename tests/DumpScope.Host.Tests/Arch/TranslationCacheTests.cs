@@ -1,4 +1,4 @@
-using DumpScope.Host.Arch.X86_64;
+using DumpScope.Host.Arch;
 
 namespace DumpScope.Host.Tests.Arch;
 

@@ -1,3 +1,4 @@
+using DumpScope.Host.Arch;
 using DumpScope.Host.Arch.X86_64;
 
 namespace DumpScope.Host.Tests.Arch;

@@ -75,4 +75,23 @@ public class NavigationTargetTests
         Resolver(typeof(ShowCache)).ResolveAll(none);
         none.Blocks.OfType<TableBlock>().Single().Rows[0].Targets.Should().BeEmpty();
     }
+
+    [Fact]
+    public void Plain_targets_of_one_shape_resolve_once_and_alike_but_a_selector_or_option_changes_the_shape()
+    {
+        var registry = new CommandRegistry();
+        registry.Add(typeof(ShowCache), "p");
+        registry.Add(typeof(ShowTask), "p");
+        registry.ResolutionShape(["showtask", "0x1"]).Should().Be(registry.ResolutionShape(["showtask", "0x2"]));
+        registry.ResolutionShape(["cache", "-S", "a"]).Should().NotBe(registry.ResolutionShape(["cache", "a"]), "-S selects the command");
+
+        var result = new CommandResult();
+        var table = result.Add(new TableBlock(new Column("A")));
+        for (int i = 0; i < 1000; i++)
+            table.AddRow(Cell.Int(i)).WithTarget("t", $"showtask 0x{i:x}").WithTarget("c", i % 2 == 0 ? $"cache -S c{i}" : $"cache c{i}").WithTarget("n", $"nosuch {i}");
+        new TargetResolver(registry).ResolveAll(result);
+        table.Rows[0].Targets.Select(t => t.Command).Should().Equal("showtask 0x0", "cache -S c0");
+        table.Rows[1].Targets.Select(t => t.Command).Should().Equal(["showtask 0x1"], "'cache' without -S has no command and 'nosuch' is no verb: dropped");
+        table.Rows.Select((r, i) => r.Targets.Count == (i % 2 == 0 ? 2 : 1)).Should().AllBeEquivalentTo(true);
+    }
 }

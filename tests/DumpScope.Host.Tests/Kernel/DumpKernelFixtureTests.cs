@@ -1,3 +1,4 @@
+using DumpScope.Host.Arch;
 using DumpScope.Host.Arch.X86_64;
 using DumpScope.Host.Kernel;
 using DumpScope.Host.Symbols;

@@ -1,3 +1,4 @@
+using DumpScope.Host.Arch.X86_64;
 using DumpScope.Host.Kernel;
 using DumpScope.Host.Symbols;
 
@@ -98,7 +99,7 @@ public sealed class KernelLoaderFixtureTests : IDisposable
         kernel.Release.Should().Be(reference.Release);
         kernel.NrCpuIds.Should().Be(reference.NrCpuIds);
         kernel.NrNodeIds.Should().Be(reference.NrNodeIds);
-        kernel.AddressSpace.Options.PhysBase.Should().Be(reference.AddressSpace.Options.PhysBase, "phys_base is derived from where _stext maps");
+        ((X86_64AddressSpace)kernel.AddressSpace).Options.PhysBase.Should().Be(((X86_64AddressSpace)reference.AddressSpace).Options.PhysBase, "phys_base is derived from where _stext maps");
         kernel.AddressSpace.PageTableRoot.Should().Be(reference.AddressSpace.PageTableRoot, "init_top_pgt is found through the map");
         kernel.AddressSpace.DirectMapBase.Should().Be(reference.AddressSpace.DirectMapBase);
         kernel.PerCpuOffset(1).Should().Be(reference.PerCpuOffset(1));

@@ -26,6 +26,30 @@ public sealed class KernelListsTests
     }
 
     [Fact]
+    public void The_visitor_sees_each_node_before_its_next_pointer_is_read()
+    {
+        var m = Linked();
+        var order = new List<string>();
+        var memory = new FaultInjectingMemory(m);
+        var walk = KernelLists.ListForEach(memory, Head, 100, node =>
+        {
+            order.Add($"visit {node:x}");
+            // The visitor may change what the walk reads next: the walk must read the link after the visit.
+            if (node == Nodes[1]) m.WriteU64(Nodes[1], Head);
+        });
+        walk.IsComplete.Should().BeTrue(walk.Problem);
+        walk.Items.Should().Equal(Nodes[0], Nodes[1]);
+        order.Should().Equal($"visit {Nodes[0]:x}", $"visit {Nodes[1]:x}");
+
+        var broken = Linked();
+        broken.WriteU64(Nodes[2], Nodes[1]);
+        var seen = new List<ulong>();
+        var cycle = KernelLists.ListForEach(broken, Head, 100, seen.Add);
+        cycle.End.Should().Be(WalkEnd.Cycle);
+        seen.Should().Equal(cycle.Items, "the visitor gets exactly the nodes the walk returns");
+    }
+
+    [Fact]
     public void A_loop_that_misses_the_head_ends_as_a_cycle_with_the_nodes_before_it()
     {
         var m = Linked();

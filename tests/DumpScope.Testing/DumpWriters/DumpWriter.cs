@@ -20,6 +20,23 @@ public sealed class DumpWriter
         "orig_rax", "rip", "cs", "rflags", "rsp", "ss", "fs_base", "gs_base", "ds", "es", "fs", "gs",
     ];
 
+    private const int Arm64PrStatusSize = 392;
+
+    private static readonly string[] Arm64UserRegs =
+    [
+        "x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15",
+        "x16", "x17", "x18", "x19", "x20", "x21", "x22", "x23", "x24", "x25", "x26", "x27", "x28", "x29", "x30",
+        "sp", "pc", "pstate",
+    ];
+
+    /// <summary>
+    /// The dumped machine: "x86_64" (EM_X86_64, user_regs_struct PRSTATUS notes) or "aarch64" (EM_AARCH64 = 183,
+    /// user_pt_regs PRSTATUS notes of 392 bytes, kdump utsname machine "aarch64").
+    /// </summary>
+    public string Machine { get; init; } = "x86_64";
+
+    private bool Arm64 => Machine == "aarch64";
+
     /// <summary>Creates a writer for pages of <paramref name="pageSize"/> bytes.</summary>
     public DumpWriter(int pageSize = 4096) => PageSize = pageSize;
 
@@ -93,10 +110,11 @@ public sealed class DumpWriter
         var ms = new MemoryStream();
         foreach (var cpu in Cpus)
         {
-            var desc = new byte[PrStatusSize];
+            var desc = new byte[Arm64 ? Arm64PrStatusSize : PrStatusSize];
             BinaryPrimitives.WriteInt32LittleEndian(desc.AsSpan(32), cpu.Pid);
-            for (int i = 0; i < UserRegs.Length; i++)
-                if (cpu.Registers.TryGetValue(UserRegs[i], out var v))
+            var names = Arm64 ? Arm64UserRegs : UserRegs;
+            for (int i = 0; i < names.Length; i++)
+                if (cpu.Registers.TryGetValue(names[i], out var v))
                     BinaryPrimitives.WriteUInt64LittleEndian(desc.AsSpan(PrRegOffset + i * 8), v);
             WriteNote(ms, "CORE", 1, desc);
         }
@@ -251,7 +269,7 @@ public sealed class DumpWriter
             Uts(2, "6.1.0-test");
             Uts(3, "#1 SMP");
         }
-        Uts(4, is64 ? "x86_64" : "i686");
+        Uts(4, is64 ? Machine : "i686");
         int s = is64 ? 424 : 412;
         if (is64) BinaryPrimitives.WriteInt64LittleEndian(h[408..], 1_700_000_000);
         else BinaryPrimitives.WriteInt32LittleEndian(h[404..], 1_700_000_000);
@@ -389,7 +407,7 @@ public sealed class DumpWriter
         eh[0] = 0x7f; eh[1] = (byte)'E'; eh[2] = (byte)'L'; eh[3] = (byte)'F';
         eh[4] = 2; eh[5] = 1; eh[6] = 1;
         BinaryPrimitives.WriteUInt16LittleEndian(eh.AsSpan(16), 4);  // ET_CORE
-        BinaryPrimitives.WriteUInt16LittleEndian(eh.AsSpan(18), 62); // EM_X86_64
+        BinaryPrimitives.WriteUInt16LittleEndian(eh.AsSpan(18), (ushort)(Arm64 ? 183 : 62)); // EM_AARCH64, EM_X86_64
         BinaryPrimitives.WriteUInt32LittleEndian(eh.AsSpan(20), 1);
         BinaryPrimitives.WriteInt64LittleEndian(eh.AsSpan(32), phoff);
         BinaryPrimitives.WriteInt64LittleEndian(eh.AsSpan(40), shoff);

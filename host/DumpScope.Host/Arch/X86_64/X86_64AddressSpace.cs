@@ -13,7 +13,7 @@ namespace DumpScope.Host.Arch.X86_64;
 /// is known to hold for), whatever page size the tables use. <see cref="Walk"/> always walks and tells the
 /// real page size.
 /// </remarks>
-public sealed class X86_64AddressSpace : IKernelMemory
+public sealed class X86_64AddressSpace : IKernelAddressSpace
 {
     private const ulong SmallPage = 4096;
     private const int EntriesPerTable = 512;
@@ -97,8 +97,18 @@ public sealed class X86_64AddressSpace : IKernelMemory
     /// <summary>The options this address space runs with.</summary>
     public X86_64AddressSpaceOptions Options => _options;
 
+    /// <inheritdoc/>
+    public string Architecture => "x86_64";
+
     /// <summary>Physical address of the top-level page table.</summary>
     public ulong PageTableRoot => _options.PageTableRoot;
+
+    /// <inheritdoc/>
+    public ulong MaxPhysicalAddress => _options.MaxPhysicalAddress;
+
+    /// <inheritdoc/>
+    public string PagingDescription =>
+        (_options.FiveLevelPaging ? "5 levels (LA57)" : "4 levels") + (_options.SmeMask != 0 ? $", memory-encryption mask {_options.SmeMask:x} cleared from entries" : ", no memory-encryption mask");
 
     /// <summary>The direct map's base (page_offset_base) once configured, else null.</summary>
     public ulong? DirectMapBase => Volatile.Read(ref _directMapBase) is var b && b != 0 ? b : null;
@@ -189,30 +199,7 @@ public sealed class X86_64AddressSpace : IKernelMemory
     }
 
     /// <inheritdoc/>
-    public ReadResult ReadVirtual(ulong address, Span<byte> destination)
-    {
-        int done = 0;
-        while (done < destination.Length)
-        {
-            ulong at = address + (ulong)done;
-            var translation = Translate(at);
-            if (translation.Fault is { } fault) return new ReadResult(done, fault);
-            // Stay within the 4 KiB page: the next page may map elsewhere (or nowhere).
-            int chunk = (int)Math.Min((ulong)(destination.Length - done), SmallPage - (at & (SmallPage - 1)));
-            var read = _physical.ReadPhysical(translation.PhysicalAddress, destination.Slice(done, chunk));
-            done += read.BytesRead;
-            if (read.Fault is { } physicalFault)
-            {
-                ulong failedVirtual = address + (ulong)done;
-                ulong failedPhysical = translation.PhysicalAddress + (ulong)read.BytesRead;
-                string detail = physicalFault.Detail is null
-                    ? $"physical address {failedPhysical:x}"
-                    : $"physical address {failedPhysical:x}: {physicalFault.Detail}";
-                return new ReadResult(done, new MemoryFault(failedVirtual, physicalFault.Kind, false, physicalFault.Context, detail));
-            }
-        }
-        return ReadResult.Complete(done);
-    }
+    public ReadResult ReadVirtual(ulong address, Span<byte> destination) => VirtualReads.Read(this, _physical, SmallPage, address, destination);
 
     /// <summary>Forgets cached walk results (tests and benchmarks).</summary>
     public void ClearTranslationCache() => _cache?.Clear();
@@ -237,7 +224,12 @@ public sealed class X86_64AddressSpace : IKernelMemory
                 return Failed(virtualAddress, tableFault.Kind, $"{name} entry at physical {entryAddress:x} unreadable: {tableFault.Message}");
             }
             ulong entry = BinaryPrimitives.ReadUInt64LittleEndian(entryBytes);
-            record?.Add(new PageTableLevel(name, entryAddress, entry, true));
+            record?.Add(new PageTableLevel(name, entryAddress, entry, true)
+            {
+                Flags = PageTableFlags.Describe(entry, name == "PTE"),
+                Valid = (entry & PageTableFlags.Present) != 0,
+                NextAddress = entry & PageTableFlags.AddressMask4K,
+            });
             if ((entry & PageTableFlags.Present) == 0)
                 return Failed(virtualAddress, MemoryFaultKind.NotMapped, $"{name} entry {entry:x} at physical {entryAddress:x} is not present");
 

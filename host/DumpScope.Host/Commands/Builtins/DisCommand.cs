@@ -44,6 +44,9 @@ public sealed class DisCommand : ICommand
     public CommandResult Execute(CommandContext context)
     {
         var kernel = context.Kernel;
+        // The decoder is Iced's: x86-64 only; arm64 code would decode as nonsense.
+        if (kernel.Architecture != "x86_64")
+            return CommandResult.Fail($"dis: only x86-64 code can be disassembled; this kernel is {kernel.Architecture} (read the code with rd and decode it elsewhere)");
         var lines = Lines ? context.Services.GetService(typeof(ISourceLineResolver)) as ISourceLineResolver : null;
         if (Lines && lines is not { IsAvailable: true })
             throw new UsageException($"dis -l: no source lines: {lines?.Source ?? "no kernel"}; give --vmlinux FILE with DWARF (or mod -S DIR for modules)");

@@ -73,13 +73,14 @@ public sealed class DumpInfoCommand : ICommand
 
         if (dump.Cpus.Count > 0)
         {
-            var cpus = result.Add(new TableBlock(new Column("CPU", CellKind.Integer), new Column("PID", CellKind.Integer),
-                new Column("RIP", CellKind.Address), new Column("RSP", CellKind.Address), new Column("CR3", CellKind.Hex)) { Title = "CPU NOTES" });
+            // The registers a reader looks for first, by the architecture's names (arm64: user_pt_regs).
+            (string Name, CellKind Kind)[] shown = dump.Cpus.Any(c => c.Registers.ContainsKey("pstate"))
+                ? [("pc", CellKind.Address), ("sp", CellKind.Address), ("x29", CellKind.Address), ("x30", CellKind.Address), ("pstate", CellKind.Hex)]
+                : [("rip", CellKind.Address), ("rsp", CellKind.Address), ("cr3", CellKind.Hex)];
+            var cpus = result.Add(new TableBlock([new Column("CPU", CellKind.Integer), new Column("PID", CellKind.Integer),
+                .. shown.Select(r => new Column(r.Name.ToUpperInvariant(), r.Kind))]) { Title = "CPU NOTES" });
             foreach (var cpu in dump.Cpus)
-            {
-                cpus.AddRow(Cell.Int(cpu.Cpu), Cell.Int(cpu.Pid), Register(cpu, "rip", CellKind.Address), Register(cpu, "rsp", CellKind.Address),
-                    Register(cpu, "cr3", CellKind.Hex));
-            }
+                cpus.AddRow([Cell.Int(cpu.Cpu), Cell.Int(cpu.Pid), .. shown.Select(r => Register(cpu, r.Name, r.Kind))]);
         }
 
         AddKernelFeatures(result, context);

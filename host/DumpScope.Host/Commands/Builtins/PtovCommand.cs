@@ -18,12 +18,12 @@ public sealed class PtovCommand : ICommand
         if (!KernelAddressParser.TryHex(PhysicalAddress.Trim(), out var physical))
             return CommandResult.Fail($"ptov: '{PhysicalAddress}' is not a hexadecimal physical address");
         if (kernel is not DumpKernel dumpKernel)
-            return CommandResult.Fail("ptov: the kernel was not opened by DumpScope's x86-64 loader; the direct map is unknown");
+            return CommandResult.Fail("ptov: the kernel was not opened by DumpScope's loader; the direct map is unknown");
         var space = dumpKernel.AddressSpace;
         if (space.DirectMapBase is null)
             return CommandResult.Fail("ptov: the direct map's base is unknown (page_offset_base could not be read or confirmed; see FactNotes)");
         if (!space.TryPhysicalToDirectMap(physical, out var virtualAddress))
-            return CommandResult.Fail($"ptov: physical address {physical:x} is beyond the memory the dump describes ({space.Options.MaxPhysicalAddress:x})");
+            return CommandResult.Fail($"ptov: physical address {physical:x} is beyond the memory the dump describes ({space.MaxPhysicalAddress:x})");
 
         var result = new CommandResult();
         var table = result.Add(new TableBlock(new Column("VIRTUAL", CellKind.Address), new Column("PHYSICAL", CellKind.Address), new Column("PAGE")));

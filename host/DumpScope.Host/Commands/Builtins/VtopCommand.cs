@@ -1,12 +1,11 @@
-using DumpScope.Host.Arch.X86_64;
 using DumpScope.Host.Kernel;
 
 namespace DumpScope.Host.Commands.Builtins;
 
 /// <summary>
 /// crash's <c>vtop</c>: translates a kernel virtual address through the page tables and shows every entry
-/// read (PGD, P4D on 5-level paging, PUD, PMD, PTE), the page size and the physical address, and what the
-/// kernel-image or direct-map arithmetic gives for comparison.
+/// read (x86-64: PGD, P4D on 5-level paging, PUD, PMD, PTE; arm64: the levels the granule and VA size use), the
+/// page size and the physical address, and what the kernel-image or direct/linear-map arithmetic gives for comparison.
 /// </summary>
 [Command("vtop", Help = "translate a kernel virtual address through the page tables, showing each level: vtop ADDR",
     Examples = ["vtop ffff888003a4c000  each page-table level and the physical address"], SeeAlso = ["ptov", "rd"])]
@@ -23,7 +22,7 @@ public sealed class VtopCommand : ICommand
         if (!KernelAddressParser.TryParse(Address, kernel.Symbols, out var address, out var problem))
             return CommandResult.Fail($"vtop: {problem}");
         if (kernel is not DumpKernel { AddressSpace: var space })
-            return CommandResult.Fail("vtop: the kernel was not opened by DumpScope's x86-64 loader; no page tables to show");
+            return CommandResult.Fail("vtop: the kernel was not opened by DumpScope's loader; no page tables to show");
 
         var walk = space.Walk(address);
         var result = new CommandResult();
@@ -60,10 +59,9 @@ public sealed class VtopCommand : ICommand
                     Cell.NotApplicable(CellKind.Address), Cell.NotApplicable()).Problem = reason;
                 continue;
             }
-            bool present = (level.Value & PageTableFlags.Present) != 0;
-            var pointsTo = !present ? Cell.NotApplicable(CellKind.Address)
+            var pointsTo = !level.Valid ? Cell.NotApplicable(CellKind.Address)
                 : last && walk.Success ? Cell.Address(walk.PhysicalAddress & ~(walk.PageSize - 1))
-                : Cell.Address(level.Value & PageTableFlags.AddressMask4K);
+                : Cell.Address(level.NextAddress);
             var row = levels.AddRow(Cell.Text(level.Name), Cell.Address(level.EntryAddress), Cell.Address(level.Value), pointsTo, Cell.Text(level.Flags));
             if (last && walk.Fault is { } f) row.Problem = f.Detail ?? f.Message;
         }

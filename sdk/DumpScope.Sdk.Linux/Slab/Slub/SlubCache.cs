@@ -111,12 +111,32 @@ public sealed class SlubCache : SlabCacheBase
         return KernelLists.ListForEach(Kernel.Memory, head, SlabHelpers.MaxListLength).Select(n => n - linkOffset);
     }
 
-    /// <summary>The node's SLUB_DEBUG counters: nr_slabs and total_objects, or null without CONFIG_SLUB_DEBUG.</summary>
+    /// <summary>
+    /// The node's SLUB_DEBUG counters: nr_slabs and total_objects, or null without CONFIG_SLUB_DEBUG. Counters that
+    /// cannot be true (negative, fewer objects than slabs, more than a slab's object count field can hold per slab)
+    /// throw <see cref="InvalidDataException"/>: a corrupt kmem_cache_node is reported, not summed into the totals.
+    /// </summary>
     public (long Slabs, long Total)? NodeCounters(ulong node)
     {
         var n = new KernelObject(Kernel, _allocator.NodeType, node).Load();
         if (!n.HasMember("nr_slabs") || !n.HasMember("total_objects")) return null;
-        return (Counter(n["nr_slabs"]), Counter(n["total_objects"]));
+        long slabs = Counter(n["nr_slabs"]), total = Counter(n["total_objects"]);
+        // slab->objects is a 15-bit field (struct page and struct slab alike), so no slab holds more than 32767 objects.
+        const long MaxObjectsPerSlab = 0x7fff;
+        if (slabs < 0 || total < slabs || (slabs > 0 && total / slabs > MaxObjectsPerSlab) || (slabs == 0 && total != 0))
+            throw new InvalidDataException($"kmem_cache_node {node:x}: nr_slabs {slabs} and total_objects {total} are not counts of slabs and objects");
+        return (slabs, total);
+    }
+
+    // The node counters, or null (reported in problems) where they are corrupt.
+    private (long Slabs, long Total)? NodeCountersOrProblem(int nodeId, ulong node, List<string> problems)
+    {
+        try { return NodeCounters(node); }
+        catch (InvalidDataException e)
+        {
+            problems.Add($"node {nodeId}: {e.Message}");
+            return null;
+        }
     }
 
     private static long Counter(KernelObject atomic) => atomic.HasMember("counter") ? atomic["counter"].ReadSigned() : atomic.ReadSigned();
@@ -191,7 +211,7 @@ public sealed class SlubCache : SlabCacheBase
             cancellation.ThrowIfCancellationRequested();
             try
             {
-                var counters = NodeCounters(node);
+                var counters = NodeCountersOrProblem(nodeId, node, problems);
                 if (counters is null) countersKnown = false;
                 else { slabs += counters.Value.Slabs; total += counters.Value.Total; }
                 var partial = NodePartial(node);
@@ -281,7 +301,7 @@ public sealed class SlubCache : SlabCacheBase
             cancellation.ThrowIfCancellationRequested();
             try
             {
-                var counters = NodeCounters(node);
+                var counters = NodeCountersOrProblem(nodeId, node, problems);
                 var partial = NodePartial(node);
                 if (!partial.IsComplete) problems.Add($"node {nodeId} partial list: {partial.Problem}");
                 nodes.Add(new NodeInfo(nodeId, node, counters?.Slabs, partial.Items.Count));

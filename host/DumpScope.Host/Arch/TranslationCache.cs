@@ -1,4 +1,4 @@
-namespace DumpScope.Host.Arch.X86_64;
+namespace DumpScope.Host.Arch;
 
 /// <summary>
 /// A small two-way set-associative cache of page-walk results, keyed by 4 KiB virtual page, like a TLB.
