@@ -19,6 +19,7 @@ public static class Harnesses
         new("btf", "BTF parser (BtfTypeCatalog.FromBytes) plus type look-ups and formatting", BtfHarness.Run),
         new("orc", "ORC tables (OrcLayoutProbe, OrcTable look-ups and decoding) over an image mapped as kernel memory", OrcHarness.Run),
         new("expr", "expressions of p/struct/rd/eval (ExpressionLexer, ExpressionParser, ExpressionEvaluator over a synthetic kernel with the 6.1 BTF)", ExpressionHarness.Run),
+        new("expr-eval", "expressions built from the input by a C grammar over real BTF names, evaluated (ExpressionEvaluator) and printed by p, p -a, eval, rd, struct and whatis over a synthetic kernel", ExpressionHarness.RunEvaluator),
         new("modkallsyms", "module kallsyms (ModuleKallsymsReader, ModuleSymbolTable) over an image mapped as module memory", ModuleKallsymsHarness.Run),
     ];
 

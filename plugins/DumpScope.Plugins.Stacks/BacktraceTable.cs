@@ -108,7 +108,50 @@ internal static class BacktraceTable
     }
 
     /// <summary>crash's register block: <c>[exception RIP: f+off]</c> for kernel registers, then the registers.</summary>
-    public static string Registers(PtRegs regs, string? exceptionRip)
+    public static string Registers(SavedRegisters saved, string? exceptionRip) => saved switch
+    {
+        PtRegs x86 => Registers(x86, exceptionRip),
+        Arm64PtRegs arm => Arm64Registers(arm, exceptionRip),
+        _ => "    " + string.Join(' ', saved.Named.Select(r => $"{r.Name}={r.Value:x}")),
+    };
+
+    /// <summary>
+    /// crash's arm64 exception frame (arm64_print_exception_frame): kernel mode names PC and LR
+    /// (<paramref name="exceptionPc"/> is the interrupted PC's name, or null for user mode), then X29…X0 three to a
+    /// line, then ORIG_X0 and SYSCALLNO (and PSTATE for user mode); AArch32 user registers as X12…X0, four to a line.
+    /// </summary>
+    public static string Arm64Registers(Arm64PtRegs regs, string? exceptionPc)
+    {
+        var text = new StringBuilder();
+        static string H(ulong v) => v.ToString("x16", CultureInfo.InvariantCulture);
+        bool compat = regs.IsCompat;
+        ulong lr = compat ? regs.X(14) : regs.Lr, sp = compat ? regs.X(13) : regs.Sp;
+        if (regs.IsUserMode)
+            text.Append(compat
+                ? $"     PC: {regs.Pc:x8}  LR: {lr:x8}  SP: {sp:x8}  PSTATE: {regs.Pstate:x8}\n    "
+                : $"     PC: {H(regs.Pc)}   LR: {H(lr)}   SP: {H(sp)}\n    ");
+        else
+        {
+            text.Append($"     PC: {H(regs.Pc)}  [{exceptionPc ?? "unknown or invalid address"}]\n");
+            text.Append($"     LR: {H(lr)}\n");
+            text.Append($"     SP: {H(sp)}  PSTATE: {regs.Pstate:x8}\n    ");
+        }
+        int top = compat ? 12 : 29, rows = compat ? 4 : 3;
+        for (int i = top, r = 1; i >= 0; r++, i--)
+        {
+            text.Append(i < 10 ? " " : "").Append('X').Append(i.ToString(CultureInfo.InvariantCulture)).Append(": ");
+            text.Append(compat ? regs.X(i).ToString("x8", CultureInfo.InvariantCulture) : H(regs.X(i)));
+            text.Append(i == 0 || r % rows == 0 ? "\n    " : compat ? " " : "  ");
+        }
+        if (!compat)
+        {
+            text.Append($"ORIG_X0: {H(regs.OrigX0 ?? 0)}  SYSCALLNO: {regs.SyscallNo ?? 0:x}");
+            if (regs.IsUserMode) text.Append($"  PSTATE: {regs.Pstate:x8}");
+        }
+        return text.ToString().TrimEnd();
+    }
+
+    private static string Registers(PtRegs regs, string? exceptionRip)
     {
         var text = new StringBuilder();
         string H(PtRegsField f) => regs[f].ToString("x16", CultureInfo.InvariantCulture);
@@ -127,8 +170,5 @@ internal static class BacktraceTable
         return text.ToString();
     }
 
-    private static string OneLine(PtRegs regs) =>
-        string.Join(' ', Enum.GetValues<PtRegsField>()
-            .Where(f => !regs.IsPartial || f is PtRegsField.Ip or PtRegsField.Cs or PtRegsField.Flags or PtRegsField.Sp or PtRegsField.Ss)
-            .Select(f => $"{PtRegs.NoteName(f)}={regs[f]:x}"));
+    private static string OneLine(SavedRegisters regs) => string.Join(' ', regs.Named.Select(r => $"{r.Name}={r.Value:x}"));
 }

@@ -1,3 +1,4 @@
+using DumpScope.Host.Session;
 using DumpScope.Testing;
 using DumpScope.Testing.Sessions;
 
@@ -23,5 +24,38 @@ public sealed class ModDebugTests
         var dis = session.Run("dis -l virtblk_probe 1");
         dis.Failed.Should().BeFalse(dis.Error);
         dis.Blocks.OfType<TableBlock>().Single().Rows[0].Text.Should().StartWith("debian/build/build_amd64_none_cloud-amd64/drivers/block/virtio_blk.c: ");
+    }
+
+    [SkippableFact]
+    public void Mod_S_gives_a_dwarf_session_the_modules_own_types_as_their_btf_has_them()
+    {
+        // A vmlinux's DWARF describes no module: struct virtio_blk (virtio_blk.ko's own) is unknown until mod -S reads
+        // the module's DWARF. The dump's module BTF (a BTF session) is the independent reference for its layout.
+        var dump = Fixtures.Require("kd3/vmcore.kdump-zlib-d31");
+        using var dwarf = FixtureSession.Open(new SessionOptions { DumpPath = dump, VmlinuxPath = Fixtures.Vmlinux, Types = TypeSourceKind.Dwarf },
+            typeof(StacksPlugin).Assembly);
+        var modules = Fixtures.ModuleDebug;
+        dwarf.Run("struct virtio_blk -o").Error.Should().Contain("virtio_blk");
+        dwarf.Run("p virtblk_queue_depth").Error.Should().NotBeNull("the vmlinux does not know a module's variables");
+        var load = dwarf.Run($"mod -S {modules}");
+        load.Failed.Should().BeFalse(load.Error);
+        load.Blocks.OfType<TableBlock>().Single().Rows.Should().OnlyContain(r => ((string)r.Cells[3].Value!).Contains("types: DWARF in", StringComparison.Ordinal));
+        var shown = dwarf.Run("struct virtio_blk -o");
+        shown.Failed.Should().BeFalse(shown.Error);
+        // A module parameter (virtio_blk.c: static unsigned int virtblk_queue_depth), typed from the module's DWARF.
+        var depth = dwarf.Run("p virtblk_queue_depth");
+        depth.Failed.Should().BeFalse(depth.Error);
+        depth.Blocks.OfType<RecordBlock>().Single().Fields.Should().Contain(f => f.Name == "TYPE" && (string)f.Value.Value! == "unsigned int");
+
+        using var btf = FixtureSession.Open(new SessionOptions { DumpPath = dump, Types = TypeSourceKind.Btf }, typeof(StacksPlugin).Assembly);
+        foreach (var name in new[] { "struct virtio_blk", "struct virtio_blk_vq", "struct virtio_pci_device", "struct vring_virtqueue", "struct fw_cfg_sysfs_entry" })
+        {
+            var fromDwarf = dwarf.Kernel().Types.FindType(name);
+            var fromBtf = btf.Kernel().Types.FindType(name);
+            fromBtf.Should().NotBeNull($"the dump's module BTF has {name}");
+            fromDwarf.Should().NotBeNull($"mod -S gave {name}");
+            fromDwarf!.Resolve().Size.Should().Be(fromBtf!.Resolve().Size, name);
+            fromDwarf.Resolve().Members.Select(m => (m.Name, m.BitOffset)).Should().Equal(fromBtf.Resolve().Members.Select(m => (m.Name, m.BitOffset)), name);
+        }
     }
 }

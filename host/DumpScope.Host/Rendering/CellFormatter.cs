@@ -17,7 +17,8 @@ public static class CellFormatter
     public static string Format(Cell cell, int reasonWidth) => cell.Absence switch
     {
         Absence.None => FormatValue(cell),
-        Absence.NotApplicable => "-",
+        // A command may say how a cell that does not apply looks (rd leaves the words past COUNT blank, as crash does).
+        Absence.NotApplicable => cell.Display ?? "-",
         _ => reasonWidth <= 0 || string.IsNullOrEmpty(cell.Reason)
             ? $"<{AbsenceWord(cell.Absence)}>"
             : $"<{AbsenceWord(cell.Absence)}: {Shorten(cell.Reason, reasonWidth)}>",

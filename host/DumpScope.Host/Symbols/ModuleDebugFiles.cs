@@ -1,3 +1,4 @@
+using DumpScope.Host.Types.Btf;
 using DumpScope.Host.Types.Dwarf;
 using DumpScope.Sdk.Linux.Modules;
 
@@ -121,12 +122,35 @@ internal sealed class ModuleDebugFiles : IModuleDebugInfo
             var ranges = module.Regions.Where(r => r.Size > 0).Select(r => (r.Base, r.Base + r.Size)).ToArray();
             _lines.AddModule(new KernelSourceLines.ModuleLines(module.Name, image, index, ranges, path));
             string check = checkedCount == 0 ? "no function to compare with kallsyms" : $"{agreeing} of {checkedCount} functions at their kallsyms addresses";
-            return new ModuleDebugLoad(module.Name, path, true, $"{sections.Count} sections placed; {check}");
+            string types = AddTypes(module, image);
+            return new ModuleDebugLoad(module.Name, path, true, $"{sections.Count} sections placed; {check}; {types}");
         }
         catch (Exception e) when (e is InvalidDataException or NotSupportedException or IOException or UnauthorizedAccessException)
         {
             image?.Dispose();
             return new ModuleDebugLoad(module.Name, path, false, e.Message);
+        }
+    }
+
+    // The module's own types join the kernel's catalog (after its own and the modules' BTF).
+    private string AddTypes(KernelModule module, DwarfElfImage image)
+    {
+        var registry = _kernel.Types switch
+        {
+            BtfTypeCatalog btf => btf.ModuleDebugTypes,
+            DwarfTypeCatalog dwarf => dwarf.ModuleDebugTypes,
+            _ => null,
+        };
+        if (registry is null) return "types not added (the kernel's catalog takes none)";
+        try
+        {
+            var catalog = DwarfTypeCatalog.FromImage(image);
+            registry.Add(module.Name, catalog);
+            return $"types: {catalog.Source}";
+        }
+        catch (Exception e) when (e is InvalidDataException or NotSupportedException)
+        {
+            return $"types not added: {e.Message}";
         }
     }
 

@@ -3,7 +3,8 @@ namespace DumpScope.Sdk.Linux.MapleTree;
 /// <summary>
 /// A generic, bounded walk of a kernel maple tree (lib/maple_tree.c, 6.1+), returning every non-NULL entry with
 /// its index range. Facts relied on: <c>ma_root</c> is an encoded node pointer when it is an internal entry
-/// (low two bits 0b10) above 4096; the node is at the pointer with its low 8 bits cleared and the node type in
+/// (low two bits 0b10, MAPLE_ROOT_NODE) above 4096, and a child in a slot is a node pointer with bits 0-1 clear (bit 2,
+/// MAPLE_ENODE_NULL, set); the node is at the pointer with its low 8 bits cleared and the node type in
 /// bits 3-6 (<c>enum maple_type</c>: dense, leaf_64, range_64, arange_64, numbered from BTF). <c>maple_range_64</c>
 /// (leaves and range nodes) and <c>maple_arange_64</c> hold pivots (each slot's last index) and slots; the number
 /// of used slots is the metadata <c>end</c> when the last pivot is 0, else all (ma_data_end). Slot i covers
@@ -75,12 +76,13 @@ public static class MapleTrees
             return new(entries, WalkEnd.Completed, null);
         }
         int nodes = 0;
-        var (end, problem) = Walk(kernel, layout, root, 0, ulong.MaxValue, 0, ref nodes, maxNodes, entries, cancellation);
+        var visited = new HashSet<ulong>();
+        var (end, problem) = Walk(kernel, layout, root, 0, ulong.MaxValue, 0, ref nodes, maxNodes, visited, entries, cancellation);
         return new(entries, end, problem);
     }
 
     private static (WalkEnd, string?) Walk(IKernel kernel, Layout maple, ulong encoded, ulong min, ulong max, int depth, ref int nodes, int maxNodes,
-        List<MapleEntry> entries, CancellationToken cancellation)
+        HashSet<ulong> visited, List<MapleEntry> entries, CancellationToken cancellation)
     {
         if (cancellation.IsCancellationRequested) return (WalkEnd.Cancelled, "cancelled");
         if (depth > MaxDepth) return (WalkEnd.CorruptLink, $"maple tree deeper than {MaxDepth} levels at node {encoded:x}");
@@ -88,6 +90,8 @@ public static class MapleTrees
         ulong node = encoded & ~0xffUL;
         long type = (long)((encoded >> 3) & 0xf);
         if (!KernelAddress.IsKernel(node)) return (WalkEnd.CorruptLink, $"maple node pointer {encoded:x} is not a kernel address");
+        // A tree shares no nodes: one reached twice is a loop in corrupted memory.
+        if (!visited.Add(node)) return (WalkEnd.Cycle, $"maple node {node:x} reached twice (a cycle)");
         var read = MemorySnapshot.Read(kernel.Memory, node, maple.NodeSize, kernel.PageSize);
         if (read.FirstFault is { } fault) return (WalkEnd.Fault, $"maple node {node:x}: {fault.Message}");
         var raw = read.Bytes.ToArray();
@@ -119,11 +123,8 @@ public static class MapleTrees
                 }
                 else
                 {
-                    // Children are encoded nodes, mt_mk_node: node | type << 3 | MAPLE_ENODE_NULL (0x4); only ma_root
-                    // carries the internal-entry tag 0b10 (mte_mk_root). The node must be 256-byte aligned kernel memory.
-                    if ((slot & 3) != 0 || !KernelAddress.IsKernel(slot & ~0xffUL))
-                        return (WalkEnd.CorruptLink, $"maple node {node:x}: slot {i} holds {slot:x}, not an encoded node");
-                    var (childEnd, problem) = Walk(kernel, maple, slot, first, last, depth + 1, ref nodes, maxNodes, entries, cancellation);
+                    if (!IsChild(slot)) return (WalkEnd.CorruptLink, $"maple node {node:x}: slot {i} holds {slot:x}, not a node");
+                    var (childEnd, problem) = Walk(kernel, maple, slot, first, last, depth + 1, ref nodes, maxNodes, visited, entries, cancellation);
                     if (childEnd != WalkEnd.Completed) return (childEnd, problem);
                 }
             }
@@ -133,5 +134,9 @@ public static class MapleTrees
         return (WalkEnd.Completed, null);
     }
 
+    // The root's encoded node carries MAPLE_ROOT_NODE (bit 1, mt_mk_root); a child in a slot is mt_mk_node's form,
+    // node | type << 3 | MAPLE_ENODE_NULL (bit 2), with bits 0-1 clear.
     private static bool IsNode(ulong entry) => (entry & 3) == 2 && entry > 4096;
+
+    private static bool IsChild(ulong entry) => (entry & 3) == 0 && KernelAddress.IsKernel(entry & ~0xffUL);
 }

@@ -66,6 +66,55 @@ public static class RbTrees
     public static WalkResult<ulong> RbtreePostorder(IKernel kernel, ulong root, int bound, CancellationToken cancellation = default) =>
         Walk(kernel, root, bound, postorder: true, cancellation);
 
+    /// <summary>
+    /// The nodes with their positions, in order (<paramref name="preorder"/> false: left subtree, node, right subtree)
+    /// or in preorder (node, left subtree, right subtree: crash's <c>tree</c> default). Bounded like
+    /// <see cref="RbForEach"/>; a branch deeper than <see cref="MaxDepth"/> levels is cut and reported (a balanced tree of
+    /// 2^32 nodes is 64 levels deep at most).
+    /// </summary>
+    public static WalkResult<RbNodePosition> RbWalkWithPositions(IKernel kernel, ulong root, int bound, bool preorder, CancellationToken cancellation = default)
+    {
+        var (right, left) = Offsets(kernel);
+        var nodes = new List<RbNodePosition>();
+        var problems = new FirstWalkProblem();
+        if (!kernel.Memory.TryReadU64(root, out var top, out var fault))
+            return new(nodes, WalkEnd.Fault, $"rb_root {root:x}: {fault!.Message}");
+        var seen = new HashSet<ulong>();
+        var stack = new Stack<(ulong Node, string Path, bool Expanded)>();
+        if (top != 0) stack.Push((top, "root", false));
+        while (stack.Count > 0)
+        {
+            if (cancellation.IsCancellationRequested) return new(nodes, WalkEnd.Cancelled, "cancelled");
+            var (node, path, expanded) = stack.Pop();
+            if (expanded)
+            {
+                if (nodes.Count >= bound) return new(nodes, WalkEnd.BoundReached, $"rb-tree at {root:x}: stopped after {bound} nodes");
+                nodes.Add(new RbNodePosition(node, path));
+                continue;
+            }
+            if (!KernelAddress.IsKernel(node)) { problems.Record(WalkEnd.CorruptLink, $"rb_node pointer {node:x} at {path} is not a kernel address"); continue; }
+            if (!seen.Add(node)) { problems.Record(WalkEnd.Cycle, $"rb_node {node:x} reached twice (a cycle), at {path}"); continue; }
+            if ((path.Length - 4) / 2 >= MaxDepth) { problems.Record(WalkEnd.CorruptLink, $"rb_node {node:x}: deeper than {MaxDepth} levels"); continue; }
+            ulong? l = Child(node + left), r = Child(node + right);
+            // Pushed in reverse of the visiting order.
+            if (r is { } rn) stack.Push((rn, path + "/r", false));
+            if (!preorder) stack.Push((node, path, true));
+            if (l is { } ln) stack.Push((ln, path + "/l", false));
+            if (preorder) stack.Push((node, path, true));
+        }
+        return problems.Result(nodes);
+
+        ulong? Child(ulong at)
+        {
+            if (kernel.Memory.TryReadU64(at, out var child, out var f)) return child == 0 ? null : child;
+            problems.Record(WalkEnd.Fault, $"rb_node {at:x}: {f!.Message}");
+            return null;
+        }
+    }
+
+    /// <summary>Deepest level <see cref="RbWalkWithPositions"/> descends to.</summary>
+    public const int MaxDepth = 128;
+
     /// <summary>The objects of type <paramref name="typeName"/> whose rb_node member <paramref name="memberPath"/> is in the tree, in order.</summary>
     public static WalkResult<KernelObject> RbForEachEntry(IKernel kernel, ulong root, string typeName, string memberPath, int bound, CancellationToken cancellation = default)
     {

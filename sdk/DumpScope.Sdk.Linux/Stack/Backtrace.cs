@@ -51,7 +51,7 @@ public sealed record Backtrace(IReadOnlyList<StackFrame> Frames, UnwindMethod Me
     /// The user-mode registers the task entered the kernel with, when the trace reached them (also set, with
     /// no frames, for a CPU that was running user code).
     /// </summary>
-    public PtRegs? UserRegisters { get; init; }
+    public SavedRegisters? UserRegisters { get; init; }
 
     /// <summary>Notes on how the trace was made (a fallback from ORC to frame pointers, a recovered NMI frame).</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
@@ -60,16 +60,16 @@ public sealed record Backtrace(IReadOnlyList<StackFrame> Frames, UnwindMethod Me
 /// <summary>Where an unwind starts.</summary>
 /// <param name="Ip">The first frame's code address.</param>
 /// <param name="Sp">The stack pointer at it.</param>
-/// <param name="Bp">The frame pointer at it.</param>
+/// <param name="Bp">The frame pointer at it (x86-64 rbp, arm64 x29).</param>
 /// <param name="StackAddress">The first frame's bracketed stack address.</param>
 /// <param name="IsReturnAddress">True when <paramref name="Ip"/> is a return address (look up unwind data at IP - 1).</param>
 /// <param name="Registers">Full registers when the start is an interrupted or saved context.</param>
 /// <param name="Description">Where the start came from, for the header and messages.</param>
-public sealed record UnwindStart(ulong Ip, ulong Sp, ulong Bp, ulong StackAddress, bool IsReturnAddress, PtRegs? Registers, string Description)
+public sealed record UnwindStart(ulong Ip, ulong Sp, ulong Bp, ulong StackAddress, bool IsReturnAddress, SavedRegisters? Registers, string Description)
 {
     /// <summary>A start at saved registers (PRSTATUS, a pt_regs): the first frame is the registers' IP.</summary>
-    public static UnwindStart FromRegisters(PtRegs registers, string description) =>
-        new(registers.Ip, registers.Sp, registers.Bp, registers.Sp, IsReturnAddress: false, registers, description);
+    public static UnwindStart FromRegisters(SavedRegisters registers, string description) =>
+        new(registers.Ip, registers.Sp, registers.FramePointer, registers.Sp, IsReturnAddress: false, registers, description);
 }
 
 /// <summary>Options of an unwind.</summary>

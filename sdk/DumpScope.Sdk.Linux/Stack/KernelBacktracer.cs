@@ -53,23 +53,44 @@ public sealed class KernelBacktracer
     /// <summary>The unwinder itself, for callers with their own starting registers.</summary>
     public StackUnwinder Unwinder => _parts.Value.Unwinder;
 
+    /// <summary>The arm64 frame-record unwinder, or null on other architectures (or when its layout could not be probed).</summary>
+    public Arm64FrameUnwinder? Arm64Unwinder => _parts.Value.Arm64;
+
+    /// <summary>True for an arm64 kernel (IKernel.Architecture "aarch64").</summary>
+    public bool IsArm64 => _kernel.Architecture == "aarch64";
+
     /// <summary>The CPU that panicked (panic_cpu), or null when none did or it is unknown.</summary>
     public int? PanicCpu => _parts.Value.PanicCpu;
 
     /// <summary>
     /// CPU <paramref name="cpu"/>'s saved registers from the dump's PRSTATUS notes, or null with the reason. Notes
-    /// are written for the CPUs in order; note i belongs to the i-th online CPU.
+    /// are written for the CPUs in order; note i belongs to the i-th online CPU, or the i-th present CPU when there
+    /// are as many notes as present CPUs but not as online ones.
     /// </summary>
-    public PtRegs? CpuRegisters(int cpu, out string? problem)
+    public SavedRegisters? CpuRegisters(int cpu, out string? problem)
     {
         var notes = _kernel.Dump.Cpus;
-        int index = _kernel.OnlineCpus.Cpus.TakeWhile(c => c != cpu).Count();
-        if (!_kernel.OnlineCpus.Contains(cpu) || index >= notes.Count)
+        // kdump writes a note per present CPU (kexec-tools: each cpuN/crash_notes), QEMU one per vCPU; CPUs stopped
+        // by the panic may have left the online mask first (local_cpu_stop, stop_this_cpu). The mask whose count is
+        // the notes' says which CPU each note is; the online mask when none does.
+        var mask = notes.Count == _kernel.OnlineCpus.Count || notes.Count != _kernel.PresentCpus.Count ? _kernel.OnlineCpus : _kernel.PresentCpus;
+        int index = mask.Cpus.TakeWhile(c => c != cpu).Count();
+        if (!mask.Contains(cpu) || index >= notes.Count)
         {
-            problem = $"the dump has no register note for CPU {cpu} ({notes.Count} notes for online CPUs {_kernel.OnlineCpus})";
+            problem = $"the dump has no register note for CPU {cpu} ({notes.Count} notes for CPUs {mask})";
             return null;
         }
         var registers = notes[index].Registers;
+        if (IsArm64)
+        {
+            if (!registers.ContainsKey("pc") || !registers.ContainsKey("sp"))
+            {
+                problem = $"CPU {cpu}'s note has no pc/sp";
+                return null;
+            }
+            problem = null;
+            return Arm64PtRegs.FromNote(registers);
+        }
         if (!registers.ContainsKey("rip") || !registers.ContainsKey("rsp"))
         {
             problem = $"CPU {cpu}'s note has no rip/rsp";
@@ -109,6 +130,7 @@ public sealed class KernelBacktracer
         var parts = _parts.Value;
         var problems = new List<string>();
         var stacks = StacksOf(task, runningCpu, problems);
+        if (IsArm64) return Arm64Task(task, runningCpu, stacks, problems, options, cancellation);
         Backtrace trace;
         if (runningCpu is { } cpu)
         {
@@ -116,7 +138,7 @@ public sealed class KernelBacktracer
                 return new Backtrace([], options.Method ?? UnwindMethod.Orc, UnwindEnd.NoStart, why!, $"CPU {cpu}") { Notes = problems };
             bool stoppedByNmi = parts.PanicCpu is { } panic && panic != cpu;
             trace = stoppedByNmi && options.Method != UnwindMethod.Guess
-                ? FromNmi(cpu, registers, stacks, options, cancellation)
+                ? FromNmi(cpu, (PtRegs)registers, stacks, options, cancellation)
                 : parts.Unwinder.Unwind(UnwindStart.FromRegisters(registers, $"PRSTATUS of CPU {cpu}"), stacks, options, cancellation);
         }
         else
@@ -132,6 +154,38 @@ public sealed class KernelBacktracer
             }
             trace = parts.Unwinder.Unwind(start, stacks, options, cancellation);
         }
+        return problems.Count == 0 ? trace : trace with { Notes = [.. problems, .. trace.Notes] };
+    }
+
+    // arm64: a running task starts at its CPU's PRSTATUS registers (on the panicking CPU crash_setup_regs's in
+    // __crash_kexec; the others were stopped by IPI_CPU_CRASH_STOP, whose handler saved the interrupted registers),
+    // a sleeping one at thread.cpu_context. Frame pointers only: arm64 kernels have no ORC.
+    private Backtrace Arm64Task(ulong task, int? runningCpu, IReadOnlyList<StackArea> stacks, List<string> problems, UnwindOptions options, CancellationToken cancellation)
+    {
+        var parts = _parts.Value;
+        if (parts.Arm64 is not { } unwinder)
+            return new Backtrace([], UnwindMethod.FramePointer, UnwindEnd.NoStart, parts.Arm64Problem ?? "no arm64 unwinder", "arm64") { Notes = problems };
+        if (options.Method is UnwindMethod.Orc or UnwindMethod.Guess)
+            problems.Add($"arm64 kernels have no ORC tables and no text scan here: frame records used instead of {options.Method}");
+        UnwindStart start;
+        if (runningCpu is { } cpu)
+        {
+            if (CpuRegisters(cpu, out var why) is not { } registers)
+                return new Backtrace([], UnwindMethod.FramePointer, UnwindEnd.NoStart, why!, $"CPU {cpu}") { Notes = problems };
+            start = UnwindStart.FromRegisters(registers, $"PRSTATUS of CPU {cpu}");
+        }
+        else
+        {
+            try
+            {
+                start = TaskStackStart.FromCpuContext(_kernel, task, unwinder.Layout);
+            }
+            catch (Exception e) when (KernelDataErrors.IsDataProblem(e))
+            {
+                return new Backtrace([], UnwindMethod.FramePointer, UnwindEnd.NoStart, $"thread.cpu_context unreadable: {KernelDataErrors.Reason(e)}", "thread.cpu_context") { Notes = problems };
+            }
+        }
+        var trace = unwinder.Unwind(start, stacks, options with { Method = UnwindMethod.FramePointer }, cancellation);
         return problems.Count == 0 ? trace : trace with { Notes = [.. problems, .. trace.Notes] };
     }
 
@@ -220,10 +274,27 @@ public sealed class KernelBacktracer
         {
             notes.Add($"panic_cpu: {KernelDataErrors.Reason(e)}");
         }
+        Arm64FrameUnwinder? arm64 = null;
+        string? arm64Problem = null;
+        if (IsArm64)
+        {
+            try
+            {
+                var layout = Arm64StackLayout.Probe(_kernel);
+                arm64 = new Arm64FrameUnwinder(_kernel.Memory, _kernel.Symbols, code, layout);
+                notes.Add($"arm64: PAC mask {layout.PacMask:x16} ({layout.PacMaskOrigin}); sizeof(struct pt_regs) {layout.PtRegsSize}, stackframe at +{layout.StackFrameOffset}"
+                    + (layout.MetaTypeOffset is null ? "" : " (struct frame_record_meta)"));
+            }
+            catch (Exception e) when (KernelDataErrors.IsDataProblem(e))
+            {
+                arm64Problem = $"arm64 stack layout unknown: {KernelDataErrors.Reason(e)}";
+                notes.Add(arm64Problem);
+            }
+        }
         return new Parts(modules, code, orc, orc is null ? orcProblem : null, new KernelStackAreas(_kernel),
-            new StackUnwinder(_kernel.Memory, _kernel.Symbols, code, orc), panicCpu, notes);
+            new StackUnwinder(_kernel.Memory, _kernel.Symbols, code, orc), panicCpu, notes, arm64, arm64Problem);
     }
 
     private sealed record Parts(IReadOnlyList<KernelModule> Modules, KernelCode Code, KernelOrc? Orc, string? OrcProblem,
-        KernelStackAreas Stacks, StackUnwinder Unwinder, int? PanicCpu, IReadOnlyList<string> Notes);
+        KernelStackAreas Stacks, StackUnwinder Unwinder, int? PanicCpu, IReadOnlyList<string> Notes, Arm64FrameUnwinder? Arm64, string? Arm64Problem);
 }

@@ -4,7 +4,8 @@ namespace DumpScope.Sdk.Linux.Stack;
 /// The stacks a kernel runs on, found in the dump: each task's stack (<c>task->stack</c>, THREAD_SIZE long),
 /// each CPU's hard-IRQ stack (<c>pcpu_hot.hardirq_stack_ptr</c>, before that the per-cpu
 /// <c>hardirq_stack_ptr</c>) and its IST exception stacks (the per-cpu <c>cea_exception_stacks</c> pointer
-/// into the cpu_entry_area, laid out as struct cea_exception_stacks).
+/// into the cpu_entry_area, laid out as struct cea_exception_stacks); on arm64 each CPU's IRQ stack (the per-cpu
+/// <c>irq_stack_ptr</c>) and overflow stack (the per-cpu <c>overflow_stack</c>).
 /// </summary>
 public sealed class KernelStackAreas
 {
@@ -91,6 +92,13 @@ public sealed class KernelStackAreas
             if (_cpus.TryGetValue(cpu, out var known)) return known;
             var areas = new List<StackArea>();
             var problems = new List<string>();
+            if (_kernel.Architecture == "aarch64")
+            {
+                Arm64CpuStacks(cpu, areas, problems);
+                var arm = ((IReadOnlyList<StackArea>)areas, (IReadOnlyList<string>)problems);
+                _cpus[cpu] = arm;
+                return arm;
+            }
             try
             {
                 if (IrqStack(cpu) is { } irq) areas.Add(irq);
@@ -111,6 +119,39 @@ public sealed class KernelStackAreas
             var result = ((IReadOnlyList<StackArea>)areas, (IReadOnlyList<string>)problems);
             _cpus[cpu] = result;
             return result;
+        }
+    }
+
+    // arm64: the per-cpu irq_stack_ptr is the IRQ stack's base (init_irq_stacks; call_on_irq_stack adds
+    // IRQ_STACK_SIZE, which is THREAD_SIZE), and the per-cpu overflow_stack array is the stack the entry code moves
+    // to when the kernel stack overflows (arch/arm64/kernel/traps.c, OVERFLOW_STACK_SIZE long).
+    private void Arm64CpuStacks(int cpu, List<StackArea> areas, List<string> problems)
+    {
+        try
+        {
+            if (!_kernel.Symbols.TryGetAddress("irq_stack_ptr", out var ptr)) problems.Add($"CPU {cpu}: no irq_stack_ptr symbol: IRQ stack unknown");
+            else if (_kernel.Memory.TryReadU64(_kernel.PerCpuPtr(ptr, cpu), out var low, out var fault) && low != 0)
+                areas.Add(new StackArea(low, low + IrqStackSize, StackKind.Irq, "IRQ stack", cpu));
+            else problems.Add($"CPU {cpu}: irq_stack_ptr unreadable: {fault?.Message ?? "NULL"}");
+        }
+        catch (Exception e) when (KernelDataErrors.IsDataProblem(e))
+        {
+            problems.Add($"CPU {cpu} IRQ stack: {KernelDataErrors.Reason(e)}");
+        }
+        try
+        {
+            if (_kernel.Symbols.TryGetAddress("overflow_stack", out var overflow))
+            {
+                // the variable's type is char[OVERFLOW_STACK_SIZE]; SZ_4K (arch/arm64/include/asm/stacktrace.h) without it
+                ulong size = _kernel.Types.FindVariableType("overflow_stack")?.Resolve().Size ?? 0;
+                if (size is 0 or > MaxStackSize) size = 4096;
+                ulong low = _kernel.PerCpuPtr(overflow, cpu);
+                areas.Add(new StackArea(low, low + size, StackKind.Exception, "overflow stack", cpu));
+            }
+        }
+        catch (Exception e) when (KernelDataErrors.IsDataProblem(e))
+        {
+            problems.Add($"CPU {cpu} overflow stack: {KernelDataErrors.Reason(e)}");
         }
     }
 

@@ -13,7 +13,7 @@ public enum PtRegsField
 /// entry code began and later additions, FRED's, come after <c>ss</c>). Made from a pt_regs on a stack, from a
 /// dump's PRSTATUS note, or from a partial iret frame (then only ip, cs, flags, sp and ss are known).
 /// </summary>
-public sealed class PtRegs
+public sealed class PtRegs : SavedRegisters
 {
     /// <summary>The size of the fields read.</summary>
     public const int Size = 21 * 8;
@@ -30,29 +30,38 @@ public sealed class PtRegs
         IsPartial = partial;
     }
 
-    /// <summary>Where the pt_regs lies in memory, or null for registers from a dump note.</summary>
-    public ulong? Address { get; }
+    /// <inheritdoc/>
+    public override ulong? Address { get; }
 
     /// <summary>True for an iret frame: only ip, cs, flags, sp and ss are valid.</summary>
-    public bool IsPartial { get; }
+    public override bool IsPartial { get; }
 
     /// <summary>A field's value.</summary>
     public ulong this[PtRegsField field] => _values[(int)field];
 
     /// <summary>The instruction pointer.</summary>
-    public ulong Ip => this[PtRegsField.Ip];
+    public override ulong Ip => this[PtRegsField.Ip];
 
     /// <summary>The stack pointer.</summary>
-    public ulong Sp => this[PtRegsField.Sp];
+    public override ulong Sp => this[PtRegsField.Sp];
 
     /// <summary>The frame pointer.</summary>
     public ulong Bp => this[PtRegsField.Bp];
+
+    /// <inheritdoc/>
+    public override ulong FramePointer => Bp;
 
     /// <summary>The code segment.</summary>
     public ulong Cs => this[PtRegsField.Cs];
 
     /// <summary>True when the registers are user mode's (CPL 3 in CS), the kernel's user_mode().</summary>
-    public bool IsUserMode => (Cs & 3) == 3;
+    public override bool IsUserMode => (Cs & 3) == 3;
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<(string Name, ulong Value)> Named =>
+        Enum.GetValues<PtRegsField>()
+            .Where(f => !IsPartial || f is PtRegsField.Ip or PtRegsField.Cs or PtRegsField.Flags or PtRegsField.Sp or PtRegsField.Ss)
+            .Select(f => (NoteName(f), this[f])).ToArray();
 
     /// <summary>Reads a full pt_regs at <paramref name="address"/>.</summary>
     /// <exception cref="MemoryFaultException">It is unreadable.</exception>

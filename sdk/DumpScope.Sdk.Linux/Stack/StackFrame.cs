@@ -43,7 +43,7 @@ public sealed record StackFrame
     /// Registers saved by an exception, interrupt or system-call entry in this frame (crash prints them after
     /// the frame). When they are kernel registers the next frame is the interrupted code.
     /// </summary>
-    public PtRegs? ExceptionRegisters { get; init; }
+    public SavedRegisters? ExceptionRegisters { get; init; }
 
     /// <summary>Set when the next frame is on another stack: the stack this frame is on (crash's "--- &lt;IRQ stack&gt; ---").</summary>
     public StackArea? LeavesStack { get; init; }

@@ -9,8 +9,6 @@ namespace DumpScope.Sdk.Linux.Stack;
 /// </summary>
 public sealed class StackUnwinder
 {
-    private const int MaxWordsPerFrame = 512;
-
     private readonly IKernelMemory _memory;
     private readonly ISymbolTable _symbols;
     private readonly KernelCode _code;
@@ -92,11 +90,7 @@ public sealed class StackUnwinder
     }
 
     /// <summary>Names a code address: exact for an interrupted IP, at IP - 1 for a return address (the kernel's %pB).</summary>
-    public SymbolMatch? Name(ulong ip, bool isReturnAddress)
-    {
-        var match = _symbols.Lookup(isReturnAddress && ip != 0 ? ip - 1 : ip);
-        return match is { } m ? new SymbolMatch(m.Symbol, ip - m.Symbol.Address) : null;
-    }
+    public SymbolMatch? Name(ulong ip, bool isReturnAddress) => StackWalk.Name(_symbols, ip, isReturnAddress);
 
     /// <summary>True when a return address follows a call instruction (direct E8 rel32, or an indirect FF /2).</summary>
     public bool FollowsCall(ulong returnAddress)
@@ -107,31 +101,9 @@ public sealed class StackUnwinder
         return b[2] == 0xe8 || Indirect(b[5], b[6]) || Indirect(b[4], b[5]) || Indirect(b[1], b[2]) || Indirect(b[0], b[1]);
     }
 
-    private Backtrace WithWords(Backtrace trace, IReadOnlyList<StackArea> stacks)
-    {
-        var frames = trace.Frames.ToArray();
-        for (int i = 0; i < frames.Length; i++)
-        {
-            var area = Find(stacks, frames[i].StackAddress);
-            if (area is null) continue;
-            ulong from = frames[i].StackAddress;
-            ulong to = i + 1 < frames.Length && area.Contains(frames[i + 1].StackAddress) && frames[i + 1].StackAddress > from
-                ? frames[i + 1].StackAddress
-                : Math.Min(area.End, from + 8 * 8);
-            var words = new List<(ulong, ulong)>();
-            for (ulong at = from; at < to && words.Count < MaxWordsPerFrame; at += 8)
-                if (_memory.TryReadU64(at, out var value, out _)) words.Add((at, value));
-            frames[i] = frames[i] with { Words = words };
-        }
-        return trace with { Frames = frames };
-    }
+    private Backtrace WithWords(Backtrace trace, IReadOnlyList<StackArea> stacks) => StackWalk.WithWords(_memory, trace, stacks);
 
-    private static StackArea? Find(IReadOnlyList<StackArea> stacks, ulong address, ulong length = 8)
-    {
-        foreach (var area in stacks)
-            if (area.Contains(address, length)) return area;
-        return null;
-    }
+    private static StackArea? Find(IReadOnlyList<StackArea> stacks, ulong address, ulong length = 8) => StackWalk.Find(stacks, address, length);
 
     private sealed class OutsideStackException(string message) : Exception(message);
 
@@ -149,7 +121,7 @@ public sealed class StackUnwinder
             _ip = start.Ip;
             _sp = start.Sp;
             _bp = start.Bp;
-            _regs = start.Registers;
+            _regs = start.Registers as PtRegs;
             _fullRegs = start.Registers is { IsPartial: false };
             _signal = !start.IsReturnAddress;
             if (start.Registers is { IsUserMode: true } user)
@@ -354,16 +326,7 @@ public sealed class StackUnwinder
         }
 
         private void Add(ulong stackAddress, ulong ip, bool exact, StackArea? area = null) =>
-            _frames.Add(new StackFrame
-            {
-                Index = _frames.Count,
-                StackAddress = stackAddress,
-                Ip = ip,
-                Symbol = owner.Name(ip, !exact),
-                IsReturnAddress = !exact,
-                Reliable = _reliable,
-                Stack = area ?? _area,
-            });
+            _frames.Add(StackWalk.Frame(owner._symbols, _frames.Count, stackAddress, ip, exact, _reliable, area ?? _area));
 
         private ulong? Register(PtRegsField field)
         {

@@ -1,6 +1,6 @@
 namespace DumpScope.Sdk.Linux.Stack;
 
-/// <summary>Where a task's unwind starts.</summary>
+/// <summary>Where a sleeping task's unwind starts (x86-64: the inactive_task_frame; arm64: thread.cpu_context).</summary>
 public static class TaskStackStart
 {
     /// <summary>
@@ -21,6 +21,21 @@ public static class TaskStackStart
         ulong ret = kernel.Memory.ReadU64(sp + retOffset, "inactive_task_frame.ret_addr");
         bool forked = IsSymbol(kernel, ret, "ret_from_fork") || IsSymbol(kernel, ret, "ret_from_fork_asm");
         return new UnwindStart(ret, sp + size, bp, sp + retOffset, IsReturnAddress: !forked, null, "thread.sp (inactive_task_frame)");
+    }
+
+    /// <summary>
+    /// An arm64 task that is not running: cpu_switch_to saved its callee-saved registers, x29 (fp), sp and x30 (pc:
+    /// the return address into __switch_to) in <c>task->thread.cpu_context</c>. A task that never ran has pc =
+    /// ret_from_fork (copy_thread), an exact address, and fp at its final frame record.
+    /// </summary>
+    public static UnwindStart FromCpuContext(IKernel kernel, ulong task, Arm64StackLayout layout)
+    {
+        ulong context = task + layout.CpuContextOffset;
+        ulong fp = kernel.Memory.ReadU64(context + layout.CpuContextFpOffset, "thread.cpu_context.fp");
+        ulong sp = kernel.Memory.ReadU64(context + layout.CpuContextSpOffset, "thread.cpu_context.sp");
+        ulong pc = layout.StripPac(kernel.Memory.ReadU64(context + layout.CpuContextPcOffset, "thread.cpu_context.pc"));
+        bool forked = IsSymbol(kernel, pc, "ret_from_fork");
+        return new UnwindStart(pc, sp, fp, sp, IsReturnAddress: !forked, null, "thread.cpu_context");
     }
 
     private static bool IsSymbol(IKernel kernel, ulong address, string name) =>

@@ -113,6 +113,28 @@ public static class XArrays
     }
 
     /// <summary>
+    /// Where entries of the tree at <paramref name="root"/> sit, as crash's <c>tree -p</c> writes it: "root" then the
+    /// slot taken in each node on the way down ("root/0/1": slot 0 of the top node, slot 1 of its child). The top node's
+    /// shift is read once; the path of an index follows from it (each level takes chunk-shift bits). A tree whose head is
+    /// an entry (no node) gives "root"; an unreadable head gives null.
+    /// </summary>
+    public static Func<ulong, string>? XaPositionOf(KernelObject root)
+    {
+        var tree = TreeLayout.Of(root);
+        if (!root.Kernel.Memory.TryReadU64(root.Address + tree.HeadOffset, out var head, out _)) return null;
+        if (!tree.IsNode(head, 0, 0)) return _ => "root";
+        if (tree.ReadNode(head - tree.NodeTag, out var top) is not null) return null;
+        ulong mask = (ulong)(tree.Chunk - 1);
+        int step = tree.ChunkShift;
+        return index =>
+        {
+            var path = new StringBuilder("root");
+            for (int shift = top; shift >= 0; shift -= step) path.Append('/').Append((index >> shift) & mask);
+            return path.ToString();
+        };
+    }
+
+    /// <summary>
     /// idr_for_each: the ids and pointers of a <c>struct idr</c> (an xarray or radix tree <c>idr_rt</c>, ids offset by
     /// <c>idr_base</c> since 4.16, commit 6ce711f27500 "idr: Make 1-based IDRs more efficient").
     /// <see cref="XArrayEntry.Index"/> is the id.

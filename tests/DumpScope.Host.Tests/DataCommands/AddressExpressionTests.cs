@@ -44,6 +44,24 @@ public class AddressExpressionTests
     }
 
     [SkippableFact]
+    public void Rd_shows_only_the_words_asked_for()
+    {
+        // crash leaves the words not asked for blank (no placeholder), the ASCII in its place.
+        var session = DataCommandRuns.Kd1;
+        ulong init = Symbol("init_task");
+        var one = DataCommandRuns.Lines(session.Text("rd init_task+0x10"));
+        one.Should().HaveCount(2);
+        one[1].Should().MatchRegex($"^{init + 0x10:x16}  [0-9a-f]{{16}} +.{{8}}$");
+        var three = DataCommandRuns.Lines(session.Text("rd init_task 3"));
+        three.Should().HaveCount(3);
+        three[2].Should().MatchRegex($"^{init + 0x10:x16}  [0-9a-f]{{16}} +.{{8}}$");
+        string.Join("\n", three).Should().NotContain(" - ");
+        // JSON keeps the typed absence.
+        var cell = session.Run("rd init_task 3").Blocks.OfType<TableBlock>().Single().Rows[1].Cells[2];
+        cell.Absence.Should().Be(Absence.NotApplicable);
+    }
+
+    [SkippableFact]
     public void Tree_takes_a_member_expression_as_the_root()
     {
         var session = DataCommandRuns.Kd1;

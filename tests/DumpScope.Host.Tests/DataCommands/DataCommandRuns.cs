@@ -12,6 +12,11 @@ internal static class DataCommandRuns
     /// <summary>A session over kd1 (no plugins: these are the host's commands), opened once.</summary>
     public static DumpScopeSession Kd1 => Kd1Lazy.Value;
 
+    private static readonly Lazy<DumpScopeSession> Kd3Lazy = new(() => FixtureSession.Open(Fixtures.Require("kd3/vmcore.kdump-zlib-d31")));
+
+    /// <summary>A session over kd3 (4 CPUs, 88 tasks; no plugins), opened once.</summary>
+    public static DumpScopeSession Kd3 => Kd3Lazy.Value;
+
     /// <summary>The command's text output as crash would print it (the result's text, no echo).</summary>
     public static string Text(this DumpScopeSession session, string command)
     {

@@ -31,7 +31,7 @@ public class TreeAndSearchTests
         var table = result.Blocks.OfType<TableBlock>().Single();
         table.Columns.Select(c => c.JsonKey).Should().Equal("index", "address", "level");
         table.Rows[0].Cells[0].Value.Should().Be(1UL);
-        table.Rows[0].Text.Should().Be("ffff89ab01206580\n  index: 1\n  level = 0,");
+        table.Rows[0].Text.Should().Be("ffff89ab01206580\n  index: 1  position: root/0/1\n  level = 0,");
         table.Rows[0].Targets[0].Subject.Should().Be(new ObjectTarget("struct pid", 0xffff89ab01206580));
     }
 
@@ -51,9 +51,87 @@ public class TreeAndSearchTests
         Node(N1, 0, N3, N2);
         Node(N2, N1, 0, 0);
         Node(N3, N1, 0, N1);
-        var result = kernel.Run(new TreeCommand(), $"tree -t rbtree -o 0x10 {Root:x}");
+        var result = kernel.Run(new TreeCommand(), $"tree -t rbtree -l -o 0x10 {Root:x}");
         result.Blocks.OfType<TableBlock>().Single().Rows.Select(r => r.Cells[0].Value).Should().Equal(N2 - 0x10, N1 - 0x10, N3 - 0x10);
         result.Warnings.Should().ContainSingle().Which.Should().StartWith("tree: cycle:").And.Contain($"{N1:x}");
+        // crash's default order is preorder: the root, its left subtree, its right subtree.
+        var preorder = kernel.Run(new TreeCommand(), $"tree -t rbtree -p {Root:x}");
+        preorder.Blocks.OfType<TableBlock>().Single().Rows.Select(r => r.Text).Should()
+            .Equal($"{N1:x16}\n  position: root", $"{N2:x16}\n  position: root/l", $"{N3:x16}\n  position: root/r");
+        preorder.Warnings.Should().ContainSingle().Which.Should().Contain("cycle").And.Contain("root/r/l");
+    }
+
+    [Fact]
+    public void An_rbtree_whose_child_is_garbage_or_unreadable_keeps_the_rest()
+    {
+        var kernel = new SyntheticKernel(ReferenceTypes.Debian61);
+        const ulong Root = 0xffff_8880_0000_1000, N1 = 0xffff_8880_0000_2000, N2 = 0xffff_8880_0000_3000;
+        kernel.Memory.WriteU64(Root, N1);
+        kernel.Memory.WriteU64(N1, 0);
+        kernel.Memory.WriteU64(N1 + 8, 0xffff_8880_0fff_0000); // right: a page the dump does not hold
+        kernel.Memory.Exclude(0xffff_8880_0fff_0000);
+        kernel.Memory.WriteU64(N1 + 16, N2);
+        kernel.Memory.WriteU64(N2, N1);
+        kernel.Memory.WriteU64(N2 + 8, 0);
+        kernel.Memory.WriteU64(N2 + 16, 0x1234); // left: not a kernel address
+        var result = kernel.Run(new TreeCommand(), $"tree -t rbtree {Root:x}");
+        // The unreadable node is still an entry (its pointer is sound); its subtree is lost. The first problem is reported.
+        result.Blocks.OfType<TableBlock>().Single().Rows.Select(r => r.Cells[0].Value).Should().Equal(N1, N2, 0xffff_8880_0fff_0000UL);
+        result.Warnings.Should().ContainSingle().Which.Should().Contain("1234").And.Contain("not a kernel address");
+    }
+
+    [SkippableTheory]
+    [InlineData("kd1", "tree -t rbtree -o vmap_area.rb_node vmap_area_root", "crash-tree-rbtree-vmap.txt")]
+    [InlineData("kd1", "tree -t rbtree -p -o vmap_area.rb_node vmap_area_root", "crash-tree-rbtree-vmap-p.txt")]
+    [InlineData("kd1", "tree -t rbtree -l -p -o vmap_area.rb_node vmap_area_root", "crash-tree-rbtree-vmap-l-p.txt")]
+    [InlineData("kd1", "tree -t rbtree -l -o vmap_area.rb_node -s vmap_area.va_start,va_end vmap_area_root", "crash-tree-rbtree-vmap-l-s.txt")]
+    [InlineData("kd1", "tree -t rbtree -o vmap_area.rb_node -S vmap_area.va_start vmap_area_root", "crash-tree-rbtree-vmap-S.txt")]
+    [InlineData("kd1", "tree -t xarray -s pid.level -p ffffffff9e459420", "crash-tree-xarray-pid-p-s.txt")]
+    [InlineData("kd3", "tree -t rbtree -o vmap_area.rb_node vmap_area_root", "crash-tree-rbtree-vmap.txt")]
+    [InlineData("kd3", "tree -t rbtree -l -o vmap_area.rb_node -S vmap_area.va_start,va_end vmap_area_root", "crash-tree-rbtree-vmap-l-S.txt")]
+    [InlineData("kd3", "tree -t xarray -p -s pid.level init_pid_ns.idr.idr_rt", "crash-tree-xarray-pid-p-s.txt")]
+    public void Tree_equals_crash(string dump, string command, string reference)
+    {
+        var session = dump == "kd1" ? DataCommandRuns.Kd1 : DataCommandRuns.Kd3;
+        var ours = session.Text(command);
+        DataCommandRuns.Lines(ours).Should().Equal(DataCommandRuns.Lines(DataCommandRuns.Reference($"{dump}/{reference}")));
+    }
+
+    [SkippableFact]
+    public void Kd3_maple_tree_of_each_mm_holds_its_vmas_as_the_kernel_counts_them()
+    {
+        // crash 8.0.2 has no maple trees; the kernel's own bookkeeping is the reference: mm->map_count VMAs, each
+        // stored for [vm_start, vm_end - 1] and pointing back at its mm (vm_mm).
+        var session = DataCommandRuns.Kd3;
+        var kernel = session.Kernel();
+        var mmType = kernel.Types.Require("mm_struct");
+        ulong mtOffset = mmType.FindMember("mm_mt").Offset;
+        var mms = KernelTasks.ForEachTask(kernel).Items.Select(t => t["mm"].ReadPointer()).Where(m => m != 0).Distinct().ToList();
+        mms.Should().HaveCountGreaterThan(10);
+        int checkedVmas = 0;
+        foreach (var mm in mms)
+        {
+            var result = session.Run($"tree -t maple -p -s vm_area_struct.vm_start,vm_end,vm_mm {mm + mtOffset:x}");
+            result.Error.Should().BeNull();
+            result.Warnings.Should().BeEmpty();
+            var rows = result.Blocks.OfType<TableBlock>().Single().Rows;
+            long mapCount = kernel.Object("struct mm_struct", mm)["map_count"].ReadSigned();
+            rows.Should().HaveCount((int)mapCount, $"mm {mm:x} has map_count {mapCount}");
+            ulong previousEnd = 0;
+            foreach (var row in rows)
+            {
+                ulong first = (ulong)row.Cells[0].Value!, last = (ulong)row.Cells[1].Value!;
+                var vma = kernel.Object("struct vm_area_struct", (ulong)row.Cells[2].Value!);
+                vma["vm_start"].ReadUnsigned().Should().Be(first);
+                vma["vm_end"].ReadUnsigned().Should().Be(last + 1);
+                vma["vm_mm"].ReadPointer().Should().Be(mm);
+                first.Should().BeGreaterThanOrEqualTo(previousEnd);
+                previousEnd = last + 1;
+                row.Text.Should().Contain($"  range: {first:x}-{last:x}");
+                checkedVmas++;
+            }
+        }
+        checkedVmas.Should().BeGreaterThan(100);
     }
 
     [SkippableTheory]

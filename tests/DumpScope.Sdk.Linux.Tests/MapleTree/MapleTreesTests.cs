@@ -71,7 +71,7 @@ public sealed class MapleTreesTests
         k.Memory.WriteU64(Root + 136, Leaf2 | 0x2);
         var walk = MapleTrees.MtForEach(k.Object("struct maple_tree", Tree), 16);
         walk.IsComplete.Should().BeFalse();
-        walk.Problem.Should().Contain("not an encoded node");
+        walk.Problem.Should().Contain("not a node");
         walk.Items.Select(e => e.Entry).Should().Equal(A);
     }
 }

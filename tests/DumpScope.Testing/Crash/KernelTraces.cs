@@ -66,7 +66,8 @@ public static partial class KernelTraces
         bool inTrace = false;
         foreach (var line in log[panic..].Split('\n'))
         {
-            if (line.Contains("Call Trace:", StringComparison.Ordinal)) { inTrace = true; continue; }
+            // x86-64 prints "Call Trace:", arm64 "Call trace:"
+            if (line.Contains("Call Trace:", StringComparison.OrdinalIgnoreCase)) { inTrace = true; continue; }
             if (!inTrace) continue;
             if (Frame(line) is { } frame) frames.Add(frame);
             else if (line.Contains("<TASK>", StringComparison.Ordinal)) continue;

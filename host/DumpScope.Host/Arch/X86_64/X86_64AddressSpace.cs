@@ -94,6 +94,16 @@ public sealed class X86_64AddressSpace : IKernelAddressSpace
     public static ulong KernelImageToPhysical(ulong virtualAddress, long physBase) =>
         unchecked(virtualAddress - X86_64AddressSpaceOptions.StartKernelMap + (ulong)physBase);
 
+    /// <summary>
+    /// The address space another top-level page table gives (a process's <c>mm-&gt;pgd</c>, as a physical address): the
+    /// same physical memory and paging mode, without the fast paths and the cache, which describe the kernel's own tables.
+    /// </summary>
+    public X86_64AddressSpace ForPageTableRoot(ulong root) =>
+        new(_physical, _options with { PageTableRoot = root & ~(SmallPage - 1), UseFastPaths = false, TranslationCacheEntries = 0 });
+
+    /// <summary>Page-table levels of this paging mode (4, or 5 with LA57).</summary>
+    public int Levels => _levelNames.Length;
+
     /// <summary>The options this address space runs with.</summary>
     public X86_64AddressSpaceOptions Options => _options;
 

@@ -95,27 +95,15 @@ public sealed class DisCommand : ICommand
         if (readable > 0 && code.TryRead(from, bytes) is { } unexpected) return CommandResult.Fail($"dis: {unexpected.Message}");
 
         var decoder = Iced.Intel.Decoder.Create(64, new ByteArrayCodeReader(bytes), from, DecoderOptions.None);
-        var formatter = new GasFormatter();
-        formatter.Options.FirstOperandCharIndex = 7;
-        formatter.Options.UppercaseHex = false;
-        formatter.Options.BranchLeadingZeros = false;
-        formatter.Options.ShowBranchSize = false;
-        formatter.Options.ShowZeroDisplacements = true;
-        formatter.Options.SmallHexNumbersInDecimal = false;
-        formatter.Options.AlwaysShowScale = true;
-        formatter.Options.RipRelativeAddresses = true;
-        var output = new StringOutput();
+        var formatter = new ObjdumpFormatter();
         int shown = 0;
         while (shown < limit && decoder.IP < from + (ulong)readable && decoder.IP < to)
         {
             context.Cancellation.ThrowIfCancellationRequested();
             decoder.Decode(out var instruction);
             if (instruction.IsInvalid && decoder.IP > from + (ulong)readable) break;
-            formatter.FormatMnemonic(instruction, output);
-            var mnemonic = output.ToStringAndReset();
-            formatter.Format(instruction, output);
-            // Iced writes a RIP-relative operand as "(%rip,)" when the scale is always shown; objdump's form has no comma.
-            var text = output.ToStringAndReset().Replace("(%rip,)", "(%rip)", StringComparison.Ordinal);
+            var mnemonic = formatter.Mnemonic(instruction);
+            var text = formatter.Format(instruction, bytes.AsSpan((int)(instruction.IP - from), instruction.Length));
             ulong? target = null;
             if (instruction.FlowControl is FlowControl.Call or FlowControl.UnconditionalBranch or FlowControl.ConditionalBranch
                 && instruction.Op0Kind is OpKind.NearBranch16 or OpKind.NearBranch32 or OpKind.NearBranch64)
@@ -191,19 +179,4 @@ public sealed class DisCommand : ICommand
     }
 
     private static bool IsText(KernelSymbol symbol) => symbol.Type is 't' or 'T' or 'w' or 'W';
-
-    /// <summary>Collects formatter output into one string.</summary>
-    private sealed class StringOutput : FormatterOutput
-    {
-        private readonly StringBuilder _text = new();
-
-        public override void Write(string text, FormatterTextKind kind) => _text.Append(text);
-
-        public string ToStringAndReset()
-        {
-            var s = _text.ToString();
-            _text.Clear();
-            return s;
-        }
-    }
 }

@@ -34,7 +34,18 @@ internal sealed class EntryMembers
     /// null (addresses only); <paramref name="fallbackType"/> is the type of an <c>-o T.member</c>, used when
     /// <c>-s</c> names members without a type.
     /// </summary>
-    public static EntryMembers Parse(IKernel kernel, string? spec, KernelType? fallbackType)
+    public static EntryMembers Parse(IKernel kernel, string? spec, KernelType? fallbackType, bool trailingCommas = true)
+    {
+        var parsed = ParseSpec(kernel, spec, fallbackType);
+        return trailingCommas ? parsed : parsed.WithoutTrailingCommas();
+    }
+
+    private EntryMembers WithoutTrailingCommas() => new(_kernel, _type, _members, _locations) { AddressesOnly = AddressesOnly, TrailingCommas = false };
+
+    /// <summary>False for crash's <c>-S</c>: member lines end without gdb's comma.</summary>
+    private bool TrailingCommas { get; init; } = true;
+
+    private static EntryMembers ParseSpec(IKernel kernel, string? spec, KernelType? fallbackType)
     {
         if (spec is null) return new EntryMembers(kernel, fallbackType, [], []) { AddressesOnly = true };
         var text = spec.Trim();
@@ -48,6 +59,21 @@ internal sealed class EntryMembers
             if (!type.Resolve().TryFindMember(members[i], out locations[i]))
                 throw new UsageException($"-s: {type.DisplayName} has no member '{members[i]}'");
         return new EntryMembers(kernel, type, members, locations);
+    }
+
+    /// <summary>
+    /// crash's -S names the function a 64-bit member's value points into (kernel or module text), as "sym" or "sym+off"
+    /// (decimal); null for any other value.
+    /// </summary>
+    private string? TextSymbol(MemberLocation location, ReadOnlySpan<byte> bytes)
+    {
+        var type = location.Type.Resolve();
+        if (location.BitSize != 0 || type.Size != 8 || type.Kind is not (TypeKind.Integer or TypeKind.Pointer) || bytes.Length < 8) return null;
+        ulong value = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        if (!KernelAddress.IsKernel(value) || _kernel.Symbols.Lookup(value) is not { Symbol.Type: 't' or 'T' or 'w' or 'W' } match) return null;
+        var (_, end) = DisCommand.Bounds(_kernel.Symbols, value, match);
+        if (end is not { } next || value >= next) return null;
+        return match.Offset == 0 ? match.Symbol.Name : $"{match.Symbol.Name}+{match.Offset}";
     }
 
     /// <summary>True when only the addresses are shown.</summary>
@@ -106,6 +132,8 @@ internal sealed class EntryMembers
                     continue;
                 }
                 var lines = GdbValueWriter.Member(_kernel, _members[i], location, bytes, "  ");
+                if (!TrailingCommas && lines[^1].EndsWith(',')) lines[^1] = lines[^1][..^1];
+                if (!TrailingCommas && lines.Count == 1 && TextSymbol(location, bytes.AsSpan((int)location.Offset)) is { } symbol) lines[0] += $" <{symbol}>";
                 text.AddRange(lines);
                 var scalar = GdbValueWriter.ScalarValue(_kernel, location, bytes);
                 cells.Add(scalar is { } s ? s.Cell.Displayed(s.Text) : Cell.Text(string.Join('\n', lines.Select(l => l.Trim()))));

@@ -99,7 +99,8 @@ public sealed class RdCommand : ICommand
             for (int w = 0; w < perLine; w++)
             {
                 int offset = w * width;
-                if (offset >= want) cells[1 + w] = Cell.NotApplicable();
+                // Words not asked for stay blank in the text, as crash leaves them (the ASCII keeps its place).
+                if (offset >= want) cells[1 + w] = Cell.NotApplicable().Displayed("");
                 else if (offset + width > read.BytesRead) cells[1 + w] = Cell.Unreadable(reason);
                 else cells[1 + w] = Word(kernel, line.AsSpan(offset, width));
             }

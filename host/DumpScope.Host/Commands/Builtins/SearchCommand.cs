@@ -1,4 +1,5 @@
 using DumpScope.Host.Expressions;
+using DumpScope.Host.Arch.X86_64;
 using DumpScope.Host.Kernel;
 
 namespace DumpScope.Host.Commands.Builtins;
@@ -9,15 +10,18 @@ namespace DumpScope.Host.Commands.Builtins;
 /// and the kernel image; physical memory with <c>-p</c>. The scan goes over the dump's present pages only, a page at a
 /// time from the dump: pages the dump excluded or never held cost nothing, as unmapped addresses do. vmalloc, vmap and
 /// module memory (kernel stacks) are the busy vmap areas (<see cref="VmapAreas"/>), through the page tables; vmemmap and
-/// the rest of the kernel's high mapping only inside an explicit <c>-s</c>/<c>-e</c> range. Reports progress
-/// and stops when cancelled.
+/// the rest of the kernel's high mapping only inside an explicit <c>-s</c>/<c>-e</c> range. User memory (<c>-u</c>)
+/// is a task's address space as crash searches it: the current task of <c>set</c> (or <c>--task</c>, else the
+/// panicking task), its VMAs through its own page tables (<c>mm-&gt;pgd</c>); pages never faulted in, swapped out
+/// or left out of the dump are skipped and counted. Reports progress and stops when cancelled.
 /// </summary>
-[Command("search", Help = "find a value in memory: search [-k|-p] [-s START] [-e END|-l LENGTH] [-m MASK] [-w] [-c] [--max N] VALUE...",
+[Command("search", Help = "find a value in memory: search [-k|-u|-p] [-s START] [-e END|-l LENGTH] [-m MASK] [-w] [-c] [--task PID|TASK] [--max N] VALUE...",
     Examples = ["search ffffffff9e41aa40  every word holding init_task's address",
         "search -s ffff89ab01000000 -l 0x300000 ffffffff9e41aa40  in a range",
         "search -m ffff ffffffff9e410000  ignoring the low 16 bits",
         "search -c swapper/0  a string",
-        "search -p -s 1000000 -e 1400000 ffffffff9e41aa40  physical memory"],
+        "search -p -s 1000000 -e 1400000 ffffffff9e41aa40  physical memory",
+        "search -u --task 1 -c /sbin/init  the user memory of pid 1 (or: set 1, then search -u …)"],
     SeeAlso = ["rd", "kmem"])]
 public sealed class SearchCommand : ICommand
 {
@@ -28,9 +32,13 @@ public sealed class SearchCommand : ICommand
     [Option("-k", Help = "kernel virtual memory: the direct map, vmalloc/module areas and the kernel image (default)")]
     public bool Kernel { get; set; }
 
-    /// <summary>-u: user memory (not supported).</summary>
-    [Option("-u", Help = "user virtual memory of the current task (not supported yet)")]
+    /// <summary>-u: user memory of a task.</summary>
+    [Option("-u", Help = "user virtual memory of the current task (set PID), or of --task")]
     public bool User { get; set; }
+
+    /// <summary>--task: whose user memory -u searches.</summary>
+    [Option("--task", Help = "with -u: this task's memory (a PID or task address) instead of the current one", ValueName = "PID|TASK")]
+    public string? Task { get; set; }
 
     /// <summary>-p: physical memory.</summary>
     [Option("-p", Help = "physical memory (the dump's present pages)")]
@@ -72,13 +80,13 @@ public sealed class SearchCommand : ICommand
     public CommandResult Execute(CommandContext context)
     {
         var kernel = context.Kernel;
-        if (User) throw new UsageException("search -u: searching user memory is not supported yet; use -k or -p");
-        if (Kernel && Physical) throw new UsageException("search: give -k or -p, not both");
+        if ((Kernel ? 1 : 0) + (Physical ? 1 : 0) + (User ? 1 : 0) > 1) throw new UsageException("search: give one of -k, -u, -p");
+        if (Task is not null && !User) throw new UsageException("search: --task goes with -u");
         if (End is not null && Length is not null) throw new UsageException("search: give -e END or -l LENGTH, not both");
         if (Strings && (Mask is not null || Word32)) throw new UsageException("search: -c takes no -m or -w");
 
-        ulong start = Start is null ? (Physical ? 0 : 0xffff_8000_0000_0000UL) : Physical ? Hex(Start, "-s") : ExpressionEvaluator.EvaluateAddress(kernel, Start);
-        ulong end = ulong.MaxValue;
+        ulong start = Start is null ? (Physical || User ? 0 : 0xffff_8000_0000_0000UL) : Physical ? Hex(Start, "-s") : ExpressionEvaluator.EvaluateAddress(kernel, Start);
+        ulong end = User ? UserSpaceEnd(kernel) : ulong.MaxValue;
         if (End is not null) end = Physical ? Hex(End, "-e") : ExpressionEvaluator.EvaluateAddress(kernel, End);
         if (Length is not null)
         {
@@ -89,8 +97,15 @@ public sealed class SearchCommand : ICommand
         ulong mask = Mask is null ? 0 : Hex(Mask, "-m");
         var matcher = Strings ? Matcher.ForStrings(Values) : Matcher.ForValues(Values.Select(v => Value(kernel, v)).ToArray(), Word32 ? 4 : 8, mask);
 
-        var pages = Physical ? PhysicalPages(kernel, start, end) : KernelPages(kernel, start, end, explicitRange: Start is not null || End is not null);
         var result = new CommandResult();
+        PagePlan pages;
+        if (User)
+        {
+            var plan = UserPages(context, start, end, result.Warnings, out var failure);
+            if (plan is null) return CommandResult.Fail(failure!);
+            pages = plan;
+        }
+        else pages = Physical ? PhysicalPages(kernel, start, end) : KernelPages(kernel, start, end, explicitRange: Start is not null || End is not null);
         var table = result.Add(new TableBlock(new Column("ADDRESS", CellKind.Address), Strings ? new Column("STRING") : new Column("VALUE", CellKind.Hex)) { TextFromRows = true });
         int pageSize = kernel.PageSize;
         var buffer = new byte[pageSize];
@@ -98,7 +113,7 @@ public sealed class SearchCommand : ICommand
         foreach (var (address, physical) in pages.Pages)
         {
             context.Cancellation.ThrowIfCancellationRequested();
-            if ((++done & 1023) == 0) context.Report(done, pages.Total, Physical ? "searching physical memory" : "searching kernel memory");
+            if ((++done & 1023) == 0) context.Report(done, pages.Total, Physical ? "searching physical memory" : User ? "searching user memory" : "searching kernel memory");
             if (kernel.Memory.ReadPhysical(physical, buffer).Fault is not null) continue;
             int from = address < start ? (int)(start - address) : 0;
             int to = end - address < (ulong)pageSize ? (int)(end - address) : pageSize;
@@ -106,9 +121,11 @@ public sealed class SearchCommand : ICommand
             {
                 ulong at = address + (ulong)offset;
                 var row = table.AddRow(Cell.Address(at), hit);
-                string where = Physical ? at.ToString("x", CultureInfo.InvariantCulture) : at.ToString("x16", CultureInfo.InvariantCulture);
+                // crash prints physical and user addresses as they are (%lx), kernel ones in 16 digits.
+                string where = Physical || User ? at.ToString("x", CultureInfo.InvariantCulture) : at.ToString("x16", CultureInfo.InvariantCulture);
                 row.Text = $"{where}: {matcher.Show(hit)}";
                 if (Physical) row.WithTarget("rd -p", $"rd -p {at:x}");
+                else if (User) row.WithTarget("vm", $"vm {pages.Task:x}");
                 else row.WithTarget("kmem", new AddressTarget(at));
                 if (table.Rows.Count >= Max)
                 {
@@ -118,7 +135,7 @@ public sealed class SearchCommand : ICommand
             }
         }
         context.Report(pages.Total, pages.Total, "searched");
-        foreach (var note in pages.Notes) result.Warnings.Add($"search: {note}");
+        foreach (var note in pages.Notes.Where(n => n.Length > 0)) result.Warnings.Add($"search: {note}");
         return result;
     }
 
@@ -128,7 +145,141 @@ public sealed class SearchCommand : ICommand
     private static ulong Value(IKernel kernel, string text) => ExpressionEvaluator.EvaluateAddress(kernel, text);
 
     /// <summary>The pages to read: virtual (or physical) address and physical address, ordered; their count for progress.</summary>
-    private sealed record PagePlan(IEnumerable<(ulong Address, ulong Physical)> Pages, long Total, List<string> Notes);
+    private sealed record PagePlan(IEnumerable<(ulong Address, ulong Physical)> Pages, long Total, List<string> Notes)
+    {
+        /// <summary>With -u: the task whose memory is searched.</summary>
+        public ulong Task { get; init; }
+    }
+
+    /// <summary>One past the highest user address: TASK_SIZE_MAX, a page below the end of the lower canonical half.</summary>
+    private static ulong UserSpaceEnd(IKernel kernel)
+    {
+        bool fiveLevel = kernel is DumpKernel { AddressSpace: X86_64AddressSpace { Levels: 5 } };
+        return (1UL << (fiveLevel ? 56 : 47)) - (ulong)kernel.PageSize;
+    }
+
+    /// <summary>
+    /// The present pages of a task's VMAs within [start, end), through the task's page tables. A hole at an upper level
+    /// of the tables is stepped over whole (an unpopulated PMD skips 2 MiB at once), so a large sparse mapping costs
+    /// one walk per table entry, not one per page. The counts of pages not mapped and not in the dump go to the notes.
+    /// </summary>
+    private PagePlan? UserPages(CommandContext context, ulong start, ulong end, ICollection<string> warnings, out string? failure)
+    {
+        var kernel = context.Kernel;
+        failure = null;
+        if (kernel is not DumpKernel { AddressSpace: X86_64AddressSpace kernelSpace })
+        {
+            failure = "search -u: user page tables are read only from an x86-64 dump";
+            return null;
+        }
+        var tasks = TaskArguments.Tasks(kernel, Task is null ? [] : [Task], context.CurrentTask, "search -u", warnings, out failure, context.Cancellation);
+        if (tasks is null) return null;
+        var task = tasks[0];
+        ulong mm, pgd;
+        string who;
+        try
+        {
+            who = $"pid {KernelTasks.TaskPid(task)} ({KernelTasks.TaskComm(task)})";
+            mm = task["mm"].ReadPointer();
+            if (mm == 0)
+            {
+                failure = $"search -u: {who} is a kernel thread: it has no user memory";
+                return null;
+            }
+            pgd = kernel.Object("struct mm_struct", mm)["pgd"].ReadPointer();
+        }
+        catch (Exception e) when (KernelDataErrors.IsDataProblem(e))
+        {
+            failure = $"search -u: task {task.Address:x}: {KernelDataErrors.Reason(e)}";
+            return null;
+        }
+        var root = kernel.Memory.Translate(pgd);
+        if (!root.Success)
+        {
+            failure = $"search -u: {who}: mm {mm:x} has pgd {pgd:x}, which does not translate: {root.Fault!.Message}";
+            return null;
+        }
+        var user = kernelSpace.ForPageTableRoot(root.PhysicalAddress);
+        var notes = new List<string>();
+        var ranges = new List<(ulong From, ulong To)>();
+        try
+        {
+            var vmas = Vmas.ForEachVma(kernel.Object("struct mm_struct", mm), context.Cancellation);
+            foreach (var slot in vmas.Items)
+            {
+                ulong from, to;
+                if (slot.StoredFirst is { } first && slot.StoredLast is { } last) (from, to) = (first, last + 1);
+                else
+                {
+                    if (!slot.Vma["vm_start"].TryReadUnsigned(out from, out var f1) || !slot.Vma["vm_end"].TryReadUnsigned(out to, out f1))
+                    {
+                        notes.Add($"VMA {slot.Vma.Address:x}: {f1!.Message}; not searched");
+                        continue;
+                    }
+                }
+                from = Math.Max(from, start);
+                to = Math.Min(to, end);
+                if (from < to) ranges.Add((from, to));
+            }
+            if (!vmas.IsComplete) notes.Add($"the VMAs of mm {mm:x}: {vmas.Problem}; the VMAs before that were searched");
+        }
+        catch (Exception e) when (KernelDataErrors.IsDataProblem(e))
+        {
+            failure = $"search -u: {who}: mm {mm:x}: {KernelDataErrors.Reason(e)}";
+            return null;
+        }
+        ulong ps = (ulong)kernel.PageSize;
+        long total = ranges.Sum(r => (long)((r.To - r.From + ps - 1) / ps));
+        var counts = new UserPageCounts();
+        notes.Add(""); // the counts' place, filled once the pages have been read
+        int countsAt = notes.Count - 1;
+        var plan = new PagePlan(Walk(), total, notes) { Task = task.Address };
+        return plan;
+
+        IEnumerable<(ulong, ulong)> Walk()
+        {
+            foreach (var (from, to) in ranges)
+                foreach (var page in UserRangePages(kernel, user, from, to, counts)) yield return page;
+            notes[countsAt] = $"{who}: {counts.Present} pages searched in {ranges.Count} VMAs; {counts.NotMapped} not mapped "
+                + $"(never touched or swapped out), {counts.NotInDump} not in the dump";
+        }
+    }
+
+    /// <summary>How the pages of a user range turned out.</summary>
+    private sealed class UserPageCounts
+    {
+        public long Present;
+        public long NotMapped;
+        public long NotInDump;
+    }
+
+    private static IEnumerable<(ulong, ulong)> UserRangePages(IKernel kernel, X86_64AddressSpace user, ulong from, ulong to, UserPageCounts counts)
+    {
+        ulong ps = (ulong)kernel.PageSize;
+        for (ulong va = from & ~(ps - 1); va < to;)
+        {
+            var walk = user.Walk(va);
+            if (walk.Success)
+            {
+                if (kernel.Dump.GetPageState(walk.PhysicalAddress / ps) == PageState.Present)
+                {
+                    counts.Present++;
+                    yield return (va, walk.PhysicalAddress & ~(ps - 1));
+                }
+                else counts.NotInDump++;
+                va += ps;
+                continue;
+            }
+            // The level that had no entry tells how much address space is empty from here.
+            int level = Math.Max(0, walk.Levels.Count - 1);
+            int shift = 12 + 9 * (user.Levels - 1 - level);
+            ulong next = shift >= 63 ? to : (va | ((1UL << shift) - 1)) + 1;
+            if (next <= va || next > to) next = to;
+            if (walk.Fault?.Kind is MemoryFaultKind.NotMapped) counts.NotMapped += (long)((next - va + ps - 1) / ps);
+            else counts.NotInDump += (long)((next - va + ps - 1) / ps);
+            va = next;
+        }
+    }
 
     private static PagePlan PhysicalPages(IKernel kernel, ulong start, ulong end)
     {

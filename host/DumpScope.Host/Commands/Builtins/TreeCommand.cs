@@ -19,11 +19,13 @@ public enum TreeKind
 }
 
 /// <summary>
-/// crash's <c>tree</c>: the entries of a kernel tree in order, through the Linux helpers' bounded, cycle-aware walkers.
-/// For an rbtree the entries are the <c>rb_node</c>s minus <c>-o</c> (the node's offset in its struct); for radix trees,
-/// XArrays and maple trees the stored pointers. <c>-r</c> says ROOT is a struct holding the root at that offset.
+/// crash's <c>tree</c>: the entries of a kernel tree, through the Linux helpers' bounded, cycle-aware walkers.
+/// For an rbtree the entries are the <c>rb_node</c>s minus <c>-o</c> (the node's offset in its struct), in crash's order:
+/// preorder (a node, then its left subtree, then its right), or sorted with <c>-l</c>; for radix trees, XArrays and
+/// maple trees the stored pointers in index order. <c>-r</c> says ROOT is a struct holding the root at that offset;
+/// <c>-p</c> adds crash's position lines ("position: root/l/r", "index: 5  position: root/0/5").
 /// </summary>
-[Command("tree", Help = "walk a tree: tree -t rbtree|radix|xarray|maple [-o OFFSET|T.member] [-r OFFSET|T.member] [-s T[.member,…]] [-p] [--max N] ROOT",
+[Command("tree", Help = "walk a tree: tree -t rbtree|radix|xarray|maple [-o OFFSET|T.member] [-r OFFSET|T.member] [-s|-S T[.member,…]] [-l] [-p] [--max N] ROOT",
     Examples = ["tree -t xarray ffffffff9e459420  the pointers stored in an xarray (init_pid_ns.idr)",
         "tree -t xarray -s pid.level ffffffff9e459420  with a member of each",
         "tree -t rbtree -o vmap_area.rb_node vmap_area_root  the vmap areas",
@@ -47,9 +49,17 @@ public sealed class TreeCommand : ICommand
     [Option("-s", Help = "print these members of each entry: T.member[,member…], or T for all", ValueName = "T.member")]
     public string? Members { get; set; }
 
+    /// <summary>-S: members of each entry, read directly (crash's faster -s; shown without gdb's trailing commas).</summary>
+    [Option("-S", Help = "like -s, each member on a line without gdb's trailing comma (crash's -S)", ValueName = "T.member")]
+    public string? DirectMembers { get; set; }
+
     /// <summary>-p: positions.</summary>
-    [Option("-p", Help = "show each entry's index (radix, xarray) or range (maple)")]
+    [Option("-p", Help = "show each entry's position: rbtree root/l/r…, radix/xarray index and slot path, maple range")]
     public bool Positions { get; set; }
+
+    /// <summary>-l: an rbtree in linear (sorted) order.</summary>
+    [Option("-l", Help = "rbtree: in linear order, leftmost first (default: crash's preorder)")]
+    public bool Linear { get; set; }
 
     /// <summary>--max: the entry bound.</summary>
     [Option("--max", Help = "stop after N entries (default 1000000)", Minimum = 1)]
@@ -67,7 +77,9 @@ public sealed class TreeCommand : ICommand
         ulong root = ExpressionEvaluator.EvaluateAddress(kernel, Root) + ListCommand.ParseOffset(kernel, RootOffset).Offset;
         var (offset, offsetType) = ListCommand.ParseOffset(kernel, Offset);
         if (Offset is not null && kind != TreeKind.Rbtree) throw new UsageException("tree: -o applies to rbtrees (the rb_node's offset)");
-        var entries = EntryMembers.Parse(kernel, Members, offsetType);
+        if (Members is not null && DirectMembers is not null) throw new UsageException("tree: give -s or -S, not both");
+        if (Linear && kind != TreeKind.Rbtree) throw new UsageException("tree: -l applies to rbtrees (radix, xarray and maple trees are in index order)");
+        var entries = EntryMembers.Parse(kernel, Members ?? DirectMembers, offsetType, trailingCommas: DirectMembers is null);
         var result = new CommandResult();
         var position = kind switch
         {
@@ -82,8 +94,12 @@ public sealed class TreeCommand : ICommand
         {
             case TreeKind.Rbtree:
             {
-                var walk = RbTrees.RbForEach(kernel, root, Max, context.Cancellation);
-                foreach (var node in walk.Items) entries.AddRow(table, node - offset, []);
+                var walk = RbTrees.RbWalkWithPositions(kernel, root, Max, preorder: !Linear, context.Cancellation);
+                foreach (var (node, path) in walk.Items)
+                {
+                    var row = entries.AddRow(table, node - offset, []);
+                    if (Positions) row.Text = Insert(row.Text!, $"  position: {path}");
+                }
                 (end, problem) = (walk.End, walk.Problem);
                 break;
             }
@@ -104,11 +120,13 @@ public sealed class TreeCommand : ICommand
                 var type = kernel.Types.TryParse(kind == TreeKind.Radix ? "struct radix_tree_root" : "struct xarray")
                     ?? kernel.Types.TryParse("struct xarray") ?? kernel.Types.TryParse("struct radix_tree_root")
                     ?? throw new UsageException("tree: this kernel has neither struct xarray nor struct radix_tree_root");
-                var walk = XArrays.XaForEach(new KernelObject(kernel, type, root), Max, context.Cancellation);
+                var tree = new KernelObject(kernel, type, root);
+                var walk = XArrays.XaForEach(tree, Max, context.Cancellation);
+                var positionOf = Positions ? XArrays.XaPositionOf(tree) : null;
                 foreach (var e in walk.Items)
                 {
                     var row = entries.AddRow(table, e.Value, [Cell.UInt(e.Index)]);
-                    if (Positions) row.Text = Insert(row.Text!, $"  index: {e.Index}");
+                    if (Positions) row.Text = Insert(row.Text!, positionOf is null ? $"  index: {e.Index}" : $"  index: {e.Index}  position: {positionOf(e.Index)}");
                 }
                 (end, problem) = (walk.End, walk.Problem);
                 break;

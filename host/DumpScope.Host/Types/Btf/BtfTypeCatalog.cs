@@ -196,15 +196,18 @@ public sealed class BtfTypeCatalog : ITypeCatalog
         if (TryTagged(text, "struct ", BtfNameIndex.Space.Struct, out var tagged) ||
             TryTagged(text, "union ", BtfNameIndex.Space.Union, out tagged) ||
             TryTagged(text, "enum ", BtfNameIndex.Space.Enum, out tagged))
-            return tagged ?? FromModules(m => m.FindType(text));
+            return tagged ?? FromModules(m => m.FindType(text)) ?? ModuleDebugTypes.FindType(text);
         var names = Names;
         int id = names.Find(BtfNameIndex.Space.Ordinary, text);
         if (id == 0) id = names.Find(BtfNameIndex.Space.Struct, text);
         if (id == 0) id = names.Find(BtfNameIndex.Space.Union, text);
         if (id == 0) id = names.Find(BtfNameIndex.Space.Enum, text);
         if (id == 0) id = names.FindInteger(text);
-        return id == 0 ? FromModules(m => m.FindType(text)) : Get(id);
+        return id == 0 ? FromModules(m => m.FindType(text)) ?? ModuleDebugTypes.FindType(text) : Get(id);
     }
+
+    /// <summary>Types from the modules' debug files (<c>mod -S</c>), looked up after this BTF and the modules' BTF.</summary>
+    public ModuleDebugTypes ModuleDebugTypes { get; } = new();
 
     private KernelType? FromModules(Func<BtfTypeCatalog, KernelType?> find)
     {
@@ -245,7 +248,7 @@ public sealed class BtfTypeCatalog : ITypeCatalog
     public KernelType? FindVariableType(string name)
     {
         int id = Names.Find(BtfNameIndex.Space.Variable, name.Trim());
-        return id == 0 ? FromModules(m => m.FindVariableType(name)) ?? DeclaredGlobals?.Find(name.Trim()) : Get((int)Table.SizeOrType(id));
+        return id == 0 ? FromModules(m => m.FindVariableType(name)) ?? DeclaredGlobals?.Find(name.Trim()) ?? ModuleDebugTypes.FindVariableType(name) : Get((int)Table.SizeOrType(id));
     }
 
     /// <summary>The declared globals answering for variables BTF does not describe (set once, before the catalog is shared).</summary>

@@ -136,13 +136,28 @@ public sealed class DwarfTypeCatalog : ITypeCatalog, IDisposable
         if (text.Length == 0) return null;
         if (Tagged(text, "struct ", DwarfNameSpace.Struct, out var tagged) || Tagged(text, "class ", DwarfNameSpace.Struct, out tagged)
             || Tagged(text, "union ", DwarfNameSpace.Union, out tagged) || Tagged(text, "enum ", DwarfNameSpace.Enum, out tagged))
-            return tagged;
+            return tagged ?? ModuleDebugTypes.FindType(text);
         foreach (var space in (ReadOnlySpan<DwarfNameSpace>)[DwarfNameSpace.Ordinary, DwarfNameSpace.Struct, DwarfNameSpace.Union, DwarfNameSpace.Enum])
         {
             long offset = Index.Find(space, text);
             if (offset >= 0) return Get(offset);
         }
-        return Index.BaseTypeName(text) is { } spelled ? Get(Index.Find(DwarfNameSpace.Ordinary, spelled)) : null;
+        return Index.BaseTypeName(text) is { } spelled ? Get(Index.Find(DwarfNameSpace.Ordinary, spelled)) : ModuleDebugTypes.FindType(text);
+    }
+
+    /// <summary>Types from the modules' debug files (<c>mod -S</c>), looked up after this file's (a vmlinux describes no module).</summary>
+    public ModuleDebugTypes ModuleDebugTypes { get; } = new();
+
+    /// <summary>
+    /// A catalog over an ELF image already open (a module's debug file, its sections placed where the module is), its
+    /// names indexed now (module files are small: no cache). The image stays open with the catalog's users.
+    /// </summary>
+    internal static DwarfTypeCatalog FromImage(DwarfElfImage image)
+    {
+        var file = new DwarfFile(image);
+        var clock = Stopwatch.StartNew();
+        var index = DwarfIndexBuilder.Build(file, 1);
+        return new DwarfTypeCatalog(file, index, $"built in {clock.Elapsed.TotalSeconds:0.00} s (a module file: not cached)");
     }
 
     /// <summary>
@@ -152,7 +167,7 @@ public sealed class DwarfTypeCatalog : ITypeCatalog, IDisposable
     public KernelType? FindVariableType(string name)
     {
         long offset = Index.Find(DwarfNameSpace.Variable, name.Trim());
-        if (offset < 0) return null;
+        if (offset < 0) return ModuleDebugTypes.FindVariableType(name);
         using var lease = File.Image.Acquire();
         var die = File.ReadDie(offset);
         for (int hops = 0; !die.Has(DwarfAttribute.Type); hops++)
