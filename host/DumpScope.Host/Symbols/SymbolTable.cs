@@ -113,6 +113,11 @@ public sealed class SymbolTable : ISymbolTable
         int pick = first;
         for (int i = first; i <= found; i++)
             if (IsGlobal(_symbols[i].Type)) { pick = i; break; }
+        // A syscall without arguments has one body under two global names, __ia32_sys_X and __x64_sys_X (and a local
+        // __do_sys_X); crash names the frame __x64_sys_X, the native entry, and so does this.
+        if (_symbols[pick].Name.StartsWith("__ia32_", StringComparison.Ordinal))
+            for (int i = pick + 1; i <= found; i++)
+                if (IsGlobal(_symbols[i].Type) && _symbols[i].Name.StartsWith("__x64_", StringComparison.Ordinal)) { pick = i; break; }
         return new SymbolMatch(_symbols[pick], address - at);
     }
 

@@ -79,6 +79,7 @@ public sealed class SocketsCommand : ICommand
         row.WithTarget(type, new ObjectTarget(type, sock.Sock));
     }
 
-    // ss names an unconnected UDP socket (TCP_CLOSE) UNCONN and a connected one (TCP_ESTABLISHED) ESTAB.
-    private static string UdpState(int state) => state switch { 7 => "UNCONN", 1 => "ESTAB", _ => SockInfo.StateName(state) };
+    // An unconnected UDP socket is TCP_CLOSE to the kernel; ss calls it UNCONN, and so does this table. A connected one
+    // keeps the kernel's name, ESTABLISHED, as TCP's rows do, so that one state means one word in the whole table.
+    private static string UdpState(int state) => state == 7 ? "UNCONN" : SockInfo.StateName(state);
 }

@@ -44,6 +44,16 @@ public class AddressExpressionTests
     }
 
     [SkippableFact]
+    public void Kd3_syscall_aliases_are_named_as_crash_names_them()
+    {
+        // crash 8.0.6's foreach bt on kd3 (../shared/fixtures/kd3/crash-8.0.6-*.out): "__x64_sys_pause at ffffffffaa8ad434",
+        // "__x64_sys_vfork at ffffffffaa894954"; kallsyms also has __ia32_ aliases (and __do_sys_) at those functions.
+        var session = DataCommandRuns.Kd3;
+        session.Text("sym ffffffffaa8ad434").Should().Contain("__x64_sys_pause+36");
+        session.Text("sym ffffffffaa894954").Should().Contain("__x64_sys_vfork+68");
+    }
+
+    [SkippableFact]
     public void Rd_shows_only_the_words_asked_for()
     {
         // crash leaves the words not asked for blank (no placeholder), the ASCII in its place.

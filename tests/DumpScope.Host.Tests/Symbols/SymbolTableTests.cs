@@ -32,6 +32,22 @@ public class SymbolTableTests
     }
 
     [Fact]
+    public void A_syscall_alias_pair_is_named_by_its_x64_entry_as_crash_names_it()
+    {
+        // System.map's order at one address: __do_sys_pause (t), __ia32_sys_pause (T), __x64_sys_pause (T).
+        var table = new SymbolTable("test",
+        [
+            new("__do_sys_pause", Text + 0x10, 't'), new("__ia32_sys_pause", Text + 0x10, 'T'), new("__x64_sys_pause", Text + 0x10, 'T'),
+            new("__ia32_compat_sys_x", Text + 0x40, 'T'), new("next_function", Text + 0x80, 'T'),
+        ]);
+        table.Lookup(Text + 0x34)!.Value.Symbol.Name.Should().Be("__x64_sys_pause");
+        table.Lookup(Text + 0x34)!.Value.Offset.Should().Be(0x24UL);
+        table.Lookup(Text + 0x40)!.Value.Symbol.Name.Should().Be("__ia32_compat_sys_x", "an __ia32_ symbol with no __x64_ twin keeps its name");
+        table.TryGetAddress("__ia32_sys_pause", out var alias).Should().BeTrue();
+        alias.Should().Be(Text + 0x10);
+    }
+
+    [Fact]
     public void Names_prefer_the_global_symbol_else_the_lowest_address()
     {
         var table = Sample();
