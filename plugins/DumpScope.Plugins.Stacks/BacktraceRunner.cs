@@ -55,7 +55,7 @@ internal static class BacktraceRunner
                 result.Warnings.Add($"PID {task.Pid}: no backtrace: {KernelDataErrors.Reason(e)}");
                 continue;
             }
-            result.Blocks.Add(BacktraceTable.Build(task, trace, options.FrameWords, lines));
+            result.Blocks.Add(BacktraceTable.Build(task, trace, options.FrameWords, lines, analyzer.Backtracer.KernelTextName));
             if (!trace.IsComplete)
                 result.Warnings.Add($"PID {task.Pid?.ToString() ?? "?"} ({task.Comm}): the trace ends early: {trace.Reason}");
             else if (trace.Method == UnwindMethod.Guess)

@@ -11,7 +11,8 @@ namespace DumpScope.Plugins.Stacks;
 internal static class BacktraceTable
 {
     /// <summary>Builds the block for one task's trace.</summary>
-    public static TableBlock Build(TaskSummary task, Backtrace trace, bool words, ISourceLineResolver? lines = null)
+    /// <param name="kernelText">Names a kernel text address (null when it is not kernel text): arm64 exception frames name PC and LR as crash does.</param>
+    public static TableBlock Build(TaskSummary task, Backtrace trace, bool words, ISourceLineResolver? lines = null, Func<ulong, SymbolMatch?>? kernelText = null)
     {
         var columns = new List<Column>
         {
@@ -51,7 +52,7 @@ internal static class BacktraceTable
             SourceLine? source = null;
             if (lines is not null) cells.Add(SourceCell(lines, frame, out source));
             var row = table.AddRow(cells.ToArray());
-            row.Text = FrameText(frame, words, rip, source);
+            row.Text = FrameText(frame, words, rip, source, kernelText);
             row.WithTarget("code", new AddressTarget(frame.Ip));
         }
         if (trace.Frames.Count == 0 && trace.UserRegisters is { } user)
@@ -64,13 +65,13 @@ internal static class BacktraceTable
             };
             if (words) cells.Add(Cell.NotApplicable());
             if (lines is not null) cells.Add(Cell.NotApplicable());
-            table.AddRow(cells.ToArray()).Text = Registers(user, exceptionRip: null);
+            table.AddRow(cells.ToArray()).Text = Registers(user, exceptionRip: null, kernelText);
         }
         return table;
     }
 
     /// <summary>crash's frame line, then saved registers, frame words and the stack switch after it.</summary>
-    public static string FrameText(StackFrame frame, bool words, string exceptionRip, SourceLine? source = null)
+    public static string FrameText(StackFrame frame, bool words, string exceptionRip, SourceLine? source = null, Func<ulong, SymbolMatch?>? kernelText = null)
     {
         var text = new StringBuilder();
         string index = "#" + frame.Index.ToString(CultureInfo.InvariantCulture);
@@ -87,7 +88,7 @@ internal static class BacktraceTable
                 if (i + 1 < w.Count) text.Append(' ').Append(w[i + 1].Value.ToString("x16", CultureInfo.InvariantCulture));
             }
         if (frame.ExceptionRegisters is { } regs)
-            text.Append('\n').Append(Registers(regs, regs.IsUserMode ? null : exceptionRip));
+            text.Append('\n').Append(Registers(regs, regs.IsUserMode ? null : exceptionRip, kernelText));
         if (frame.LeavesStack is { } left) text.Append("\n--- <").Append(left.Name).Append("> ---");
         return text.ToString();
     }
@@ -108,20 +109,24 @@ internal static class BacktraceTable
     }
 
     /// <summary>crash's register block: <c>[exception RIP: f+off]</c> for kernel registers, then the registers.</summary>
-    public static string Registers(SavedRegisters saved, string? exceptionRip) => saved switch
+    public static string Registers(SavedRegisters saved, string? exceptionRip, Func<ulong, SymbolMatch?>? kernelText = null) => saved switch
     {
         PtRegs x86 => Registers(x86, exceptionRip),
-        Arm64PtRegs arm => Arm64Registers(arm, exceptionRip),
+        Arm64PtRegs arm => Arm64Registers(arm, exceptionRip, kernelText),
         _ => "    " + string.Join(' ', saved.Named.Select(r => $"{r.Name}={r.Value:x}")),
     };
 
     /// <summary>
     /// crash's arm64 exception frame (arm64_print_exception_frame): kernel mode names PC and LR
-    /// (<paramref name="exceptionPc"/> is the interrupted PC's name, or null for user mode), then X29…X0 three to a
-    /// line, then ORIG_X0 and SYSCALLNO (and PSTATE for user mode); AArch32 user registers as X12…X0, four to a line.
+    /// (through <paramref name="kernelText"/>, offsets in decimal as crash's default radix prints them; without it
+    /// <paramref name="exceptionPc"/>, the interrupted PC's name), then X29…X0 three to a line, then ORIG_X0 and
+    /// SYSCALLNO (and PSTATE for user mode); AArch32 user registers as X12…X0, four to a line.
     /// </summary>
-    public static string Arm64Registers(Arm64PtRegs regs, string? exceptionPc)
+    public static string Arm64Registers(Arm64PtRegs regs, string? exceptionPc, Func<ulong, SymbolMatch?>? kernelText = null)
     {
+        string Bracket(ulong address, string? fallback) => kernelText?.Invoke(address) is { } m
+            ? (m.Offset == 0 ? $"[{m.Symbol.Name}]" : $"[{m.Symbol.Name}+{m.Offset.ToString(CultureInfo.InvariantCulture)}]")
+            : kernelText is null && fallback is not null ? $"[{fallback}]" : "[unknown or invalid address]";
         var text = new StringBuilder();
         static string H(ulong v) => v.ToString("x16", CultureInfo.InvariantCulture);
         bool compat = regs.IsCompat;
@@ -132,8 +137,8 @@ internal static class BacktraceTable
                 : $"     PC: {H(regs.Pc)}   LR: {H(lr)}   SP: {H(sp)}\n    ");
         else
         {
-            text.Append($"     PC: {H(regs.Pc)}  [{exceptionPc ?? "unknown or invalid address"}]\n");
-            text.Append($"     LR: {H(lr)}\n");
+            text.Append($"     PC: {H(regs.Pc)}  {Bracket(regs.Pc, exceptionPc)}\n");
+            text.Append($"     LR: {H(lr)}  {Bracket(lr, null)}\n");
             text.Append($"     SP: {H(sp)}  PSTATE: {regs.Pstate:x8}\n    ");
         }
         int top = compat ? 12 : 29, rows = compat ? 4 : 3;

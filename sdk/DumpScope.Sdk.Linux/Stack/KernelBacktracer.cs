@@ -59,6 +59,14 @@ public sealed class KernelBacktracer
     /// <summary>True for an arm64 kernel (IKernel.Architecture "aarch64").</summary>
     public bool IsArm64 => _kernel.Architecture == "aarch64";
 
+    /// <summary>The symbol of a kernel text address (vmlinux or module text; PAC bits stripped on arm64), null for any other address.</summary>
+    public SymbolMatch? KernelTextName(ulong address)
+    {
+        var parts = _parts.Value;
+        if (parts.Arm64 is { } arm) address = arm.Layout.StripPac(address);
+        return parts.Code.IsText(address) ? parts.Unwinder.Name(address, isReturnAddress: false) : null;
+    }
+
     /// <summary>The CPU that panicked (panic_cpu), or null when none did or it is unknown.</summary>
     public int? PanicCpu => _parts.Value.PanicCpu;
 
