@@ -30,6 +30,13 @@ public static class Arm64KernelDumpFile
         /// <summary>Extra VMCOREINFO lines.</summary>
         public string ExtraVmcoreInfo { get; init; } = "";
 
+        /// <summary>
+        /// Write the kernel's mem_section (SPARSEMEM_EXTREME roots in the linear map, 1 MiB above PHYS_OFFSET) and
+        /// its VMCOREINFO entries: each present section's section_mem_map is vmemmap | SECTION_MARKED_PRESENT |
+        /// SECTION_HAS_MEM_MAP, as sparse_encode_mem_map leaves it under SPARSEMEM_VMEMMAP.
+        /// </summary>
+        public bool MemSection { get; init; }
+
         /// <summary>OSRELEASE.</summary>
         public string Release { get; init; } = "6.1.0-synthetic-arm64";
     }
@@ -48,6 +55,25 @@ public static class Arm64KernelDumpFile
             return f;
         }
 
+        string memSectionInfo = "";
+        if (options.MemSection)
+        {
+            const int SectionSizeBits = 27, SectionSize = 16, RootCount = 8192;
+            ulong roots = layout.Va(layout.PhysOffset + (1UL << 20)), sections = roots + RootCount * 8;
+            ulong perRoot = granule / SectionSize;
+            ulong first = layout.PhysOffset >> SectionSizeBits, last = (layout.PhysOffset + layout.RamSize - 1) >> SectionSizeBits;
+            if (first / perRoot != last / perRoot) throw new InvalidOperationException("RAM spans more than one mem_section root");
+            kernel.Memory.WriteU64(roots + first / perRoot * 8, sections);
+            kernel.Memory.Write(sections, new byte[(int)granule]);
+            for (ulong nr = first; nr <= last; nr++) kernel.Memory.WriteU64(sections + nr % perRoot * SectionSize, layout.Vmemmap | 3);
+            memSectionInfo = $"SYMBOL(mem_section)={roots:x}\nLENGTH(mem_section)={RootCount}\nSIZE(mem_section)={SectionSize}\n" +
+                $"OFFSET(mem_section.section_mem_map)=0\nNUMBER(SECTION_SIZE_BITS)={SectionSizeBits}\n";
+        }
+
+        // The struct page of the image's first text frame: where the host confirms the vmemmap base.
+        ulong stextFrame = (layout.ImagePhysical + 0x10000) / granule;
+        if (!kernel.Memory.PlacedPages.ContainsKey((layout.Vmemmap + stextFrame * 64) & ~0xfffUL))
+            kernel.Memory.Write(layout.Vmemmap + stextFrame * 64, new byte[64]);
         ulong ramEnd = layout.PhysOffset + layout.RamSize;
         ulong imageEnd = layout.ImageVirtual + layout.ImageSize;
         ulong tablesStart = layout.ImagePhysical, tablesEnd = tablesStart + (ulong)layout.TableGranules * granule;
@@ -94,7 +120,7 @@ public static class Arm64KernelDumpFile
         var vmcoreInfo = $"OSRELEASE={options.Release}\nPAGESIZE={layout.PageSize}\nSYMBOL(swapper_pg_dir)={swapper:x}\n" +
             $"SYMBOL(_stext)={layout.ImageVirtual + 0x10000:x}\nNUMBER(VA_BITS)={layout.VaBits}\nNUMBER(kimage_voffset)=0x{layout.KimageVoffset:x}\n" +
             $"NUMBER(PHYS_OFFSET)=0x{layout.PhysOffset:x}\nNUMBER(TCR_EL1_T1SZ)=0x{t1sz:x}\nKERNELOFFSET={layout.KaslrOffset:x}\n" +
-            $"NUMBER(KERNELPACMASK)=0x0\nCRASHTIME=1700000000\n" + options.ExtraVmcoreInfo;
+            $"NUMBER(KERNELPACMASK)=0x0\nCRASHTIME=1700000000\n" + memSectionInfo + options.ExtraVmcoreInfo;
         writer.VmcoreInfo = vmcoreInfo;
         writer.Cpus.AddRange(options.Cpus);
         foreach (var (pfn, bytes) in frames.OrderBy(f => f.Key)) writer.AddPage(pfn, bytes);

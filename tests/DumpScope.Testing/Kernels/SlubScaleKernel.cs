@@ -20,13 +20,9 @@ namespace DumpScope.Testing.Kernels;
 /// <param name="TotalObjects">Objects in all caches' slabs.</param>
 public sealed record SlubScaleKernel(SyntheticKernel Kernel, IReadOnlyList<SlubScaleKernel.CacheExpectation> Expected, ulong MaxPfn, long TotalObjects)
 {
-    /// <summary>Where the slab pages start (frame 0x10000: 256 MiB, above the globals and the kernel image).</summary>
+    /// <summary>Where the slab pages start on x86-64 (frame 0x10000: 256 MiB, above the globals and the kernel image).</summary>
     public const ulong FirstSlabFrame = 0x10000;
 
-    private const ulong DirectMap = SyntheticKernel.DirectMap, Vmemmap = SyntheticKernel.Vmemmap;
-    private const ulong Globals = 0xffffffff82000000UL;            // kernel-image data: frame 0x2000 by phys_base 0
-    private const ulong CacheArea = DirectMap + 0x40_0000;         // frame 0x400 on: one page per cache
-    private const ulong CpuSlabBase = 0x1000;                      // per-cpu offsets of the kmem_cache_cpu structures
     private const ulong Random0 = 0x5a17c0ffee15ca1eUL;
 
     /// <summary>One cache's kmem -s line.</summary>
@@ -36,6 +32,9 @@ public sealed record SlubScaleKernel(SyntheticKernel Kernel, IReadOnlyList<SlubS
     public static SlubScaleKernel Build(SlubScaleKernelSpec spec)
     {
         var kernel = new SyntheticKernel(ReferenceTypes.Debian61, nrCpuIds: 2, nrNodeIds: 1) { Release = "6.1.0-56-cloud-amd64" };
+        var a = spec.Addresses;
+        ulong DirectMap = a.DirectMap, Vmemmap = a.Vmemmap, Globals = a.Globals, CpuSlabBase = a.CpuSlabBase;
+        ulong CacheArea = a.CacheArea ?? DirectMap + 0x40_0000;         // frame 0x400 on: one page per cache
         var m = kernel.Memory;
         m.LogReads = false;
         var cache = Layout(kernel, "struct kmem_cache");
@@ -59,11 +58,11 @@ public sealed record SlubScaleKernel(SyntheticKernel Kernel, IReadOnlyList<SlubS
         kernel.Global("nr_node_ids", Globals + 0x48, 1);
         kernel.Global("__cpu_possible_mask", Globals + 0x50, 3);
         kernel.Global("__cpu_online_mask", Globals + 0x58, 3);
-        kernel.Symbols.Add("_stext", 0xffffffff81000000UL, 'T');
+        if (a.Stext != 0) kernel.Symbols.Add("_stext", a.Stext, 'T');
 
         var expected = new List<CacheExpectation>();
         var links = new List<ulong>();
-        ulong frame = FirstSlabFrame;
+        ulong frame = a.FirstSlabFrame;
         long allObjects = 0;
         for (int i = 0; i < spec.Caches; i++)
         {
@@ -192,9 +191,56 @@ public sealed record SlubScaleKernel(SyntheticKernel Kernel, IReadOnlyList<SlubS
     }
 }
 
+/// <summary>
+/// Where a <see cref="SlubScaleKernel"/> lives: x86-64's defaults (direct map and vmemmap without KASLR, globals in
+/// the image at frame 0x2000, per-cpu offsets from 0x1000), or an arm64 layout's (<see cref="Arm64"/>).
+/// </summary>
+public sealed record SlubScaleAddresses
+{
+    /// <summary>The address physical 0 has in the direct (linear) map: page_to_virt(pfn) = DirectMap + pfn × 4 KiB.</summary>
+    public ulong DirectMap { get; init; } = SyntheticKernel.DirectMap;
+
+    /// <summary>The struct page of frame 0.</summary>
+    public ulong Vmemmap { get; init; } = SyntheticKernel.Vmemmap;
+
+    /// <summary>Kernel-image data for the globals.</summary>
+    public ulong Globals { get; init; } = 0xffffffff82000000UL;
+
+    /// <summary>The per-cpu address of the first kmem_cache_cpu before __per_cpu_offset is added.</summary>
+    public ulong CpuSlabBase { get; init; } = 0x1000;
+
+    /// <summary>Where the caches go, one page each; null: frame 0x400 of the direct map.</summary>
+    public ulong? CacheArea { get; init; }
+
+    /// <summary>The first slab frame.</summary>
+    public ulong FirstSlabFrame { get; init; } = SlubScaleKernel.FirstSlabFrame;
+
+    /// <summary>_stext, or 0 to leave it to the dump writer.</summary>
+    public ulong Stext { get; init; } = 0xffffffff81000000UL;
+
+    /// <summary>
+    /// An arm64 kernel of <paramref name="layout"/> (4 KiB granule, at least 256 MiB of RAM): linear map from
+    /// PAGE_OFFSET, vmemmap as 5.11+ computes it, globals and the per-cpu section in the image, the caches 128 MiB and
+    /// the slabs 160 MiB above PHYS_OFFSET (clear of the image's frames).
+    /// </summary>
+    public static SlubScaleAddresses Arm64(DumpWriters.Arm64Layout layout) => new()
+    {
+        DirectMap = layout.PageOffset - layout.PhysOffset,
+        Vmemmap = layout.Vmemmap,
+        Globals = layout.ImageData(0x10_0000),
+        CpuSlabBase = layout.ImageData(0x20_0000),
+        CacheArea = layout.Va(layout.PhysOffset + (128UL << 20)),
+        FirstSlabFrame = (layout.PhysOffset + (160UL << 20)) / 4096,
+        Stext = 0,
+    };
+}
+
 /// <summary>The size of a <see cref="SlubScaleKernel"/>.</summary>
 public sealed record SlubScaleKernelSpec
 {
+    /// <summary>Where the kernel lives (x86-64 by default).</summary>
+    public SlubScaleAddresses Addresses { get; init; } = new();
+
     /// <summary>Slab caches.</summary>
     public int Caches { get; init; } = 50;
 
