@@ -16,5 +16,9 @@ public sealed class MemoryPlugin : IDumpScopePlugin
     public string Description => "memory and core facts: kmem -i, kmem -p, page, vm, sys, log";
 
     /// <inheritdoc/>
-    public void ConfigureServices(IServiceCollection services) => services.AddSingleton<MemoryAnalyzer>();
+    public void ConfigureServices(IServiceCollection services)
+    {
+        services.AddSingleton<MemoryAnalyzer>();
+        foreach (var probe in LinuxFeatureProbes.Of(KernelFeatureNames.Printk, KernelFeatureNames.Timekeeping)) services.AddSingleton<IKernelFeatureProbe>(probe);
+    }
 }

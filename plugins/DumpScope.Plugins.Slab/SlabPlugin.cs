@@ -23,5 +23,6 @@ public sealed class SlabPlugin : IDumpScopePlugin
         services.AddSingleton<Sdk.Kernel.IKernelInitializer, SlabKernelInitializer>();
         // Probing the allocator records it and its era, so dumpinfo and sys -v show them before any slab command ran.
         services.AddSingleton<IKernelFeatureProbe>(new KernelFeatureProbe(KernelFeatureNames.Allocator, "slab plugin", k => SlabHelpers.SlabAllocatorOf(k)));
+        foreach (var probe in LinuxFeatureProbes.Of(KernelFeatureNames.SlabDescriptor, KernelFeatureNames.FreelistEncoding)) services.AddSingleton<IKernelFeatureProbe>(probe);
     }
 }

@@ -21,5 +21,6 @@ public sealed class TasksPlugin : IDumpScopePlugin
         services.AddSingleton<TaskAnalyzer>();
         // Probing the task_struct layout records the state field, so dumpinfo and sys -v show it before any task command ran.
         services.AddSingleton<IKernelFeatureProbe>(new KernelFeatureProbe(KernelFeatureNames.TaskState, "tasks plugin", k => TaskStructLayout.Of(k)));
+        foreach (var probe in LinuxFeatureProbes.Of(KernelFeatureNames.PidLookup, KernelFeatureNames.CurrentTask, KernelFeatureNames.Vmas, KernelFeatureNames.RssStat)) services.AddSingleton<IKernelFeatureProbe>(probe);
     }
 }

@@ -10,6 +10,9 @@ namespace DumpScope.Sdk.Linux;
 /// <param name="probe">The helper's probing, e.g. <c>k => SlabHelpers.SlabAllocatorOf(k)</c>.</param>
 public sealed class KernelFeatureProbe(string feature, string reportedBy, Action<IKernel> probe) : IKernelFeatureProbe
 {
+    /// <summary>The feature this probe records.</summary>
+    public string Feature => feature;
+
     /// <inheritdoc/>
     public void Probe(IKernel kernel)
     {

@@ -4,11 +4,14 @@ using DumpScope.Sdk.Linux.Slab.Slub;
 namespace DumpScope.Plugins.Slab.Tests;
 
 /// <summary>
-/// SLUB in two eras, the same slabs in each: 5.10's slab fields in struct page (kmem_cache_cpu.page, cpu partial
-/// head with pages/pobjects, PG_slab, freelists xor-hardened without swab) and 6.18's struct slab with per-cpu
-/// sheaves and a node barn (slab as a page type, PGTY_slab; swab-hardened freelists).
+/// SLUB in three eras, the same slabs in each: 5.10's slab fields in struct page (kmem_cache_cpu.page, cpu partial
+/// head with pages/pobjects, PG_slab, freelists xor-hardened without swab), 6.18's struct slab with per-cpu
+/// sheaves and a node barn (slab as a page type, PGTY_slab; swab-hardened freelists), and 7.1's: no cpu slabs at all
+/// (no kmem_cache_cpu), kmem_cache.per_node[] pairs of barn and node pointers (commit 5ba6bc27b1f9), the tail word of
+/// struct page named compound_info and holding a mask (commit 8c846c879e22), as Debian's 7.3 dump (k73) has them.
 /// Slabs (16 objects of 64 bytes each): cpu 0's active slab (3 on its lockless freelist, 1 remote free on the
-/// slab's own), a cpu 0 partial chain of two slabs (6 and 1 free), a node partial slab (4 free), a full slab.
+/// slab's own), a cpu 0 partial chain of two slabs (6 and 1 free), a node partial slab (4 free), a full slab; in the
+/// per-node era the first three are node partial slabs with the same free objects on their own freelists.
 /// </summary>
 public class SlubErasTests
 {
@@ -19,6 +22,8 @@ public class SlubErasTests
         StructPage,
         /// <summary>struct slab with sheaves (6.18+).</summary>
         Sheaves,
+        /// <summary>Sheaves without cpu slabs, per_node[] of barn and node (7.1+).</summary>
+        PerNode,
     }
 
     private const ulong Cache = DirectMap + 0x6000, Barn = DirectMap + 0x7000, Sheaf0 = DirectMap + 0x8000, BarnSheaf = DirectMap + 0x8100;
@@ -33,7 +38,7 @@ public class SlubErasTests
     {
         var b = new BtfBuilder();
         var (u32, u64, _, charp, voidp, list) = b.KernelBasics();
-        bool old = era == Era.StructPage;
+        bool old = era == Era.StructPage, perNode = era == Era.PerNode;
         // The slab descriptor: struct page's own fields before 5.17, struct slab (overlaying struct page) after.
         var slabMembers = new List<(string, int, uint, uint)>
         {
@@ -43,30 +48,34 @@ public class SlubErasTests
         if (old) slabMembers.AddRange([("pages", u32, 128, 0), ("pobjects", u32, 160, 0), ("compound_head", u64, 64, 0), ("_mapcount", u32, 384, 0)]);
         else slabMembers.Add(("slabs", u32, 128, 0));
         int slab = b.Struct(old ? "page" : "slab", 64, [.. slabMembers]);
-        if (!old) b.Struct("page", 64, ("flags", u64, 0, 0), ("compound_head", u64, 64, 0), ("page_type", u32, 384, 0));
+        if (!old) b.Struct("page", 64, ("flags", u64, 0, 0), (perNode ? "compound_info" : "compound_head", u64, 64, 0), ("page_type", u32, 384, 0));
         int slabPtr = b.Ptr(slab);
         int cpu = b.Struct("kmem_cache_cpu", 32, ("freelist", voidp, 0, 0), ("tid", u64, 64, 0), (old ? "page" : "slab", slabPtr, 128, 0), ("partial", slabPtr, 192, 0));
         var nodeMembers = new List<(string, int, uint, uint)> { ("list_lock", u32, 0, 0), ("nr_partial", u64, 64, 0), ("partial", list, 128, 0),
             ("nr_slabs", u64, 256, 0), ("total_objects", u64, 320, 0), ("full", list, 384, 0) };
+        int barn = 0;
         if (!old)
         {
-            int barn = b.Struct("node_barn", 48, ("lock", u32, 0, 0), ("sheaves_full", list, 64, 0), ("sheaves_empty", list, 192, 0), ("nr_full", u32, 320, 0), ("nr_empty", u32, 352, 0));
-            nodeMembers.Add(("barn", b.Ptr(barn), 512, 0));
+            barn = b.Struct("node_barn", 48, ("lock", u32, 0, 0), ("sheaves_full", list, 64, 0), ("sheaves_empty", list, 192, 0), ("nr_full", u32, 320, 0), ("nr_empty", u32, 352, 0));
+            if (!perNode) nodeMembers.Add(("barn", b.Ptr(barn), 512, 0));
         }
         int node = b.Struct("kmem_cache_node", old ? 64u : 72u, [.. nodeMembers]);
         int oo = b.Struct("kmem_cache_order_objects", 4, ("x", u32, 0, 0));
-        int nodes = b.Array(b.Ptr(node), u32, 1024);
-        var cacheMembers = new List<(string, int, uint, uint)> { ("cpu_slab", b.Ptr(cpu), 0, 0), ("size", u32, 64, 0), ("object_size", u32, 96, 0),
+        int nodes = perNode
+            ? b.Array(b.Struct("kmem_cache_per_node_ptrs", 16, ("barn", b.Ptr(barn), 0, 0), ("node", b.Ptr(node), 64, 0)), u32, 1024)
+            : b.Array(b.Ptr(node), u32, 1024);
+        var cacheMembers = new List<(string, int, uint, uint)> { ("size", u32, 64, 0), ("object_size", u32, 96, 0),
             ("offset", u32, 128, 0), ("oo", oo, 160, 0), ("random", u64, 192, 0), ("name", charp, 256, 0), ("list", list, 320, 0) };
+        if (!perNode) cacheMembers.Add(("cpu_slab", b.Ptr(cpu), 0, 0));
         if (!old)
         {
             int sheaf = b.Struct("slab_sheaf", 32, ("barn_list", list, 0, 0), ("cache", voidp, 128, 0), ("size", u32, 192, 0), ("objects", b.Array(voidp, u32, 0), 256, 0));
             int pcs = b.Struct("slub_percpu_sheaves", 32, ("lock", u32, 0, 0), ("main", b.Ptr(sheaf), 64, 0), ("spare", b.Ptr(sheaf), 128, 0), ("rcu_free", b.Ptr(sheaf), 192, 0));
             cacheMembers.Add(("cpu_sheaves", b.Ptr(pcs), 448, 0));
         }
-        uint nodeAt = old ? 56u : 64u;
-        cacheMembers.Add(("node", nodes, nodeAt * 8, 0));
-        b.Struct("kmem_cache", nodeAt + 8192, [.. cacheMembers]);
+        uint nodeAt = old ? 56u : 64u, perNodeSize = perNode ? 16u : 8u;
+        cacheMembers.Add((perNode ? "per_node" : "node", nodes, nodeAt * 8, 0));
+        b.Struct("kmem_cache", nodeAt + 1024 * perNodeSize, [.. cacheMembers]);
         if (old) b.Enum("pageflags", 4, false, ("PG_locked", 0), ("PG_slab", 9), ("PG_head", 16), ("__NR_PAGEFLAGS", 24));
         else
         {
@@ -78,10 +87,10 @@ public class SlubErasTests
 
         kernel.MemoryModel(Globals, maxPfn: 0x400);
         kernel.Global("kmem_cache", DirectMap + 0x5020, Boot);
-        m.WriteU32(Boot + 12, nodeAt + 8);               // boot cache object_size: offsetof(node) + 1 pointer
+        m.WriteU32(Boot + 12, nodeAt + perNodeSize);     // boot cache object_size: offsetof(node) + 1 pointer (or pair)
         m.Write(Name, Encoding.ASCII.GetBytes("era-cache\0"));
-        m.Write(Cache, new byte[nodeAt + 8]);
-        m.WriteU64(Cache + 0, CpuSlab);
+        m.Write(Cache, new byte[nodeAt + perNodeSize]);
+        if (!perNode) m.WriteU64(Cache + 0, CpuSlab);
         m.WriteU32(Cache + 8, (uint)Stride);
         m.WriteU32(Cache + 12, 56);
         m.WriteU32(Cache + 16, (uint)FreeOffset);
@@ -89,26 +98,39 @@ public class SlubErasTests
         m.WriteU64(Cache + 24, Random);
         m.WriteU64(Cache + 32, Name);
         m.LinkList(Head, Cache + 40);
-        m.WriteU64(Cache + nodeAt, Node);
+        m.WriteU64(Cache + nodeAt + (perNode ? 8u : 0u), Node);
 
         m.Write(Vmemmap + 0x200 * 64, new byte[4096]);   // the vmemmap page holding frames 0x200–0x23f
-        ulong at0 = CpuSlab + kernel.PerCpuOffset(0), at1 = CpuSlab + kernel.PerCpuOffset(1);
-        m.Write(at1, new byte[32]);
-        WriteFreelist(m, era, [Obj(Active, 0), Obj(Active, 3), Obj(Active, 7)]);
-        m.WriteU64(at0, Obj(Active, 0));
-        m.WriteU64(at0 + 16, Desc(Active));
-        m.WriteU64(at0 + 24, Desc(Partial1));
-        WriteSlab(m, era, Active, inuse: 15, frozen: true, [Obj(Active, 5)]);
-        WriteSlab(m, era, Partial1, inuse: 10, frozen: true, [.. Enumerable.Range(1, 6).Select(i => Obj(Partial1, (ulong)i))]);
-        WriteSlab(m, era, Partial2, inuse: 15, frozen: true, [Obj(Partial2, 15)]);
+        if (perNode)
+        {
+            // No cpu slabs: the slabs cpu 0 held are node partial slabs, each with its free objects on its own freelist.
+            WriteSlab(m, era, Active, inuse: 12, frozen: false, [Obj(Active, 0), Obj(Active, 3), Obj(Active, 5), Obj(Active, 7)]);
+            WriteSlab(m, era, Partial1, inuse: 10, frozen: false, [.. Enumerable.Range(1, 6).Select(i => Obj(Partial1, (ulong)i))]);
+            WriteSlab(m, era, Partial2, inuse: 15, frozen: false, [Obj(Partial2, 15)]);
+        }
+        else
+        {
+            ulong at0 = CpuSlab + kernel.PerCpuOffset(0), at1 = CpuSlab + kernel.PerCpuOffset(1);
+            m.Write(at1, new byte[32]);
+            WriteFreelist(m, era, [Obj(Active, 0), Obj(Active, 3), Obj(Active, 7)]);
+            m.WriteU64(at0, Obj(Active, 0));
+            m.WriteU64(at0 + 16, Desc(Active));
+            m.WriteU64(at0 + 24, Desc(Partial1));
+            WriteSlab(m, era, Active, inuse: 15, frozen: true, [Obj(Active, 5)]);
+            WriteSlab(m, era, Partial1, inuse: 10, frozen: true, [.. Enumerable.Range(1, 6).Select(i => Obj(Partial1, (ulong)i))]);
+            WriteSlab(m, era, Partial2, inuse: 15, frozen: true, [Obj(Partial2, 15)]);
+            m.WriteU64(Desc(Partial1) + 8, Desc(Partial2));  // slab->next
+            if (old) { m.WriteU32(Desc(Partial1) + 16, 2); m.WriteU32(Desc(Partial1) + 20, 7); } // pages, pobjects of the chain
+            else m.WriteU32(Desc(Partial1) + 16, 2);         // slabs of the chain
+        }
         WriteSlab(m, era, NodePartial, inuse: 12, frozen: false, [Obj(NodePartial, 0), Obj(NodePartial, 1), Obj(NodePartial, 2), Obj(NodePartial, 3)]);
         WriteSlab(m, era, Full, inuse: 16, frozen: false, []);
-        m.WriteU64(Desc(Partial1) + 8, Desc(Partial2));  // slab->next
-        if (old) { m.WriteU32(Desc(Partial1) + 16, 2); m.WriteU32(Desc(Partial1) + 20, 7); } // pages, pobjects of the chain
-        else m.WriteU32(Desc(Partial1) + 16, 2);         // slabs of the chain
+        // A tail page after the full slab's head: compound_head = head + 1, or (per-node era) the mask form.
+        m.WriteU64(Desc(Full + 1) + 8, perNode ? ~(2 * 64UL - 1) | 1 : Desc(Full) + 1);
         m.WriteU64(Node + 32, 5);                        // nr_slabs
         m.WriteU64(Node + 40, 80);                       // total_objects
-        m.LinkList(Node + 16, Desc(NodePartial) + 8);
+        if (perNode) m.LinkList(Node + 16, Desc(Active) + 8, Desc(Partial1) + 8, Desc(Partial2) + 8, Desc(NodePartial) + 8);
+        else m.LinkList(Node + 16, Desc(NodePartial) + 8);
         m.LinkList(Node + 48);
 
         if (!old)
@@ -123,7 +145,7 @@ public class SlubErasTests
             m.WriteU32(Sheaf0 + 24, 2);
             m.WriteU64(Sheaf0 + 32, Obj(Full, 0));
             m.WriteU64(Sheaf0 + 40, Obj(Full, 1));
-            m.WriteU64(Node + 64, Barn);
+            m.WriteU64(perNode ? Cache + nodeAt : Node + 64, Barn);
             m.Write(Barn, new byte[48]);
             m.Write(BarnSheaf, new byte[64]);
             m.LinkList(Barn + 8, BarnSheaf);
@@ -151,6 +173,7 @@ public class SlubErasTests
     [Theory]
     [InlineData(Era.StructPage, 65L)]
     [InlineData(Era.Sheaves, 62L)]
+    [InlineData(Era.PerNode, 62L)]
     public void Kmem_s_counts_cpu_partial_chains_and_sheaves(Era era, long allocated)
     {
         var (kernel, services) = Build(era);
@@ -159,26 +182,37 @@ public class SlubErasTests
         row.Problem.Should().BeNull();
         // free = cpu slab (16 - 15) + 3 lockless + partial chain (6 + 1) + node partial 4 (+ 2 in cpu 0's sheaf + 1 in the barn).
         row.Cells.Select(c => c.Value).Should().Equal(Cache, 56UL, allocated, 80L, 5L, 4096UL, "era-cache");
-        analyzer.Encoding.Should().Be(era == Era.StructPage ? FreelistEncoding.Xor : FreelistEncoding.XorSwab);
         var slub = (SlubAllocator)analyzer.Allocator;
+        var encoding = era == Era.StructPage ? FreelistEncoding.Xor : FreelistEncoding.XorSwab;
+        // kmem -s walks cpu freelists (which decide the encoding); without cpu slabs the probe reads a node partial slab's
+        if (era != Era.PerNode) analyzer.Encoding.Should().Be(encoding);
+        slub.DetectEncoding(out var how, maxCaches: 4).Should().Be(encoding, how);
         slub.Layout.Descriptor.Should().Be(era == Era.StructPage ? "struct page" : "struct slab");
         slub.CpuSlabMember.Should().Be(era == Era.StructPage ? "page" : "slab");
-        (slub.Sheaves is not null).Should().Be(era == Era.Sheaves);
+        (slub.Sheaves is not null).Should().Be(era != Era.StructPage);
+        (slub.CpuType is null).Should().Be(era == Era.PerNode, "7.1 has no kmem_cache_cpu");
+        slub.Layout.NodePointerPath.Should().Be(era == Era.PerNode ? "per_node[{0}].node" : "node[{0}]");
+        (slub.Layout.BarnPointerPath is not null).Should().Be(era == Era.PerNode);
+        slub.Layout.CacheSize.Disagreement.Should().BeNull("offsetof(per_node) + one 16-byte pair is the boot cache's object_size");
         SlabHelpers.ForEachAllocatedObject(kernel, Cache).Should().HaveCount((int)allocated);
+        kernel.CompoundHead(Desc(Full + 1)).Should().Be(Desc(Full), "a tail page's head, from a pointer or (7.1) a mask");
+        kernel.PageSlabCache(Desc(Full + 1)).Should().Be(Cache);
     }
 
     [Theory]
     [InlineData(Era.StructPage)]
     [InlineData(Era.Sheaves)]
+    [InlineData(Era.PerNode)]
     public void Every_object_has_one_state_in_kmem_S_kmem_ADDR_and_the_allocated_walk(Era era)
     {
         var (kernel, services) = Build(era);
         var result = services.Run<KmemSlabObjectsCommand>("kmem -S era-cache", c => c.Cache = "era-cache");
         result.Warnings.Should().BeEmpty();
         var states = result.ObjectStates();
-        states.Should().HaveCount(4 * 16, "SLUB tracks the cpu slab, the two cpu partial slabs and the node partial slab");
-        states[Obj(Active, 3)].Should().Be("free (cpu 0 cache)");
-        states[Obj(Active, 5)].Should().Be("free (cpu 0 cache)", "a remote free on cpu 0's active slab counts as that CPU's, as crash says");
+        states.Should().HaveCount(4 * 16, "SLUB tracks the cpu slab, the two cpu partial slabs and the node partial slab (per-node era: four node partial slabs)");
+        string cpu0 = era == Era.PerNode ? "free (slab freelist)" : "free (cpu 0 cache)";
+        states[Obj(Active, 3)].Should().Be(cpu0);
+        states[Obj(Active, 5)].Should().Be(cpu0, "a remote free on cpu 0's active slab counts as that CPU's, as crash says");
         states[Obj(Partial2, 15)].Should().Be("free (slab freelist)");
         states[Obj(NodePartial, 2)].Should().Be("free (slab freelist)");
         states[Obj(Active, 4)].Should().Be("allocated");
@@ -188,17 +222,20 @@ public class SlubErasTests
         var full = SlabHelpers.SlabObjectInfo(kernel, Obj(Full, 0));
         full.Cache.Should().Be(Cache);
         full.CacheName.Should().Be("era-cache");
-        full.State.Text.Should().Be(era == Era.Sheaves ? "free (cpu 0 sheaf)" : "allocated");
-        SlabHelpers.SlabObjectInfo(kernel, Obj(Full, 2)).State.Text.Should().Be(era == Era.Sheaves ? "free (node 0 barn)" : "allocated");
+        bool sheaves = era != Era.StructPage;
+        full.State.Text.Should().Be(sheaves ? "free (cpu 0 sheaf)" : "allocated");
+        SlabHelpers.SlabObjectInfo(kernel, Obj(Full, 2)).State.Text.Should().Be(sheaves ? "free (node 0 barn)" : "allocated");
         var allocated = SlabHelpers.ForEachAllocatedObject(kernel, Cache).ToHashSet();
         allocated.Should().BeEquivalentTo(states.Where(s => s.Value == "allocated").Select(s => s.Key)
-            .Concat(Enumerable.Range(era == Era.Sheaves ? 3 : 0, era == Era.Sheaves ? 13 : 16).Select(i => Obj(Full, (ulong)i))));
+            .Concat(Enumerable.Range(sheaves ? 3 : 0, sheaves ? 13 : 16).Select(i => Obj(Full, (ulong)i))));
     }
 
-    [Fact]
-    public void The_kmem_ADDR_command_says_where_a_sheaf_object_is()
+    [Theory]
+    [InlineData(Era.Sheaves)]
+    [InlineData(Era.PerNode)]
+    public void The_kmem_ADDR_command_says_where_a_sheaf_object_is(Era era)
     {
-        var (_, services) = Build(Era.Sheaves);
+        var (_, services) = Build(era);
         var result = services.Run<KmemAddressCommand>("kmem", c => c.Address = $"{Obj(Full, 1) + 8:x}");
         var fields = SlabScenario.Fields(result);
         fields["STATUS"].Should().Be("free (cpu 0 sheaf)");

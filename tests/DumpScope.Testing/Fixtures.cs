@@ -35,6 +35,22 @@ public static class Fixtures
         return null!;
     }
 
+    /// <summary>
+    /// An OPTIONAL fixture (one the real CI's shared folder does not hold, e.g. a dump made this session for a
+    /// newer kernel): its absolute path, decompressing a .zst sibling once like <see cref="Require"/>, or a skip
+    /// with the reason when absent, under CI too.
+    /// </summary>
+    public static string Optional(string relativePath)
+    {
+        var root = Root;
+        Xunit.Skip.If(root is null, "no fixtures folder (set DUMPSCOPE_FIXTURES or place shared/fixtures beside the checkout)");
+        var path = Path.Combine(root!, relativePath);
+        if (File.Exists(path) || Directory.Exists(path)) return path;
+        if (File.Exists(path + ".zst")) return Decompressed(path + ".zst", relativePath);
+        Xunit.Skip.If(true, $"optional fixture '{relativePath}' is not under {root} (tests/fixtures/make-kdump.sh makes it)");
+        return null!;
+    }
+
     /// <summary>The kd1 kdump-compressed zlib dump.</summary>
     public static string Kd1Zlib => Require("kd1/vmcore.kdump-zlib-d31");
     /// <summary>The kd1 kdump-compressed LZO dump.</summary>

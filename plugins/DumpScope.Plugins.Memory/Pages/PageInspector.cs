@@ -34,7 +34,7 @@ public sealed class PageInspector
         ulong flags = page.ReadFlags(raw);
         int refCount = (int)U32(raw, Layout.RefCountOffset);
         uint mapRaw = U32(raw, Layout.MapCountOffset);
-        ulong? head = page.HeadOf(raw);
+        ulong? head = page.HeadOf(raw, address);
 
         ulong headAddress = head ?? address;
         byte[]? headRaw = raw;

@@ -54,7 +54,8 @@ public sealed class PageLayout
             RefCountOffset = Optional("_refcount") ?? Offset("_count"),
             MapCountOffset = Offset("_mapcount"),
             MappingOffset = Offset("mapping"),
-            IndexOffset = Offset("index"),
+            // "mm: rename page->index to page->__folio_index" (6.16): the member kept its place, lost its name
+            IndexOffset = Optional("index") ?? Offset("__folio_index"),
         };
         layout.Notes.AddRange(kernel.MemoryModel.Notes);
         if (kernel.VmcoreInfo is { } info)

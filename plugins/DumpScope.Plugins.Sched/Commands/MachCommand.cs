@@ -1,3 +1,4 @@
+using DumpScope.Sdk.Linux.Time;
 using DumpScope.Sdk.Linux.Stack;
 
 namespace DumpScope.Plugins.Sched.Commands;
@@ -98,9 +99,9 @@ public sealed class MachCommand : ICommand
         record.Add("CPUS", Cell.Int(kernel.OnlineCpus.Count));
         record.Add("PROCESSOR SPEED", "processor_mhz", KernelGlobals.TryReadInteger(kernel, "cpu_khz", "unsigned int", out var khz, out var why)
             ? Cell.Int(khz / 1000).Displayed($"{khz / 1000} Mhz") : Cell.Unreadable(why, CellKind.Integer));
-        // HZ is a build constant; tick_nsec = (NSEC_PER_SEC + HZ/2) / HZ (kernel/time/ntp.c) gives it back.
-        record.Add("HZ", KernelGlobals.TryReadInteger(kernel, "tick_nsec", "unsigned long", out var tick, out why) && tick > 0
-            ? Cell.Int((long)Math.Round(1e9 / tick)) : Cell.Unreadable(why ?? "tick_nsec is 0", CellKind.Integer));
+        // HZ is a build constant: tick_nsec gives it back, or jiffies against the timekeeper on kernels without it.
+        record.Add("HZ", Timekeeping.Hz(kernel, out _, out var hzWhy) is { } hz
+            ? Cell.Int(hz) : Cell.Unreadable(hzWhy ?? "HZ unknown", CellKind.Integer));
         record.Add("PAGE SIZE", Cell.Int(kernel.PageSize));
         // The direct-map and struct page bases are the host's memory model (checked against the dump at open).
         record.Add("KERNEL VIRTUAL BASE", Cell.Address(kernel.MemoryModel.DirectMapBase));

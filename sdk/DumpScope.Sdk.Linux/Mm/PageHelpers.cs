@@ -35,7 +35,7 @@ public static class PageHelpers
     {
         var layout = StructPageLayout.Of(kernel);
         Span<byte> buffer = stackalloc byte[MaxStructPage];
-        return layout.HeadOf(layout.Read(kernel, page, Buffer(layout, buffer))) ?? page;
+        return layout.HeadOf(layout.Read(kernel, page, Buffer(layout, buffer)), page) ?? page;
     }
 
     /// <summary>PageSlab(page) of the page's head (folio_test_slab): the PG_slab flag or the slab page type.</summary>
@@ -44,7 +44,7 @@ public static class PageHelpers
         var layout = StructPageLayout.Of(kernel);
         Span<byte> buffer = stackalloc byte[MaxStructPage];
         var bytes = layout.Read(kernel, page, Buffer(layout, buffer));
-        if (layout.HeadOf(bytes) is { } head) bytes = layout.Read(kernel, head, Buffer(layout, buffer));
+        if (layout.HeadOf(bytes, page) is { } head) bytes = layout.Read(kernel, head, Buffer(layout, buffer));
         return layout.IsSlab(bytes);
     }
 
@@ -64,7 +64,7 @@ public static class PageHelpers
         var layout = StructPageLayout.Of(kernel);
         Span<byte> buffer = stackalloc byte[MaxStructPage];
         var bytes = layout.Read(kernel, page, Buffer(layout, buffer));
-        if (layout.HeadOf(bytes) is { } head) bytes = layout.Read(kernel, head, Buffer(layout, buffer));
+        if (layout.HeadOf(bytes, page) is { } head) bytes = layout.Read(kernel, head, Buffer(layout, buffer));
         return layout.IsSlab(bytes) ? layout.SlabCache(bytes) : null;
     }
 

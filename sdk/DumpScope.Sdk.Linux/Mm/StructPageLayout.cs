@@ -31,7 +31,7 @@ public sealed class StructPageLayout
     /// <summary>Offset of page.flags.</summary>
     public ulong FlagsOffset { get; private init; }
 
-    /// <summary>Offset of page.compound_head (bit 0 set on tail pages, 4.6+), null before.</summary>
+    /// <summary>Offset of page.compound_head, renamed compound_info in 7.x (bit 0 set on tail pages, 4.6+), null before.</summary>
     public ulong? CompoundHeadOffset { get; private init; }
 
     /// <summary>Offset of page.first_page (tail pages before 4.6, with PG_tail), null otherwise.</summary>
@@ -71,7 +71,8 @@ public sealed class StructPageLayout
             FlagsOffset = resolved.FindMember("flags").Offset,
             // 4.6 (commit 1d798ca3f164, "mm: make compound_head() robust") replaced PG_tail + first_page by
             // compound_head with bit 0 set.
-            CompoundHeadOffset = Optional(resolved, "compound_head"),
+            // The 7.x series that made compound_head() mask-based renamed the member compound_info.
+            CompoundHeadOffset = Optional(resolved, "compound_head") ?? Optional(resolved, "compound_info"),
             FirstPageOffset = Optional(resolved, "first_page"),
             PageTypeOffset = Optional(resolved, "page_type") ?? Optional(resolved, "_mapcount"),
             SlabCacheOffset = slabCache,
@@ -85,13 +86,30 @@ public sealed class StructPageLayout
     /// <summary>The page_type word (a mapcount when no type is set), 0 when the kernel has neither.</summary>
     public uint ReadPageType(ReadOnlySpan<byte> page) => PageTypeOffset is { } o ? BinaryPrimitives.ReadUInt32LittleEndian(page[(int)o..]) : 0;
 
-    /// <summary>compound_head(): the head page of a tail page, or null for a head or single page.</summary>
-    public ulong? HeadOf(ReadOnlySpan<byte> page)
+    /// <summary>True for a tail page of a compound page (compound_head / compound_info bit 0, or PG_tail before 4.6).</summary>
+    public bool IsTail(ReadOnlySpan<byte> page) =>
+        CompoundHeadOffset is { } ch ? (U64(page, ch) & 1) != 0
+        : FirstPageOffset is not null && PageFlags.Test(ReadFlags(page), Flags.Tail);
+
+    /// <summary>
+    /// compound_head() of the struct page at <paramref name="pageAddress"/> whose bytes are <paramref name="page"/>:
+    /// the head page of a tail page, or null for a head or single page. Two encodings of the tail word: the head's
+    /// address + 1, or (commit 8c846c879e22, "mm: rework compound_head() for power-of-2 sizeof(struct page)",
+    /// 7.1) a mask + 1 that, applied to the tail's own address, gives the naturally aligned head. Which one a word
+    /// holds is read from the word itself: a mask is contiguous ones then zeros and lands at or below the tail.
+    /// </summary>
+    public ulong? HeadOf(ReadOnlySpan<byte> page, ulong pageAddress)
     {
         if (CompoundHeadOffset is { } ch)
         {
             ulong value = U64(page, ch);
-            return (value & 1) != 0 ? value - 1 : null;
+            if ((value & 1) == 0) return null;
+            ulong word = value - 1;
+            ulong low = ~word;
+            // ~mask + 1 is a power of two for a mask 1…10…0 (and the mask keeps at least the struct page's size)
+            if (word != 0 && (low & (low + 1)) == 0 && low + 1 >= Size && (pageAddress & word) is var masked && masked <= pageAddress)
+                return masked;
+            return word;
         }
         if (FirstPageOffset is { } fp && PageFlags.Test(ReadFlags(page), Flags.Tail)) return U64(page, fp);
         return null;

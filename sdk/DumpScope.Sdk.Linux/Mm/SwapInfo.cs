@@ -20,7 +20,9 @@ public static class SwapInfo
         var flags = layout.RequireScalar("flags");
         var prio = layout.RequireScalar("prio");
         var pages = layout.RequireScalar("pages");
-        var inuse = layout.RequireScalar("inuse_pages");
+        // an unsigned int, later an atomic_long_t (seen on Debian's 7.3; not 6.12): then its counter. The
+        // converting commit (in the swap-cluster rework after 6.12) is not pinned down here.
+        var inuse = layout.RequireScalar("inuse_pages", "inuse_pages.counter");
         var file = layout.RequireScalar("swap_file");
         var result = new List<SwapDevice>();
         for (int type = 0; type < Math.Min(count, MaxSwapFiles); type++)

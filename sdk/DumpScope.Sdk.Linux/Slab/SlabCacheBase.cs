@@ -9,6 +9,7 @@ public abstract class SlabCacheBase : ISlabCache
     private protected SlabCacheBase(IKernel kernel, SlabLayout layout, ulong address)
     {
         Kernel = kernel;
+        Layout = layout;
         Address = address;
         // Load() reads exactly the registered runtime size: never the declared array[NR_CPUS] or node[MAX_NUMNODES].
         Cache = new KernelObject(kernel, layout.KmemCache, address).Load();
@@ -16,6 +17,9 @@ public abstract class SlabCacheBase : ISlabCache
 
     /// <summary>The kernel the cache is in.</summary>
     private protected IKernel Kernel { get; }
+
+    /// <summary>The layout probed for this kernel.</summary>
+    private protected SlabLayout Layout { get; }
 
     /// <summary>The struct kmem_cache, loaded.</summary>
     private protected KernelObject Cache { get; }
@@ -41,12 +45,22 @@ public abstract class SlabCacheBase : ISlabCache
     /// <inheritdoc/>
     public string Name => Cache["name"].ReadString(64);
 
-    /// <summary>The non-NULL kmem_cache.node[] pointers, for node ids below nr_node_ids only (the rest is past the live size).</summary>
-    private protected IEnumerable<(int Node, ulong Address)> NodeArray()
+    /// <summary>
+    /// The non-NULL kmem_cache.node[] (or per_node[].node) pointers, for node ids below nr_node_ids only (the rest is
+    /// past the live size).
+    /// </summary>
+    private protected IEnumerable<(int Node, ulong Address)> NodeArray() => PerNodePointers(Layout.NodePointerPath);
+
+    /// <summary>The non-NULL per_node[].barn pointers (7.1+), empty when barns hang off kmem_cache_node or are absent.</summary>
+    private protected IEnumerable<(int Node, ulong Address)> BarnArray() =>
+        Layout.BarnPointerPath is { } path ? PerNodePointers(path) : [];
+
+    private IEnumerable<(int Node, ulong Address)> PerNodePointers(string pathFormat)
     {
         uint count = Math.Max(1u, Kernel.NrNodeIds);
         for (uint n = 0; n < count; n++)
-            if (Cache[$"node[{n}]"].ReadPointer() is var node and not 0) yield return ((int)n, node);
+            if (Cache[string.Format(System.Globalization.CultureInfo.InvariantCulture, pathFormat, n)].ReadPointer() is var p and not 0)
+                yield return ((int)n, p);
     }
 
     /// <summary>Each object of <paramref name="slab"/>, <see cref="Size"/> apart, with its state from <paramref name="states"/>.</summary>

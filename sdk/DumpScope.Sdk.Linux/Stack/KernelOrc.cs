@@ -95,7 +95,8 @@ public sealed class KernelOrc
             return null;
         }
         var notes = new List<string>();
-        if (BtfLayout(kernel) is { } declared && declared != layout)
+        // struct orc_entry's bit fields cannot tell register numberings apart: compare the bits only
+        if (BtfLayout(kernel) is { } declared && declared != (layout == OrcLayout.TypeSignalRenumbered ? OrcLayout.TypeSignal : layout))
             notes.Add($"the type struct orc_entry says {declared} but the entries decode as {layout}; the entries decide");
 
         ulong lookup = 0;

@@ -18,6 +18,14 @@ public enum OrcLayout
     /// no <c>end</c>: commit fb799447ae29 ("x86,objtool: Split UNWIND_HINT_EMPTY in two").
     /// </summary>
     TypeSignal,
+    /// <summary>
+    /// The bits of <see cref="TypeSignal"/> with other ORC_REG_* numbers, as Debian's 7.3.4 kernel (fixture k73) has
+    /// them: SP 3, PREV_SP 8, BP_INDIRECT 10; UNDEFINED 0, DX 2, BP 4, R10 6, R13 7 and SP_INDIRECT 9 as before; 1 and
+    /// 5 unused. Read off the data: the register pairs of 7.3's entries, counted, match 6.12's one for one under
+    /// exactly this mapping (SP/UNDEFINED, SP/PREV_SP, BP/PREV_SP, BP_INDIRECT/BP, R10, R13, SP_INDIRECT, DX). The
+    /// kernel commit that renumbered them was not located; DI and AX are not identified and do not decode.
+    /// </summary>
+    TypeSignalRenumbered,
 }
 
 /// <summary>Decodes struct orc_entry bytes in a given layout.</summary>
@@ -42,6 +50,11 @@ public static class OrcDecoder
     {
         entry = default;
         int spReg = word & 0xf, bpReg = (word >> 4) & 0xf;
+        if (layout == OrcLayout.TypeSignalRenumbered)
+        {
+            if (Renumbered(spReg) is not { } sr || Renumbered(bpReg) is not { } br) return false;
+            (spReg, bpReg) = ((int)sr, (int)br);
+        }
         if (spReg > (int)OrcRegister.SpIndirect || bpReg > (int)OrcRegister.SpIndirect) return false;
         OrcFrameType type;
         bool signal;
@@ -63,6 +76,7 @@ public static class OrcDecoder
                 break;
             }
             case OrcLayout.TypeSignal:
+            case OrcLayout.TypeSignalRenumbered:
             {
                 if (word >> 12 != 0) return false;
                 int raw = (word >> 8) & 7;
@@ -84,4 +98,19 @@ public static class OrcDecoder
         entry = new OrcEntry(spOffset, bpOffset, (OrcRegister)spReg, (OrcRegister)bpReg, type, signal);
         return true;
     }
+
+    /// <summary>A register number of <see cref="OrcLayout.TypeSignalRenumbered"/> as the original ORC_REG_* one, or null.</summary>
+    private static OrcRegister? Renumbered(int raw) => raw switch
+    {
+        0 => OrcRegister.Undefined,
+        2 => OrcRegister.Dx,
+        3 => OrcRegister.Sp,
+        4 => OrcRegister.Bp,
+        6 => OrcRegister.R10,
+        7 => OrcRegister.R13,
+        8 => OrcRegister.PrevSp,
+        9 => OrcRegister.SpIndirect,
+        10 => OrcRegister.BpIndirect,
+        _ => null,
+    };
 }

@@ -24,7 +24,7 @@ public static class OrcLayoutProbe
     {
         int count = entries.Length / OrcEntry.Size;
         if (count == 0) return new(null, "no ORC entries to probe");
-        int callOld = 0, callNew = 0, bit11 = 0, high = 0;
+        int callOld = 0, callNew = 0, bit11 = 0, high = 0, callSp5 = 0, callSp3 = 0;
         for (int i = 0; i < count; i++)
         {
             var e = entries.Slice(i * OrcEntry.Size, OrcEntry.Size);
@@ -32,20 +32,29 @@ public static class OrcLayoutProbe
             int spReg = word & 0xf;
             if (word >> 12 != 0) high++;
             if ((word & 0x800) != 0) bit11++;
-            if (spReg is (int)OrcRegister.Sp or (int)OrcRegister.Bp)
+            // BP (4) has kept its number; SP is 5, or 3 in the renumbered set: all are SP/BP-based frames here
+            if (spReg is (int)OrcRegister.Sp or (int)OrcRegister.Bp or 3)
             {
                 int type = (word >> 8) & 7;
-                if (type == 0) callOld++;
-                else if (type == 2) callNew++;
+                if (type == 0 && spReg != 3) callOld++;
+                else if (type == 2)
+                {
+                    callNew++;
+                    if (spReg == 5) callSp5++;
+                    else if (spReg == 3) callSp3++;
+                }
             }
         }
         if (callOld == 0 && callNew == 0)
             return new(null, $"none of {count} sampled entries is an SP- or BP-based frame: not ORC data");
-        OrcLayout layout = callNew > callOld ? OrcLayout.TypeSignal : bit11 > 0 ? OrcLayout.TypeEndSignal : OrcLayout.TypeEnd;
+        // In the newest layout, ordinary function bodies (SP-based CALL frames, most of all entries) say which
+        // register numbering the table uses: SP as 5 (original) or 3 (renumbered, see OrcLayout.TypeSignalRenumbered).
+        OrcLayout layout = callNew > callOld ? (callSp3 > callSp5 ? OrcLayout.TypeSignalRenumbered : OrcLayout.TypeSignal)
+            : bit11 > 0 ? OrcLayout.TypeEndSignal : OrcLayout.TypeEnd;
         int invalid = 0;
         for (int i = 0; i < count; i++)
             if (!OrcDecoder.TryDecode(entries.Slice(i * OrcEntry.Size, OrcEntry.Size), layout, out _)) invalid++;
-        string evidence = $"{count} sampled entries: SP/BP frames with type bits 0: {callOld}, 2: {callNew}; bit 11 set: {bit11}; "
+        string evidence = $"{count} sampled entries: SP/BP frames with type bits 0: {callOld}, 2: {callNew} (SP as 5: {callSp5}, as 3: {callSp3}); bit 11 set: {bit11}; "
             + $"bits 12-15 set: {high}; {invalid} do not decode as {layout}";
         if (invalid * 100 > count) return new(null, evidence);
         return new(layout, evidence);

@@ -92,11 +92,17 @@ public static class Hrtimers
     /// </summary>
     public static long? MonotonicNow(IKernel kernel)
     {
-        if (!KernelGlobals.TryReadInteger(kernel, "tick_nsec", "unsigned long", out var tick, out _) || tick <= 0) return null;
+        long tick;
+        long hz;
+        if (KernelGlobals.TryReadInteger(kernel, "tick_nsec", "unsigned long", out tick, out _) && tick > 0)
+            hz = (long)Math.Round(1e9 / tick);
+        else if (Time.Timekeeping.Hz(kernel, out _, out _) is { } inferred)
+            // no tick_nsec (6.13's ntp_data rework): TICK_NSEC = (NSEC_PER_SEC + HZ/2) / HZ
+            (hz, tick) = (inferred, (1_000_000_000 + inferred / 2) / inferred);
+        else return null;
         ulong jiffies;
         try { jiffies = TimerWheel.Jiffies(kernel); }
         catch (Exception e) when (KernelDataErrors.IsDataProblem(e)) { return null; }
-        long hz = (long)Math.Round(1e9 / tick);
         ulong initial = (ulong)(uint)(-300 * hz);
         return (long)(jiffies - initial) * tick;
     }

@@ -33,7 +33,15 @@ public static class KernelFeatureNames
     /// <summary>The per-cpu current task (pcpu_hot or current_task).</summary>
     public const string CurrentTask = "current task";
 
+    /// <summary>Where a slab's fields live (struct page, struct slab) and how a slab page is marked (PG_slab, page type).</summary>
+    public const string SlabDescriptor = "slab descriptor";
+    /// <summary>mm->rss_stat: atomic counters (with per-task deltas) or percpu counters.</summary>
+    public const string RssStat = "rss_stat";
+    /// <summary>Where the timekeeper lives (tk_core, timekeeper_data[]) and where HZ comes from.</summary>
+    public const string Timekeeping = "timekeeping";
+
     /// <summary>The display order; features with other names follow, by name.</summary>
     public static IReadOnlyList<string> Order { get; } =
-        [Kallsyms, Types, Kaslr, PageTables, Orc, Allocator, FreelistEncoding, TaskState, PidLookup, CurrentTask, Vmas, Printk];
+        [Kallsyms, Types, Kaslr, PageTables, Orc, Allocator, SlabDescriptor, FreelistEncoding, TaskState, PidLookup, CurrentTask, Vmas,
+         RssStat, Printk, Timekeeping];
 }

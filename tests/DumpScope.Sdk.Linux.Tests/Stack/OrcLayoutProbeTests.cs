@@ -28,6 +28,7 @@ public sealed class OrcLayoutProbeTests
     [InlineData(OrcLayout.TypeEndSignal, true)]
     [InlineData(OrcLayout.TypeSignal, true)]
     [InlineData(OrcLayout.TypeSignal, false)]
+    [InlineData(OrcLayout.TypeSignalRenumbered, true)]
     public void Each_layout_is_recognised_and_decodes_back(OrcLayout layout, bool signals)
     {
         var table = Table(layout, 400, signals);
@@ -38,6 +39,21 @@ public sealed class OrcLayoutProbeTests
         OrcDecoder.TryDecode(table.AsSpan(6, 6), layout, out var regs).Should().BeTrue();
         regs.Type.Should().Be(OrcFrameType.Regs);
         regs.Signal.Should().Be(signals && layout != OrcLayout.TypeEnd);
+        OrcDecoder.TryDecode(table.AsSpan(18, 6), layout, out var frame).Should().BeTrue();
+        (frame.SpRegister, frame.BpRegister).Should().Be((OrcRegister.Bp, OrcRegister.PrevSp), "a frame-pointer body in every numbering");
+    }
+
+    [Fact]
+    public void The_renumbered_set_maps_the_registers_7_3_uses_and_refuses_the_others()
+    {
+        // Debian 7.3.4's __schedule body: CFA = BP + 16, BP saved at CFA - 16, CALL (word 0x284)
+        OrcDecoder.TryDecode(new byte[] { 16, 0, 0xf0, 0xff, 0x84, 0x02 }, OrcLayout.TypeSignalRenumbered, out var e).Should().BeTrue();
+        (e.SpRegister, e.BpRegister, e.Type, e.SpOffset, e.BpOffset).Should().Be((OrcRegister.Bp, OrcRegister.PrevSp, OrcFrameType.Call, (short)16, (short)-16));
+        OrcDecoder.TryDecode(new byte[] { 8, 0, 0, 0, 0x03, 0x02 }, OrcLayout.TypeSignalRenumbered, out var leaf).Should().BeTrue();
+        leaf.SpRegister.Should().Be(OrcRegister.Sp);
+        OrcDecoder.TryDecode(new byte[] { 8, 0, 0, 0, 0x05, 0x02 }, OrcLayout.TypeSignalRenumbered, out _).Should().BeFalse("5 is unused in that set");
+        OrcDecoder.TryDecode(new byte[] { 8, 0, 0, 0, 0x03, 0x02 }, OrcLayout.TypeSignal, out var di).Should().BeTrue();
+        di.SpRegister.Should().Be(OrcRegister.Di, "the same bits in the original numbering");
     }
 
     [Fact]

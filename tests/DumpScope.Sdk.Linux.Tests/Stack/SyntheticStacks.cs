@@ -107,11 +107,18 @@ internal sealed class SyntheticStacks
     /// <summary>struct orc_entry bytes of an entry in a layout.</summary>
     public static byte[] Encode(OrcEntry e, OrcLayout layout)
     {
-        int type = layout == OrcLayout.TypeSignal
+        bool newest = layout is OrcLayout.TypeSignal or OrcLayout.TypeSignalRenumbered;
+        int type = newest
             ? e.Type switch { OrcFrameType.Undefined => 0, OrcFrameType.EndOfStack => 1, OrcFrameType.Call => 2, OrcFrameType.Regs => 3, _ => 4 }
             : e.Type switch { OrcFrameType.Regs => 1, OrcFrameType.RegsPartial => 2, _ => 0 };
-        int word = (int)e.SpRegister | (int)e.BpRegister << 4 | type << 8;
-        if (layout != OrcLayout.TypeSignal && e.Type == OrcFrameType.EndOfStack) word |= 0x400;
+        int Number(OrcRegister r) => layout != OrcLayout.TypeSignalRenumbered ? (int)r : r switch
+        {
+            OrcRegister.Sp => 3, OrcRegister.PrevSp => 8, OrcRegister.BpIndirect => 10,
+            OrcRegister.Di => throw new ArgumentException("DI has no known number in the renumbered set"),
+            _ => (int)r,
+        };
+        int word = Number(e.SpRegister) | Number(e.BpRegister) << 4 | type << 8;
+        if (!newest && e.Type == OrcFrameType.EndOfStack) word |= 0x400;
         if (layout != OrcLayout.TypeEnd && e.Signal) word |= 0x800;
         var bytes = new byte[OrcEntry.Size];
         BinaryPrimitives.WriteInt16LittleEndian(bytes, e.SpOffset);

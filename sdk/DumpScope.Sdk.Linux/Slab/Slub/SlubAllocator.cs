@@ -23,10 +23,11 @@ public sealed class SlubAllocator : ISlabAllocator
         var slabType = hasStructSlab ? structSlab! : kernel.Types.Require("struct page");
         var (cacheList, head) = SlabLayout.CacheList(kernel, cache);
 
-        ulong nodeOffset = resolved.FindMember("node").Offset;
+        var (nodeOffset, stride, nodePath, barnPath) = SlabLayout.NodeArray(cache);
         ulong nrNode = Math.Max(1u, kernel.NrNodeIds);
-        ulong computed = nodeOffset + nrNode * 8;
-        string arithmetic = $"offsetof(node) + {nrNode} node pointers";
+        ulong computed = nodeOffset + nrNode * stride;
+        string arithmetic = barnPath is null && stride == 8 ? $"offsetof(node) + {nrNode} node pointers"
+            : $"offsetof(per_node) + {nrNode} × {stride}-byte kmem_cache_per_node_ptrs";
         Layout = new SlabLayout
         {
             KmemCache = cache,
@@ -35,6 +36,8 @@ public sealed class SlubAllocator : ISlabAllocator
             SlabListMember = SlabLayout.SlabList(slabType),
             CacheListMember = cacheList,
             CacheListHead = head,
+            NodePointerPath = nodePath,
+            BarnPointerPath = barnPath,
             // The global `kmem_cache` points at the boot cache whose objects are kmem_caches.
             CacheSize = KmemCacheSize.Probe(kernel, cache, nodeOffset, computed, arithmetic, "kmem_cache",
                 () => kernel.Global("kmem_cache", "struct kmem_cache *").Deref(), "object_size", notes),
@@ -135,6 +138,54 @@ public sealed class SlubAllocator : ISlabAllocator
             }).ToArray();
         // A NULL result is ambiguous between the two xor forms only if the stored value happens to match both.
         return fits.Length == 1 ? Remember(fits[0]) : fits.Length > 0 ? fits[0] : FreelistEncoding.XorSwab;
+    }
+
+    /// <summary>
+    /// Decides the freelist encoding from the data if no walk has yet: the first slab on a node partial list (or a
+    /// cpu slab) whose free pointer decodes to an object of the same slab under exactly one encoding, over at most
+    /// <paramref name="maxCaches"/> caches. Null with the reason when none decided it.
+    /// </summary>
+    public FreelistEncoding? DetectEncoding(out string how, int maxCaches = 1)
+    {
+        if (_encoding is { } known) { how = "decoded while walking a freelist: next pointers land on objects of the same slab"; return known; }
+        if (!Layout.KmemCache.Resolve().HasMember("random")) { how = "struct kmem_cache has no random (no CONFIG_SLAB_FREELIST_HARDENED)"; return Remember(FreelistEncoding.Plain); }
+        // A few caches only (dumpinfo shows this and must stay light): the boot cache of kmem_caches first, which
+        // every kernel fills and empties, then the newest caches on slab_caches.
+        var caches = new List<ulong>();
+        try { caches.Add(Kernel.Global("kmem_cache", "struct kmem_cache *").Deref().Address); }
+        catch (Exception e) when (KernelDataErrors.IsDataProblem(e)) { }
+        // the first few on slab_caches, followed by hand: the whole list would read every cache's page
+        ulong link = Layout.KmemCache.Resolve().FindMember(Layout.CacheListMember).Offset;
+        ulong next = Layout.CacheListHead;
+        for (int i = 0; caches.Count < maxCaches && i < maxCaches && Kernel.Memory.TryReadU64(next, out next, out _) && next != Layout.CacheListHead; i++)
+            if (!caches.Contains(next - link)) caches.Add(next - link);
+        foreach (var address in caches)
+        {
+            try
+            {
+                var cache = Open(address);
+                var candidates = cache.CpuStates().Where(c => c.Slab != 0).Select(c => c.Slab)
+                    .Concat(cache.Nodes().SelectMany(n => cache.NodePartial(n.Address).Items.Take(4)));
+                foreach (var descriptor in candidates.Take(8))
+                {
+                    var slab = cache.ReadSlab(descriptor, "probe", -1);
+                    ulong head = cache.SlabFreelist(descriptor);
+                    if (head == 0) continue;
+                    EncodingFor(cache, head, slab);
+                    if (_encoding is { } found)
+                    {
+                        how = $"the free pointer of slab {descriptor:x} ({cache.Name}) lands on an object of the same slab only as {found}";
+                        return found;
+                    }
+                }
+            }
+            catch (Exception e) when (KernelDataErrors.IsDataProblem(e))
+            {
+                // an unreadable cache decides nothing; the next one may
+            }
+        }
+        how = $"no slab freelist among {caches.Count} caches decided between the encodings (kmem -s or kmem -S decides it)";
+        return null;
     }
 
     private FreelistEncoding Remember(FreelistEncoding encoding)

@@ -170,7 +170,7 @@ public sealed class SlubCache : SlabCacheBase
         if (_allocator.Sheaves is not { } sheaves) return null;
         if (_sheafObjects is { } known) return known;
         var objects = new Dictionary<ulong, string>();
-        foreach (var (where, sheaf) in sheaves.ForEachSheaf(Kernel, Cache["cpu_sheaves"].ReadPointer(), Nodes(), problems))
+        foreach (var (where, sheaf) in sheaves.ForEachSheaf(Kernel, Cache["cpu_sheaves"].ReadPointer(), sheaves.Barns(Kernel, Nodes(), BarnArray(), Layout.BarnPointerPath is not null, problems), problems))
         {
             try { foreach (var o in sheaves.ObjectsOf(Kernel, sheaf)) objects.TryAdd(o, where); }
             catch (Exception e) when (KernelDataErrors.IsDataProblem(e)) { problems.Add($"{where} {sheaf:x}: {KernelDataErrors.Reason(e)}"); }
@@ -237,7 +237,7 @@ public sealed class SlubCache : SlabCacheBase
         }
         if (_allocator.Sheaves is { } sheaves)
         {
-            foreach (var (where, sheaf) in sheaves.ForEachSheaf(Kernel, Cache["cpu_sheaves"].ReadPointer(), Nodes(), problems))
+            foreach (var (where, sheaf) in sheaves.ForEachSheaf(Kernel, Cache["cpu_sheaves"].ReadPointer(), sheaves.Barns(Kernel, Nodes(), BarnArray(), Layout.BarnPointerPath is not null, problems), problems))
             {
                 try { free += sheaves.SizeOf(Kernel, sheaf); }
                 catch (Exception e) when (KernelDataErrors.IsDataProblem(e)) { problems.Add($"{where} {sheaf:x}: {KernelDataErrors.Reason(e)}"); }
@@ -357,7 +357,7 @@ public sealed class SlubCache : SlabCacheBase
             for (int i = 0; i < chunk.Count; i++)
             {
                 var bytes = chunk.Page(i);
-                if (page.HeadOf(bytes) is null && page.IsSlab(bytes) && page.SlabCache(bytes) == Address)
+                if (!page.IsTail(bytes) && page.IsSlab(bytes) && page.SlabCache(bytes) == Address)
                     found.Add(model.PfnToPage(chunk.FirstPfn + (ulong)i));
             }
             foreach (var descriptor in found)

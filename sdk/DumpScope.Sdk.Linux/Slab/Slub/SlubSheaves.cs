@@ -3,8 +3,9 @@ namespace DumpScope.Sdk.Linux.Slab.Slub;
 /// <summary>
 /// SLUB's per-cpu sheaves (6.18+, "slab: add opt-in caching layer of percpu sheaves"): kmem_cache.cpu_sheaves
 /// points to a per-cpu <c>struct slub_percpu_sheaves { lock; main; spare; rcu_free; }</c>, each a
-/// <c>struct slab_sheaf { …; size; objects[] }</c>, and each node's <c>kmem_cache_node.barn</c> keeps full and empty
-/// sheaves on <c>sheaves_full</c> / <c>sheaves_empty</c>. Objects in a sheaf were taken from their slab (which
+/// <c>struct slab_sheaf { …; size; objects[] }</c>, and each node's barn keeps full and empty sheaves on
+/// <c>sheaves_full</c> / <c>sheaves_empty</c>; the barn pointer is <c>kmem_cache_node.barn</c>, or
+/// <c>kmem_cache.per_node[N].barn</c> since commit 5ba6bc27b1f9 ("slab: decouple pointer to barn from kmem_cache_node"). Objects in a sheaf were taken from their slab (which
 /// counts them in use) but are free.
 /// </summary>
 public sealed class SlubSheaves
@@ -55,10 +56,35 @@ public sealed class SlubSheaves
     }
 
     /// <summary>
-    /// Every sheaf of a cache with where it sits ("cpu 0 sheaf", "node 0 barn"): the CPUs' main, spare and
-    /// rcu_free sheaves, and the sheaves on each node's barn lists. Unreadable structures are reported.
+    /// Every node's barn: <paramref name="perNodeBarns"/> (kmem_cache.per_node[].barn, 7.1+) when the kernel has them,
+    /// else kmem_cache_node.barn of each node (6.18–7.0: commit 5ba6bc27b1f9 moved it out of the node).
     /// </summary>
-    public IEnumerable<(string Where, ulong Sheaf)> ForEachSheaf(IKernel kernel, ulong cpuSheaves, IEnumerable<(int Node, ulong Address)> nodes, List<string> problems)
+    public IEnumerable<(int Node, ulong Barn)> Barns(IKernel kernel, IEnumerable<(int Node, ulong Address)> nodes,
+        IEnumerable<(int Node, ulong Address)> perNodeBarns, bool barnsPerNode, List<string> problems)
+    {
+        if (barnsPerNode)
+        {
+            foreach (var b in perNodeBarns) yield return b;
+            yield break;
+        }
+        if (NodeBarnOffset is not { } barnOffset) yield break;
+        foreach (var (node, address) in nodes)
+        {
+            if (!kernel.Memory.TryReadU64(address + barnOffset, out var barn, out var fault))
+            {
+                problems.Add($"node {node} barn: {fault!.Message}");
+                continue;
+            }
+            if (barn != 0) yield return (node, barn);
+        }
+    }
+
+    /// <summary>
+    /// Every sheaf of a cache with where it sits ("cpu 0 sheaf", "node 0 barn"): the CPUs' main, spare and
+    /// rcu_free sheaves, and the sheaves on each barn's lists (<paramref name="barns"/> from <see cref="Barns"/>).
+    /// Unreadable structures are reported.
+    /// </summary>
+    public IEnumerable<(string Where, ulong Sheaf)> ForEachSheaf(IKernel kernel, ulong cpuSheaves, IEnumerable<(int Node, ulong Barn)> barns, List<string> problems)
     {
         foreach (var cpu in kernel.ForEachPossibleCpu())
         {
@@ -71,15 +97,9 @@ public sealed class SlubSheaves
                 if (sheaf != 0) yield return ($"cpu {cpu} {(member == "rcu_free" ? "rcu_free sheaf" : "sheaf")}", sheaf);
             }
         }
-        if (NodeBarnOffset is not { } barnOffset || BarnLists is not { } lists || BarnListOffset is not { } link) yield break;
-        foreach (var (node, address) in nodes)
+        if (BarnLists is not { } lists || BarnListOffset is not { } link) yield break;
+        foreach (var (node, barn) in barns)
         {
-            if (!kernel.Memory.TryReadU64(address + barnOffset, out var barn, out var fault))
-            {
-                problems.Add($"node {node} barn: {fault!.Message}");
-                continue;
-            }
-            if (barn == 0) continue;
             foreach (var head in new[] { lists.Full, lists.Empty })
             {
                 var walk = KernelLists.ListForEach(kernel.Memory, barn + head, SlabHelpers.MaxListLength);
