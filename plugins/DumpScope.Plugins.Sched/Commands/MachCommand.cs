@@ -89,11 +89,19 @@ public sealed class MachCommand : ICommand
         var result = new CommandResult();
         var record = result.Add(new RecordBlock());
         record.Add("MACHINE TYPE", Cell.Text(kernel.Architecture));
-        var ranges = E820Ranges(kernel, out var problem);
+        bool x86 = kernel.Architecture == "x86_64";
+        string? problem = null;
         ulong ram = 0;
-        foreach (var (start, end, type) in ranges)
-            if (type.EndsWith("RAM", StringComparison.Ordinal) && !type.Contains("RESERVED", StringComparison.Ordinal)) ram += end - start;
-        record.Add("MEMORY SIZE", "memory_bytes", ranges.Count > 0
+        bool known;
+        if (x86)
+        {
+            var ranges = E820Ranges(kernel, out problem);
+            foreach (var (start, end, type) in ranges)
+                if (type.EndsWith("RAM", StringComparison.Ordinal) && !type.Contains("RESERVED", StringComparison.Ordinal)) ram += end - start;
+            known = ranges.Count > 0;
+        }
+        else known = MemblockMemory(kernel, out ram, out problem); // no e820 elsewhere: memblock.memory, which arm64 keeps after boot
+        record.Add("MEMORY SIZE", "memory_bytes", known
             ? Cell.Size(ram).Displayed(ram >= 1UL << 30 ? $"{ram / (double)(1UL << 30):0.#} GB" : $"{ram / (double)(1UL << 20):0.#} MB")
             : Cell.Unreadable(problem ?? "no e820 table", CellKind.Size));
         record.Add("CPUS", Cell.Int(kernel.OnlineCpus.Count));
@@ -104,11 +112,24 @@ public sealed class MachCommand : ICommand
             ? Cell.Int(hz) : Cell.Unreadable(hzWhy ?? "HZ unknown", CellKind.Integer));
         record.Add("PAGE SIZE", Cell.Int(kernel.PageSize));
         // The direct-map and struct page bases are the host's memory model (checked against the dump at open).
-        record.Add("KERNEL VIRTUAL BASE", Cell.Address(kernel.MemoryModel.DirectMapBase));
-        Base(kernel, record, "KERNEL VMALLOC BASE", "vmalloc_base");
+        // The direct map's first address: PAGE_OFFSET (x86-64's page_offset_base maps physical 0; arm64's linear map
+        // starts at PHYS_OFFSET, the first frame of RAM).
+        record.Add("KERNEL VIRTUAL BASE", Cell.Address(kernel.MemoryModel.DirectMapBase + kernel.MemoryModel.MinPfn * (ulong)kernel.PageSize));
+        if (x86) Base(kernel, record, "KERNEL VMALLOC BASE", "vmalloc_base");
+        else FromVmcoreInfo(kernel, record, "KERNEL VMALLOC BASE", "VMALLOC_START");
         record.Add("KERNEL VMEMMAP BASE", Cell.Address(kernel.MemoryModel.VmemmapBase));
-        record.Add("KERNEL START MAP", Cell.Address(StartKernelMap));
-        record.Add("KERNEL MODULES BASE", Cell.Address(ModulesVaddr));
+        if (x86)
+        {
+            record.Add("KERNEL START MAP", Cell.Address(StartKernelMap));
+            record.Add("KERNEL MODULES BASE", Cell.Address(ModulesVaddr));
+        }
+        else
+        {
+            // arm64's kernel image and module areas move with KASLR; VMCOREINFO gives the module area, kallsyms the image.
+            record.Add("KERNEL IMAGE BASE", kernel.Symbols.TryGetAddress("_text", out var text)
+                ? Cell.Address(text) : Cell.Unreadable($"_text is not in {kernel.Symbols.Source}", CellKind.Address));
+            FromVmcoreInfo(kernel, record, "KERNEL MODULES BASE", "MODULES_VADDR");
+        }
         var stacks = new KernelStackAreas(kernel);
         record.Add("KERNEL STACK SIZE", Cell.Int((long)stacks.StackSize));
         var byName = new SortedDictionary<int, (string Name, ulong Size, List<(int Cpu, ulong Start)> Cpus)>();
@@ -135,6 +156,44 @@ public sealed class MachCommand : ICommand
         }
         if (problem is not null) result.Warnings.Add($"mach: {problem}");
         return result;
+    }
+
+    private static void FromVmcoreInfo(IKernel kernel, RecordBlock record, string label, string number)
+    {
+        if (kernel.VmcoreInfo is { } info && info.TryGetNumber(number, out var value)) record.Add(label, Cell.Address((ulong)value));
+        else record.Add(label, Cell.Unreadable($"VMCOREINFO has no NUMBER({number})", CellKind.Address));
+    }
+
+    // The RAM memblock registered at boot: memblock.memory's regions (cnt of them), bounded by its own max.
+    private static bool MemblockMemory(IKernel kernel, out ulong bytes, out string? problem)
+    {
+        bytes = 0;
+        problem = null;
+        if (!kernel.Symbols.TryGetAddress("memblock", out var memblock))
+        {
+            problem = $"neither e820_table nor memblock is in {kernel.Symbols.Source}";
+            return false;
+        }
+        try
+        {
+            var memory = kernel.Object("struct memblock", memblock)["memory"];
+            ulong count = memory["cnt"].ReadUnsigned(), max = memory["max"].ReadUnsigned();
+            if (count == 0 || count > max || max > 1 << 20)
+            {
+                problem = $"memblock.memory: cnt {count} of max {max} is not a region count";
+                return false;
+            }
+            ulong regions = memory["regions"].ReadPointer();
+            var regionType = kernel.Types.Require("struct memblock_region");
+            for (ulong i = 0; i < count; i++)
+                bytes += new KernelObject(kernel, regionType, regions + i * regionType.Size)["size"].ReadUnsigned();
+            return true;
+        }
+        catch (Exception e) when (KernelDataErrors.IsDataProblem(e))
+        {
+            problem = $"memblock.memory: {KernelDataErrors.Reason(e)}";
+            return false;
+        }
     }
 
     private static void Base(IKernel kernel, RecordBlock record, string label, string symbol)
