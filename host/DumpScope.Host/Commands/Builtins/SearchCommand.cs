@@ -85,7 +85,10 @@ public sealed class SearchCommand : ICommand
         if (End is not null && Length is not null) throw new UsageException("search: give -e END or -l LENGTH, not both");
         if (Strings && (Mask is not null || Word32)) throw new UsageException("search: -c takes no -m or -w");
 
-        ulong start = Start is null ? (Physical || User ? 0 : 0xffff_8000_0000_0000UL) : Physical ? Hex(Start, "-s") : ExpressionEvaluator.EvaluateAddress(kernel, Start);
+        // Kernel memory starts at x86-64's 4-level kernel half, or lower where the direct map is (5-level paging's
+        // 0xff11…, arm64's linear map at PAGE_OFFSET); holes cost one page-table entry each.
+        ulong kernelStart = Math.Min(0xffff_8000_0000_0000UL, kernel.MemoryModel.DirectMapBase + kernel.MemoryModel.MinPfn * (ulong)kernel.PageSize);
+        ulong start = Start is null ? (Physical || User ? 0 : kernelStart) : Physical ? Hex(Start, "-s") : ExpressionEvaluator.EvaluateAddress(kernel, Start);
         ulong end = User ? UserSpaceEnd(kernel) : ulong.MaxValue;
         if (End is not null) end = Physical ? Hex(End, "-e") : ExpressionEvaluator.EvaluateAddress(kernel, End);
         if (Length is not null)
