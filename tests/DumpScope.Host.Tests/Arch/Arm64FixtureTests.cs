@@ -20,9 +20,21 @@ public sealed class Arm64FixtureTests : IDisposable
     private static readonly string SystemMap = Shared($"kernel-{Release}/System.map-{Release}");
     private static readonly string Btf = Shared($"kernel-{Release}/vmlinux.btf");
 
+    // Every test starts here (or at the session, which calls it): without the optional fixture it skips before
+    // reading any of the fixture's files.
+    private static void RequireFixture() =>
+        Skip.IfNot(File.Exists(Dump) && File.Exists(SystemMap) && File.Exists(Btf), $"{Dump} (or its System.map/BTF) is absent: the arm64 fixture is optional");
+
+    // A file of the shared arm64 fixture, once it is known to be there.
+    private static string SharedFile(string relative)
+    {
+        RequireFixture();
+        return Shared(relative);
+    }
+
     private readonly Lazy<DumpScopeSession> _session = new(() =>
     {
-        Skip.IfNot(File.Exists(Dump) && File.Exists(SystemMap) && File.Exists(Btf), $"{Dump} (or its System.map/BTF) is absent: the arm64 fixture is optional");
+        RequireFixture();
         return FixtureSession.Open(new SessionOptions { DumpPath = Dump, SystemMapPath = SystemMap, BtfPath = Btf },
             typeof(SlabPlugin).Assembly, typeof(TasksPlugin).Assembly, typeof(MemoryPlugin).Assembly);
     });
@@ -36,11 +48,11 @@ public sealed class Arm64FixtureTests : IDisposable
         if (_session.IsValueCreated) _session.Value.Dispose();
     }
 
-    private static VmcoreInfo SavedVmcoreInfo() => VmcoreInfo.Parse(File.ReadAllText(Shared("arm64/vmcoreinfo.txt")));
+    private static VmcoreInfo SavedVmcoreInfo() => VmcoreInfo.Parse(File.ReadAllText(SharedFile("arm64/vmcoreinfo.txt")));
 
     private static string[] GroundTruthSection(string header)
     {
-        var lines = File.ReadAllLines(Shared("arm64/groundtruth-guest.txt"));
+        var lines = File.ReadAllLines(SharedFile("arm64/groundtruth-guest.txt"));
         int start = Array.FindIndex(lines, l => l.StartsWith(header, StringComparison.Ordinal));
         return [.. lines.Skip(start + 1).TakeWhile(l => !l.StartsWith("---", StringComparison.Ordinal) && !l.StartsWith("GT-END", StringComparison.Ordinal))];
     }
@@ -145,7 +157,7 @@ public sealed class Arm64FixtureTests : IDisposable
     [SkippableFact]
     public void Log_holds_the_guests_dmesg()
     {
-        var dmesg = File.ReadAllLines(Shared("arm64/dmesg.txt")).Where(l => l.Length > 0).ToList();
+        var dmesg = File.ReadAllLines(SharedFile("arm64/dmesg.txt")).Where(l => l.Length > 0).ToList();
         var result = Session.Run("log");
         result.Failed.Should().BeFalse(result.Error);
         var text = TextRenderer.Render(result);
