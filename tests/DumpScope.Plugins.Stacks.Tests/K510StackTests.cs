@@ -37,6 +37,21 @@ public sealed class K510StackTests(DumpSessions dumps)
     }
 
     [SkippableFact]
+    public void Bt_a_gives_the_cpu_stopped_by_the_nmi_crashs_frames_all_reliable_from_the_stop_handler_on()
+    {
+        // CPU 0 spun in user space when the panicking CPU's NMI stopped it: crash_nmi_callback halts there, so the
+        // handler frame is the live one (a lockup's first question is where that CPU is).
+        var expected = Crash("bt-a").Single(t => t.Pid == 104);
+        expected.Frames[0].Function.Should().Be("crash_nmi_callback");
+        var result = dumps.K510.Run("bt -a");
+        result.Failed.Should().BeFalse(result.Error);
+        var spinner = BtRow.Blocks(result).Single(b => b.Pid == 104).Frames;
+        spinner.Select(f => (f.Function ?? "", f.Ip, f.Sp)).Should().Equal(expected.Frames.Select(f => (f.Function, f.Ip, f.Sp)));
+        spinner.Should().OnlyContain(f => f.Reliable);
+        DumpScope.Host.Rendering.TextRenderer.Render(result).Should().Contain("RIP: 0000000000401770  RSP: 00007fff74408850  RFLAGS: 00000206");
+    }
+
+    [SkippableFact]
     public void Foreach_bt_matches_the_sysrq_t_trace_of_every_sleeping_task()
     {
         var sysrq = KernelTraces.SysrqT(File.ReadAllText(Fixtures.Require("k510/dmesg.txt")));

@@ -235,11 +235,15 @@ public sealed class KernelBacktracer
             return plain with { Notes = [.. plain.Notes, "the NMI handler's frames were not found on the NMI stack"] };
         }
 
-        var handler = best.Frames.Select((f, i) => i == 0 ? f with { Reliable = false } : f).ToList();
+        // Frame #0's address is the handler's last call site, read from a popped slot. Outside a known stop handler it
+        // is a guess. In one it is sure: the chain from it reaches exactly the saved registers, and
+        // crash_nmi_callback never returns (it halts after saving them). So the CPU is in that function, and its
+        // frame is the live one the reliable return address above it belongs to.
+        var handler = best.Frames.Select((f, i) => i == 0 && !bestInHandler ? f with { Reliable = false } : f).ToList();
         var last = handler[^1];
         if (registers.IsUserMode)
             return new Backtrace(handler, UnwindMethod.Orc, UnwindEnd.UserSpace, "the CPU was running user code", direct.Description)
-            { UserRegisters = last.ExceptionRegisters, Notes = [$"frame #0 found by scanning the {scanned!.Name}"] };
+            { UserRegisters = last.ExceptionRegisters, Notes = [FrameZeroNote(scanned!, bestInHandler)] };
         var rest = parts.Unwinder.Unwind(direct, stacks, options with { MaxFrames = Math.Max(1, options.MaxFrames - handler.Count) }, cancellation);
         handler[^1] = last with { LeavesStack = scanned };
         var frames = handler.Concat(rest.Frames.Select((f, i) => f with { Index = handler.Count + i })).ToArray();
@@ -249,8 +253,12 @@ public sealed class KernelBacktracer
                 probe with { FrameWords = true }, cancellation);
             for (int i = 0; i < handler.Count && i < words.Frames.Count; i++) frames[i] = frames[i] with { Words = words.Frames[i].Words };
         }
-        return rest with { Frames = frames, Notes = [$"frame #0 found by scanning the {scanned!.Name}", .. rest.Notes] };
+        return rest with { Frames = frames, Notes = [FrameZeroNote(scanned!, bestInHandler), .. rest.Notes] };
     }
+
+    private static string FrameZeroNote(StackArea scanned, bool inHandler) => inHandler
+        ? $"frame #0 found by scanning the {scanned.Name}: the stop handler's last call site (the CPU halts in that function)"
+        : $"frame #0 found by scanning the {scanned.Name} (unreliable: not in a known stop handler)";
 
     private Parts Read()
     {
