@@ -134,7 +134,9 @@ public sealed class MachCommand : ICommand
         record.Add("KERNEL STACK SIZE", Cell.Int((long)stacks.StackSize));
         var byName = new SortedDictionary<int, (string Name, ulong Size, List<(int Cpu, ulong Start)> Cpus)>();
         var order = new List<string>();
-        foreach (int cpu in kernel.ForEachPossibleCpu())
+        // The present CPUs, as crash lists them: a possible CPU that never came up has no IRQ stack, and its
+        // cpu_entry_area stacks (mapped for every possible CPU) were never run on.
+        foreach (int cpu in kernel.ForEachPresentCpu())
         {
             var (areas, problems) = stacks.CpuStacks(cpu);
             foreach (var p in problems) result.Warnings.Add($"mach: {p}");
@@ -152,7 +154,13 @@ public sealed class MachCommand : ICommand
             record.Add($"{name} STACK SIZE", $"{name.ToLowerInvariant()}_stack_size", Cell.Int((long)size));
             record.Add($"{name} STACKS", $"{name.ToLowerInvariant()}_stacks", Cell.Text("").Displayed(""));
             foreach (var (cpu, start) in cpus)
-                record.Add($"CPU {cpu}", $"{name.ToLowerInvariant()}_stack_cpu{cpu}", Cell.Address(start));
+            {
+                // A stack the kernel never mapped (the #VC stacks without SEV-ES: cea_map_stack runs only then)
+                // is marked, as crash marks it; its address is still where the layout puts it.
+                var mapped = kernel.Memory.Translate(start + size - 8);
+                record.Add($"CPU {cpu}", $"{name.ToLowerInvariant()}_stack_cpu{cpu}", mapped.Success
+                    ? Cell.Address(start) : Cell.Address(start).Displayed($"{start:x16} [unavailable]"));
+            }
         }
         if (problem is not null) result.Warnings.Add($"mach: {problem}");
         return result;
@@ -210,7 +218,7 @@ public sealed class MachCommand : ICommand
         if (!kernel.Symbols.TryGetAddress("cpu_info", out var cpuInfo) || kernel.Types.FindType("struct cpuinfo_x86") is null)
             return CommandResult.Fail($"mach -c: no per-cpu cpu_info (struct cpuinfo_x86) in this kernel");
         var flags = CapabilityNames(kernel);
-        foreach (int cpu in kernel.ForEachPossibleCpu())
+        foreach (int cpu in kernel.ForEachPresentCpu())
         {
             var record = result.Add(new RecordBlock { Title = $"CPU {cpu}:" });
             try

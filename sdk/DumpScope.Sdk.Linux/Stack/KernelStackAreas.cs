@@ -102,7 +102,7 @@ public sealed class KernelStackAreas
             try
             {
                 if (IrqStack(cpu) is { } irq) areas.Add(irq);
-                else problems.Add($"CPU {cpu}: no IRQ stack pointer (neither pcpu_hot.hardirq_stack_ptr nor hardirq_stack_ptr)");
+                else problems.Add($"CPU {cpu}: no IRQ stack pointer (pcpu_hot.hardirq_stack_ptr, hardirq_stack_ptr and irq_stack_ptr are absent or NULL)");
             }
             catch (Exception e) when (KernelDataErrors.IsDataProblem(e))
             {
@@ -162,11 +162,21 @@ public sealed class KernelStackAreas
         if (_kernel.Symbols.TryGetAddress("pcpu_hot", out var hot) && _kernel.Types.FindType("struct pcpu_hot") is { } hotType
             && hotType.Resolve().HasMember("hardirq_stack_ptr"))
             top = _kernel.PerCpu(hotType, hot, cpu)["hardirq_stack_ptr"].ReadPointer();
-        else if (_kernel.Symbols.TryGetAddress("hardirq_stack_ptr", out var ptr))
-            top = _kernel.Memory.TryReadU64(_kernel.PerCpuPtr(ptr, cpu), out var v, out _) ? v : null;
+        else
+        {
+            // hardirq_stack_ptr was irq_stack_ptr before e6401c130931 (5.2), which pointed into irq_stack_union.
+            foreach (string name in new[] { "hardirq_stack_ptr", "irq_stack_ptr" })
+                if (_kernel.Symbols.TryGetAddress(name, out var ptr))
+                {
+                    top = _kernel.Memory.TryReadU64(_kernel.PerCpuPtr(ptr, cpu), out var v, out _) ? v : null;
+                    break;
+                }
+        }
         if (top is not { } t || t == 0) return null;
-        // The pointer is the stack's top minus one word (irq_init_percpu_irqstack stores va + IRQ_STACK_SIZE - 8).
-        ulong end = (t + 8 + 0xfff) & ~0xfffUL;
+        // The pointer is at or just below the stack's page-aligned top: the top itself before 951c2a51ae75 (5.12),
+        // the top minus one word since (irq_init_percpu_irqstack stores va + IRQ_STACK_SIZE - 8). Rounding up to a
+        // page gives the top for both.
+        ulong end = (t + 0xfff) & ~0xfffUL;
         return new StackArea(end - IrqStackSize, end, StackKind.Irq, "IRQ stack", cpu);
     }
 
