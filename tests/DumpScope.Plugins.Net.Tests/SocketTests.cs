@@ -93,6 +93,44 @@ public sealed class SocketTests(NetSessions sessions) : IClassFixture<NetSession
     }
 
     [Fact]
+    public void Sockets_walks_each_namespace_s_own_ehash_once_beside_tcp_hashinfo()
+    {
+        var world = new SyntheticSockets().WithNamespaces();
+        var result = Run(world.Kernel, new SocketsCommand { Tcp = true }, "sockets -t");
+        result.Failed.Should().BeFalse(result.Error);
+        result.Warnings.Should().BeEmpty();
+        var rows = Table(result).Rows.Select(r => r.Cells.Select(c => c.Value).ToArray()).ToArray();
+        // init_net names tcp_hashinfo itself: its sockets are listed once; the child's table adds its own socket.
+        rows.Should().HaveCount(3);
+        rows.Count(r => (ulong)r[4]! == SyntheticSockets.TcpSock).Should().Be(1);
+        rows[2].Should().Equal("tcp", "ESTABLISHED", "10.0.0.3:8080", "10.0.0.4:40000", SyntheticSockets.ChildSock, "ehash", 1L);
+        InetHashtables.TcpHashInfos(world.Kernel).Tables.Select(t => t.Address).Should().Equal(SyntheticSockets.HashInfo, SyntheticSockets.ChildHashInfo);
+    }
+
+    [Fact]
+    public void A_namespace_table_pointer_that_is_no_kernel_address_is_a_warning_and_the_global_tables_still_list()
+    {
+        var world = new SyntheticSockets().WithNamespaces();
+        world.Kernel.Memory.WriteU64(world.ChildHashInfoPointer, 0x4141_4141_4141_4141);
+        var result = Run(world.Kernel, new SocketsCommand { Tcp = true }, "sockets -t");
+        result.Failed.Should().BeFalse(result.Error);
+        result.Warnings.Should().ContainSingle(w => w.Contains("tcp_death_row.hashinfo 4141414141414141 is not a kernel address"));
+        Table(result).Rows.Should().HaveCount(2);
+    }
+
+    [Fact]
+    public void A_cycle_in_net_namespace_list_is_cut_and_reported()
+    {
+        var world = new SyntheticSockets().WithNamespaces();
+        ulong list = world.Offset("struct net", "list");
+        world.Kernel.Memory.WriteU64(SyntheticSockets.ChildNet + list, SyntheticSockets.InitNet + list);   // child → init_net again
+        var result = Run(world.Kernel, new SocketsCommand { Tcp = true }, "sockets -t");
+        result.Failed.Should().BeFalse(result.Error);
+        result.Warnings.Should().ContainSingle(w => w.Contains("net_namespace_list"));
+        Table(result).Rows.Should().HaveCount(3, "both namespaces were reached before the cycle");
+    }
+
+    [Fact]
     public void Hlist_nulls_walks_stop_at_the_nulls_marker()
     {
         var memory = new SyntheticMemory();

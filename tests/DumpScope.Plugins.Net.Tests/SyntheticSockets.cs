@@ -82,6 +82,47 @@ internal sealed class SyntheticSockets
 
     public SyntheticKernel Kernel { get; }
 
+    // Two network namespaces on net_namespace_list: init_net on tcp_hashinfo, a child with its own ehash (two buckets)
+    // holding one socket, 10.0.0.3:8080 ↔ 10.0.0.4:40000.
+    public const ulong NetList = 0xffff_8880_0300_0000, InitNet = NetList + 0x10_0000, ChildNet = NetList + 0x20_0000;
+    public const ulong ChildHashInfo = NetList + 0x30_0000, ChildEhash = ChildHashInfo + 0x1_0000, ChildSock = NetList + 0x40_0000;
+
+    /// <summary>Adds the two namespaces (6.1's per-netns ehash: net->ipv4.tcp_death_row.hashinfo names the table).</summary>
+    public SyntheticSockets WithNamespaces()
+    {
+        ulong list = Kernel.Offset("struct net", "list");
+        ulong hashinfo = Kernel.Offset("struct net", "ipv4") + Kernel.Offset("struct netns_ipv4", "tcp_death_row")
+            + Kernel.Offset("struct inet_timewait_death_row", "hashinfo");
+        Kernel.Symbols.Add("net_namespace_list", NetList);
+        Kernel.Memory.WriteU64(NetList, InitNet + list);
+        Kernel.Memory.WriteU64(NetList + 8, ChildNet + list);
+        foreach (var (net, next, prev, table) in new[] { (InitNet, ChildNet + list, NetList, HashInfo), (ChildNet, NetList, InitNet + list, ChildHashInfo) })
+        {
+            Kernel.Zero("struct net", net);
+            Kernel.Memory.WriteU64(net + list, next);
+            Kernel.Memory.WriteU64(net + list + 8, prev);
+            Kernel.Memory.WriteU64(net + hashinfo, table);
+        }
+        Kernel.Zero("struct inet_hashinfo", ChildHashInfo);
+        Set("struct inet_hashinfo", ChildHashInfo, "ehash", ChildEhash);
+        Set("struct inet_hashinfo", ChildHashInfo, "ehash_mask", 1);
+        // the per-netns table shares the global listening hash (inet_pernet_hashinfo_alloc copies lhash2)
+        Set("struct inet_hashinfo", ChildHashInfo, "lhash2", Lhash2);
+        Set("struct inet_hashinfo", ChildHashInfo, "lhash2_mask", 1);
+        ulong nulls = Kernel.Offset("struct sock_common", "skc_nulls_node");
+        Kernel.Memory.WriteU64(ChildEhash, 1);
+        Kernel.Memory.WriteU64(ChildEhash + 8, ChildSock + nulls);
+        Sock(ChildSock, family: 2, state: 1, type: 1, protocol: 6, port: 8080, dport: 40000);
+        Kernel.Memory.Write(ChildSock + Kernel.Offset("struct sock_common", "skc_rcv_saddr"), [10, 0, 0, 3]);
+        Kernel.Memory.Write(ChildSock + Kernel.Offset("struct sock_common", "skc_daddr"), [10, 0, 0, 4]);
+        Kernel.Memory.WriteU64(ChildSock + nulls, 3);
+        return this;
+    }
+
+    /// <summary>Where the child namespace's tcp_death_row.hashinfo pointer is.</summary>
+    public ulong ChildHashInfoPointer => ChildNet + Kernel.Offset("struct net", "ipv4") + Kernel.Offset("struct netns_ipv4", "tcp_death_row")
+        + Kernel.Offset("struct inet_timewait_death_row", "hashinfo");
+
     public ulong Offset(string type, string member) => Kernel.Offset(type, member);
 
     private void Set(string type, ulong address, string member, ulong value) => Kernel.Set(type, address, member, value);

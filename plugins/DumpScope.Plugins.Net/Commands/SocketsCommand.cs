@@ -5,7 +5,8 @@ namespace DumpScope.Plugins.Net.Commands;
 /// <summary>
 /// The TCP and UDP sockets of the kernel's hash tables, like <c>ss -tuan</c> (crash has no such command; the options
 /// are ss's): TCP's listening hash (lhash2) and established hash (ehash, with timewait and request socks) from
-/// <c>tcp_hashinfo</c>, UDP's <c>udp_table</c>. One row per socket: protocol, state, local and peer address and
+/// <c>tcp_hashinfo</c>, UDP's <c>udp_table</c>, and the tables of each network namespace that has its own (every
+/// namespace's sockets, as <c>ss</c> run in each would list them). One row per socket: protocol, state, local and peer address and
 /// port, the sock (a navigation target) and its hash bucket.
 /// </summary>
 [Command("sockets", Help = "TCP/UDP sockets from the kernel's hash tables, like ss -tuan: sockets [-t] [-u] [-l]",
