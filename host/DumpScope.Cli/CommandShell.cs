@@ -72,7 +72,7 @@ internal sealed class CommandShell(ICommandRunner runner, IResultRenderer render
         Progress?.Begin(command);
         try
         {
-            result = runner.Run(command, cancellation, Progress);
+            result = renderer.Streams ? runner.RunStreamed(command, cancellation, Progress) : runner.Run(command, cancellation, Progress);
         }
         finally
         {

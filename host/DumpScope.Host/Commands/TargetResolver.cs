@@ -30,6 +30,7 @@ public sealed class TargetResolver(CommandRegistry registry)
             switch (block)
             {
                 case TableBlock table:
+                    // A streamed table's rows are resolved as they are produced (ResolveRow, by the session).
                     foreach (var row in table.Rows) ResolveList(row.Targets);
                     break;
                 case RecordBlock record:
@@ -41,6 +42,9 @@ public sealed class TargetResolver(CommandRegistry registry)
             }
         }
     }
+
+    /// <summary>Resolves one row's targets in place.</summary>
+    public void ResolveRow(TableRow row) => ResolveList(row.Targets);
 
     private void ResolveList(List<NavigationTarget> targets)
     {

@@ -11,6 +11,9 @@ public sealed class CsvRenderer : IResultRenderer
     public bool EchoesCommands => false;
 
     /// <inheritdoc/>
+    public bool Streams => true;
+
+    /// <inheritdoc/>
     public void Write(string commandLine, CommandResult result, TextWriter output, TextWriter errors)
     {
         bool first = true;
@@ -22,7 +25,7 @@ public sealed class CsvRenderer : IResultRenderer
                     var table = whole.For(ColumnUse.Data);
                     Separate(ref first, output);
                     WriteLine(output, table.Columns.Select(c => c.JsonKey));
-                    foreach (var row in table.Rows) WriteLine(output, row.Cells.Select(Raw));
+                    foreach (var row in table.TakeRows()) WriteLine(output, row.Cells.Select(Raw));
                     break;
                 case RecordBlock record:
                     Separate(ref first, output);

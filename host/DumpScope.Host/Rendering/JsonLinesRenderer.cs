@@ -11,6 +11,9 @@ public sealed class JsonLinesRenderer : IResultRenderer
     public bool EchoesCommands => false;
 
     /// <inheritdoc/>
+    public bool Streams => true;
+
+    /// <inheritdoc/>
     public void Write(string commandLine, CommandResult result, TextWriter output, TextWriter errors)
     {
         var blocks = result.UndrawnBlocks.ToList();
@@ -21,7 +24,7 @@ public sealed class JsonLinesRenderer : IResultRenderer
             {
                 case TableBlock whole:
                     var table = whole.For(ColumnUse.Data);
-                    foreach (var row in table.Rows)
+                    foreach (var row in table.TakeRows())
                         output.WriteLine(Line(commandLine, b, block, w => JsonRenderer.WriteRowFields(w, table, row)));
                     break;
                 case RecordBlock record:

@@ -24,13 +24,53 @@ public sealed class JsonRenderer : IResultRenderer
     public bool EchoesCommands => false;
 
     /// <inheritdoc/>
-    public void Write(string commandLine, CommandResult result, TextWriter output, TextWriter errors) =>
-        output.WriteLine(Render(commandLine, result));
+    public bool Streams => true;
+
+    /// <inheritdoc/>
+    public void Write(string commandLine, CommandResult result, TextWriter output, TextWriter errors)
+    {
+        if (!result.HasStreamedRows)
+        {
+            output.WriteLine(Render(commandLine, result));
+            return;
+        }
+        // A streamed table's rows are written as they come, so "ok", "error" and "warnings" (known only at the end) follow
+        // "blocks" in this document: the same fields, in another order (docs/json.md).
+        using var stream = new MemoryStream();
+        using var w = new Utf8JsonWriter(stream, WriterOptions(indented: false));
+        void Flush()
+        {
+            w.Flush();
+            output.Write(Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length));
+            output.Flush();
+            stream.SetLength(0);
+        }
+        w.WriteStartObject();
+        w.WriteNumber("schema", SchemaVersion);
+        w.WriteString("command", commandLine);
+        w.WriteStartArray("blocks");
+        foreach (var block in result.UndrawnBlocks)
+        {
+            if (block is TableBlock { IsStreamed: true }) Flush();
+            WriteBlock(w, block, () => { if (w.BytesPending + stream.Length >= 32 * 1024) Flush(); });
+        }
+        w.WriteEndArray();
+        w.WriteBoolean("ok", !result.Failed);
+        if (result.Error is null) w.WriteNull("error"); else w.WriteString("error", result.Error);
+        w.WriteStartArray("warnings");
+        foreach (var warning in result.Warnings) w.WriteStringValue(warning);
+        w.WriteEndArray();
+        w.WriteEndObject();
+        Flush();
+        output.WriteLine();
+    }
 
     /// <summary>Renders a result; <paramref name="indented"/> for humans, compact for one line per command.</summary>
     public static string Render(string commandLine, CommandResult result, bool indented = false) =>
         Write(w =>
         {
+            // One document with the status first: every row is produced before it is written.
+            result.Materialize();
             w.WriteStartObject();
             w.WriteNumber("schema", SchemaVersion);
             w.WriteString("command", commandLine);
@@ -53,7 +93,7 @@ public sealed class JsonRenderer : IResultRenderer
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
-    private static void WriteBlock(Utf8JsonWriter w, ResultBlock block)
+    private static void WriteBlock(Utf8JsonWriter w, ResultBlock block, Action? rowWritten = null)
     {
         w.WriteStartObject();
         switch (block)
@@ -73,11 +113,12 @@ public sealed class JsonRenderer : IResultRenderer
                 }
                 w.WriteEndArray();
                 w.WriteStartArray("rows");
-                foreach (var row in table.Rows)
+                foreach (var row in table.TakeRows())
                 {
                     w.WriteStartObject();
                     WriteRowFields(w, table, row);
                     w.WriteEndObject();
+                    rowWritten?.Invoke();
                 }
                 w.WriteEndArray();
                 break;

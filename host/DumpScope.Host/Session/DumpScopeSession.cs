@@ -91,6 +91,15 @@ public sealed class DumpScopeSession : ICommandRunner, IDisposable
     /// <inheritdoc/>
     public CommandResult Run(string commandLine, CancellationToken cancellation = default, IProgress<CommandProgress>? progress = null)
     {
+        var result = RunStreamed(commandLine, cancellation, progress);
+        // Every row, for callers that read the result as a whole: a streamed table's source runs here.
+        result.Materialize();
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public CommandResult RunStreamed(string commandLine, CancellationToken cancellation = default, IProgress<CommandProgress>? progress = null)
+    {
         RegisteredCommand? command = null;
         try
         {
@@ -117,7 +126,10 @@ public sealed class DumpScopeSession : ICommandRunner, IDisposable
             CommandBinder.Bind(command, instance, arguments);
             cancellation.ThrowIfCancellationRequested();
             var result = instance.Execute(new CommandContext(services, commandLine, cancellation, progress));
-            new TargetResolver(Registry).ResolveAll(result);
+            var resolver = new TargetResolver(Registry);
+            resolver.ResolveAll(result);
+            foreach (var table in result.Blocks.OfType<TableBlock>())
+                table.MapStream(rows => Guarded(rows, result, command, resolver));
             return result;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -125,6 +137,32 @@ public sealed class DumpScopeSession : ICommandRunner, IDisposable
             if (e is NoDumpException && KernelProblem is not null)
                 return CommandResult.Fail($"{command?.Invocation}: the kernel could not be read from this dump: {KernelProblem}");
             return CommandResult.Fail(Describe(command, e));
+        }
+    }
+
+    /// <summary>
+    /// A streamed table's rows as the session hands them out: each row's targets resolved as it passes, and an
+    /// exception of the row source (bad kernel data, Ctrl-C) ending the table and becoming the result's error, as it
+    /// would have been had the command thrown in Execute.
+    /// </summary>
+    private static IEnumerable<TableRow> Guarded(IEnumerable<TableRow> rows, CommandResult result, RegisteredCommand command, TargetResolver resolver)
+    {
+        using var rowsOf = rows.GetEnumerator();
+        while (true)
+        {
+            TableRow row;
+            try
+            {
+                if (!rowsOf.MoveNext()) yield break;
+                row = rowsOf.Current;
+                resolver.ResolveRow(row);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                result.Error ??= Describe(command, e);
+                yield break;
+            }
+            yield return row;
         }
     }
 

@@ -30,6 +30,13 @@ public interface ICommandRunner
     /// <summary>Runs one command line. Never throws for command failures: the result carries the error.</summary>
     CommandResult Run(string commandLine, CancellationToken cancellation = default, IProgress<CommandProgress>? progress = null);
 
+    /// <summary>
+    /// Runs one command line for an output that streams: streamed tables (<see cref="TableBlock.Streamed"/>) are left
+    /// to be produced while the result is written; a failure while producing them sets the result's error then.
+    /// </summary>
+    CommandResult RunStreamed(string commandLine, CancellationToken cancellation = default, IProgress<CommandProgress>? progress = null) =>
+        Run(commandLine, cancellation, progress);
+
     /// <summary>All commands available now.</summary>
     IReadOnlyList<CommandDescriptor> Commands { get; }
 

@@ -31,6 +31,13 @@ public interface ISlabCache
     SlabCacheContents Contents(CancellationToken cancellation);
 
     /// <summary>
+    /// The same as <see cref="Contents"/> with the slabs walked lazily (kmem -S streamed: one slab's objects at a time):
+    /// the per-CPU and per-node structures at once, the slabs each time <see cref="SlabCacheWalk.Slabs"/> is enumerated.
+    /// An allocator without its own walk gives its materialized contents.
+    /// </summary>
+    SlabCacheWalk Walk(CancellationToken cancellation) => SlabCacheWalk.Of(Contents(cancellation));
+
+    /// <summary>
     /// for_each_allocated_object: every allocated object of the cache, streamed, found by scanning the struct page
     /// array for this cache's slabs (so full slabs, which SLUB does not list, are included). Slabs that cannot
     /// be read are skipped and reported to <paramref name="problem"/>.

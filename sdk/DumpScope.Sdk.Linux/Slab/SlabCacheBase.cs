@@ -82,5 +82,8 @@ public abstract class SlabCacheBase : ISlabCache
     public abstract SlabCacheContents Contents(CancellationToken cancellation);
 
     /// <inheritdoc/>
+    public virtual SlabCacheWalk Walk(CancellationToken cancellation) => SlabCacheWalk.Of(Contents(cancellation));
+
+    /// <inheritdoc/>
     public abstract IEnumerable<ulong> ForEachAllocatedObject(Action<string>? problem = null, CancellationToken cancellation = default);
 }

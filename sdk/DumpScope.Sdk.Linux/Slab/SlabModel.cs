@@ -44,6 +44,31 @@ public sealed record NodeInfo(int Node, ulong Address, long? Slabs, long Partial
 public sealed record SlabCacheContents(string CpuCacheType, string NodeType, string NodeListsNote, IReadOnlyList<CpuCacheInfo> CpuCaches,
     IReadOnlyList<NodeInfo> Nodes, IReadOnlyList<SlabContents> Slabs, IReadOnlyList<string> Problems);
 
+/// <summary>
+/// What the allocator tracks of one cache, with the slabs walked on demand (<see cref="ISlabCache.Walk"/>): each
+/// enumeration of <see cref="Slabs"/> walks them again, holding one slab's objects at a time.
+/// </summary>
+/// <param name="CpuCacheType">The C type of <see cref="CpuCaches"/>.</param>
+/// <param name="NodeType">The C type of <see cref="Nodes"/>.</param>
+/// <param name="NodeListsNote">What the node lists cover.</param>
+/// <param name="CpuCaches">Per-CPU structures.</param>
+/// <param name="Nodes">Per-node structures.</param>
+/// <param name="WalkSlabs">The walk: given where to report problems, every slab reached with its objects.</param>
+public sealed record SlabCacheWalk(string CpuCacheType, string NodeType, string NodeListsNote, IReadOnlyList<CpuCacheInfo> CpuCaches,
+    IReadOnlyList<NodeInfo> Nodes, Func<Action<string>?, IEnumerable<SlabContents>> WalkSlabs)
+{
+    /// <summary>Every slab reached with its objects, walked now; what cannot be read goes to <paramref name="problem"/>, in walk order, as <see cref="SlabCacheContents.Problems"/> would hold it.</summary>
+    public IEnumerable<SlabContents> Slabs(Action<string>? problem = null) => WalkSlabs(problem);
+
+    /// <summary>The walk of contents already read whole (an allocator without a lazy walk).</summary>
+    public static SlabCacheWalk Of(SlabCacheContents contents) =>
+        new(contents.CpuCacheType, contents.NodeType, contents.NodeListsNote, contents.CpuCaches, contents.Nodes, problem =>
+        {
+            foreach (var p in contents.Problems) problem?.Invoke(p);
+            return contents.Slabs;
+        });
+}
+
 /// <summary>A cache's numbers as crash's kmem -s computes them.</summary>
 /// <param name="Address">The struct kmem_cache.</param>
 /// <param name="Name">Its name, or null when unreadable.</param>

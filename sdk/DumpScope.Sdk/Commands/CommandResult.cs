@@ -41,6 +41,19 @@ public sealed class CommandResult
         Blocks.Add(block);
         return block;
     }
+
+    /// <summary>True when a table's rows are still to be produced (<see cref="TableBlock.Streamed"/>).</summary>
+    public bool HasStreamedRows => Blocks.Any(b => b is TableBlock { IsStreamed: true });
+
+    /// <summary>
+    /// Produces the rows of every streamed table into <see cref="TableBlock.Rows"/>, so the result holds everything (what
+    /// callers that do not stream see). A row source that throws ends its table there; the exception propagates.
+    /// </summary>
+    public void Materialize()
+    {
+        foreach (var block in Blocks)
+            if (block is TableBlock table) table.Materialize();
+    }
 }
 
 /// <summary>A part of a result.</summary>
@@ -131,11 +144,79 @@ public sealed class TableBlock : ResultBlock
     /// <summary>Adds a row of cells and returns it.</summary>
     public TableRow AddRow(params Cell[] cells)
     {
-        if (cells.Length != Columns.Count)
-            throw new ArgumentException($"row has {cells.Length} cells, table has {Columns.Count} columns");
-        var row = new TableRow(cells);
+        var row = NewRow(cells);
         Rows.Add(row);
         return row;
+    }
+
+    /// <summary>A row of cells for this table, not added (for a streamed table's rows).</summary>
+    public TableRow NewRow(params Cell[] cells)
+    {
+        if (cells.Length != Columns.Count)
+            throw new ArgumentException($"row has {cells.Length} cells, table has {Columns.Count} columns");
+        return new TableRow(cells);
+    }
+
+    private IEnumerable<TableRow>? _source;
+
+    /// <summary>
+    /// Makes the table streamed: its rows are <paramref name="rows"/>, produced lazily while the result is written
+    /// (text, JSON, CSV write each row as it comes, so the first rows show before the last is read and memory does not
+    /// grow with the table), once. The enumeration runs after <see cref="ICommand.Execute"/> returned: it must observe
+    /// the command's cancellation token itself and may add to the result's warnings (written after the blocks). A
+    /// caller that wants every row (tests, the terminal UI) gets them in <see cref="Rows"/> from the host, which
+    /// materializes streamed tables unless its output streams. Rows added with <see cref="AddRow"/> come first.
+    /// </summary>
+    public TableBlock Streamed(IEnumerable<TableRow> rows)
+    {
+        _source = rows;
+        return this;
+    }
+
+    /// <summary>
+    /// For a streamed table: the width of each column's widest cell as text, where the command knows it before the rows
+    /// are made (0 where it does not), e.g. from an earlier pass over the same data. Text output aligns a streamed
+    /// table longer than its first window on these and the window's cells, so it is the same as the whole table's.
+    /// Read when the table's rows start to be written: a streamed table before it may set it.
+    /// </summary>
+    public IReadOnlyList<int>? TextWidths { get; set; }
+
+    /// <summary>True while the table has rows still to be produced.</summary>
+    public bool IsStreamed => _source is not null;
+
+    /// <summary>
+    /// The table's rows, for a writer that streams: the rows already held, then the streamed ones as they are
+    /// produced (not kept). Once only: afterwards the table is no longer streamed.
+    /// </summary>
+    public IEnumerable<TableRow> TakeRows()
+    {
+        var source = _source;
+        _source = null;
+        return source is null ? Rows : Rows.Concat(Checked(source));
+    }
+
+    /// <summary>Wraps the streamed rows (the host resolves each row's targets as it passes); no-op when not streamed.</summary>
+    public void MapStream(Func<IEnumerable<TableRow>, IEnumerable<TableRow>> map)
+    {
+        if (_source is not null) _source = map(_source);
+    }
+
+    /// <summary>Produces the streamed rows into <see cref="Rows"/>.</summary>
+    public void Materialize()
+    {
+        var source = _source;
+        _source = null;
+        if (source is not null) Rows.AddRange(Checked(source));
+    }
+
+    private IEnumerable<TableRow> Checked(IEnumerable<TableRow> rows)
+    {
+        foreach (var row in rows)
+        {
+            if (row.Cells.Length != Columns.Count)
+                throw new InvalidOperationException($"a streamed row has {row.Cells.Length} cells, table has {Columns.Count} columns");
+            yield return row;
+        }
     }
 }
 
@@ -218,13 +299,17 @@ public static class TableBlockExtensions
         var keep = Enumerable.Range(0, table.Columns.Count).Where(i => table.Columns[i].Use == ColumnUse.Everywhere || table.Columns[i].Use == use).ToArray();
         if (keep.Length == table.Columns.Count) return table;
         var view = new TableBlock(keep.Select(i => table.Columns[i]).ToArray()) { Title = table.Title, TextFromRows = table.TextFromRows };
-        foreach (var row in table.Rows)
+        TableRow Copy(TableRow row)
         {
-            var copy = view.AddRow(keep.Select(i => row.Cells[i]).ToArray());
+            var copy = view.NewRow(keep.Select(i => row.Cells[i]).ToArray());
             copy.Problem = row.Problem;
             copy.Text = row.Text;
             copy.Targets.AddRange(row.Targets);
+            return copy;
         }
+        // A streamed table's view streams too: its rows are copied as they come.
+        if (table.IsStreamed) return view.Streamed(table.TakeRows().Select(Copy));
+        foreach (var row in table.Rows) view.Rows.Add(Copy(row));
         return view;
     }
 }

@@ -91,3 +91,34 @@ public sealed class MultiDefaultCommand : ICommand
     /// <inheritdoc/>
     public CommandResult Execute(CommandContext context) => CommandResult.FromText("default " + Arg);
 }
+
+/// <summary>A streamed table of numbers, optionally failing part way (bad data) to test the host's handling.</summary>
+[Command("count", Help = "count, streamed", NeedsDump = false)]
+public sealed class CountCommand : ICommand
+{
+    /// <summary>Rows to make.</summary>
+    [Option("-n", Help = "rows")]
+    public int Rows { get; set; } = 10;
+
+    /// <summary>The row at which the source throws, or -1.</summary>
+    [Option("--fail-at", Help = "throw InvalidDataException at this row")]
+    public int FailAt { get; set; } = -1;
+
+    /// <inheritdoc/>
+    public CommandResult Execute(CommandContext context)
+    {
+        var result = new CommandResult();
+        var table = result.Add(new TableBlock(new Column("N", CellKind.Integer)));
+        table.Streamed(Numbers());
+        IEnumerable<TableRow> Numbers()
+        {
+            for (int i = 0; i < Rows; i++)
+            {
+                context.Cancellation.ThrowIfCancellationRequested();
+                if (i == FailAt) throw new System.IO.InvalidDataException($"row {i} is bad");
+                yield return table.NewRow(Cell.Int(i)).WithTarget("again", $"echo {i}");
+            }
+        }
+        return result;
+    }
+}

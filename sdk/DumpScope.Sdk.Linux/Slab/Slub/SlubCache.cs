@@ -280,57 +280,119 @@ public sealed class SlubCache : SlabCacheBase
     /// <inheritdoc/>
     public override SlabCacheContents Contents(CancellationToken cancellation)
     {
-        var slabs = new List<SlabContents>();
-        var cpuCaches = new List<CpuCacheInfo>();
-        var nodes = new List<NodeInfo>();
+        var walk = Walk(cancellation);
         var problems = new List<string>();
-        foreach (var (cpu, cpuCache, slabPtr, freelist, partial) in CpuStates())
+        var slabs = walk.Slabs(problems.Add).ToList();
+        return new SlabCacheContents(walk.CpuCacheType, walk.NodeType, walk.NodeListsNote, walk.CpuCaches, walk.Nodes, slabs, problems);
+    }
+
+    /// <inheritdoc/>
+    public override SlabCacheWalk Walk(CancellationToken cancellation)
+    {
+        var cpuStates = new List<(int Cpu, ulong CpuCache, ulong Slab, ulong Freelist, ulong Partial)>();
+        foreach (var state in CpuStates())
         {
             cancellation.ThrowIfCancellationRequested();
-            cpuCaches.Add(new CpuCacheInfo(cpu, cpuCache));
-            if (slabPtr != 0)
-            {
-                try { Add(ReadSlab(slabPtr, $"cpu {cpu}", cpu), freelist); }
-                catch (Exception e) when (KernelDataErrors.IsDataProblem(e)) { problems.Add($"cpu {cpu} slab {slabPtr:x}: {KernelDataErrors.Reason(e)}"); }
-            }
-            foreach (var slab in CpuPartial(cpu, partial, problems))
-                if (!Add(slab, 0)) break;
+            cpuStates.Add(state);
         }
+        var nodes = new List<NodeInfo>();
+        // The node table's numbers; their problems are reported again, in order, by the slab walk.
+        var unused = new List<string>();
         foreach (var (nodeId, node) in Nodes())
         {
             cancellation.ThrowIfCancellationRequested();
             try
             {
-                var counters = NodeCountersOrProblem(nodeId, node, problems);
-                var partial = NodePartial(node);
-                if (!partial.IsComplete) problems.Add($"node {nodeId} partial list: {partial.Problem}");
-                nodes.Add(new NodeInfo(nodeId, node, counters?.Slabs, partial.Items.Count));
-                foreach (var descriptor in partial.Items)
-                {
-                    try { Add(ReadSlab(descriptor, $"node {nodeId} partial", -1, nodeId), 0); }
-                    catch (Exception e) when (KernelDataErrors.IsDataProblem(e)) { problems.Add($"node {nodeId} partial slab {descriptor:x}: {KernelDataErrors.Reason(e)}"); }
-                }
+                var counters = NodeCountersOrProblem(nodeId, node, unused);
+                nodes.Add(new NodeInfo(nodeId, node, counters?.Slabs, NodePartial(node).Items.Count));
             }
-            catch (MemoryFaultException e)
+            catch (MemoryFaultException)
             {
-                problems.Add($"node {nodeId} ({node:x}): {e.Fault.Message}");
+                // Reported by the walk ("node N (ADDR): …"), as Contents did.
             }
         }
-        return new SlabCacheContents("struct kmem_cache_cpu", "struct kmem_cache_node", "full slabs are not tracked by SLUB", cpuCaches, nodes, slabs, problems);
+        return new SlabCacheWalk("struct kmem_cache_cpu", "struct kmem_cache_node", "full slabs are not tracked by SLUB", cpuStates.Select(c => new CpuCacheInfo(c.Cpu, c.CpuCache)).ToList(),
+            nodes, problem => WalkSlabs(cpuStates, problem, cancellation));
+    }
 
-        bool Add(SlabInfo slab, ulong cpuFreelist)
+    /// <summary>
+    /// The slabs kmem -S lists, in its order (each CPU's slab then its partial chain, then each node's partial list),
+    /// each with its objects' states, one slab at a time; problems go to <paramref name="problem"/> in that order.
+    /// </summary>
+    private IEnumerable<SlabContents> WalkSlabs(List<(int Cpu, ulong CpuCache, ulong Slab, ulong Freelist, ulong Partial)> cpuStates, Action<string>? problem,
+        CancellationToken cancellation)
+    {
+        var problems = new List<string>();
+        void Report()
+        {
+            foreach (var p in problems) problem?.Invoke(p);
+            problems.Clear();
+        }
+        SlabContents? Make(SlabInfo slab, ulong cpuFreelist)
         {
             try
             {
-                slabs.Add(ContentsOf(slab, States(slab, cpuFreelist, problems)));
-                return true;
+                return ContentsOf(slab, States(slab, cpuFreelist, problems));
             }
             catch (Exception e) when (KernelDataErrors.IsDataProblem(e))
             {
                 problems.Add($"{slab.Where} slab {slab.Descriptor:x}: {KernelDataErrors.Reason(e)}");
-                return false;
+                return null;
             }
         }
+        SlabInfo? Read(ulong descriptor, string where, int cpu, int node, string what)
+        {
+            try
+            {
+                return ReadSlab(descriptor, where, cpu, node);
+            }
+            catch (Exception e) when (KernelDataErrors.IsDataProblem(e))
+            {
+                problems.Add($"{what} {descriptor:x}: {KernelDataErrors.Reason(e)}");
+                return null;
+            }
+        }
+
+        foreach (var (cpu, _, slabPtr, freelist, partial) in cpuStates)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            if (slabPtr != 0 && Read(slabPtr, $"cpu {cpu}", cpu, -1, $"cpu {cpu} slab") is { } cpuSlab && Make(cpuSlab, freelist) is { } cpuContents)
+                yield return cpuContents;
+            foreach (var slab in CpuPartial(cpu, partial, problems))
+            {
+                cancellation.ThrowIfCancellationRequested();
+                if (Make(slab, 0) is not { } contents) break;
+                yield return contents;
+            }
+            Report();
+        }
+        foreach (var (nodeId, node) in Nodes())
+        {
+            cancellation.ThrowIfCancellationRequested();
+            IReadOnlyList<ulong> descriptors;
+            try
+            {
+                NodeCountersOrProblem(nodeId, node, problems);
+                var partial = NodePartial(node);
+                if (!partial.IsComplete) problems.Add($"node {nodeId} partial list: {partial.Problem}");
+                descriptors = partial.Items;
+            }
+            catch (MemoryFaultException e)
+            {
+                problems.Add($"node {nodeId} ({node:x}): {e.Fault.Message}");
+                Report();
+                continue;
+            }
+            foreach (var descriptor in descriptors)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                if (Read(descriptor, $"node {nodeId} partial", -1, nodeId, $"node {nodeId} partial slab") is { } slab && Make(slab, 0) is { } contents)
+                    yield return contents;
+                Report();
+            }
+            Report();
+        }
+        Report();
     }
 
     /// <inheritdoc/>
