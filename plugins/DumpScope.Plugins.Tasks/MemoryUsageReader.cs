@@ -12,10 +12,13 @@ internal sealed class MemoryUsageReader
     private readonly ILookup<ulong, TaskInfo> _tasksByMm;
     private readonly ulong? _totalRamPages;
     private readonly Dictionary<ulong, MemoryUsage> _byMm = [];
+    private readonly Lazy<KernelType?> _mmType;
+    private byte[]? _buffer;
 
     public MemoryUsageReader(IKernel kernel, TaskTable table)
     {
         _kernel = kernel;
+        _mmType = new Lazy<KernelType?>(() => kernel.Types.TryParse("struct mm_struct"), LazyThreadSafetyMode.None);
         _counters = MmCounters.Of(kernel);
         _tasksByMm = table.Tasks.Where(t => t.Mm is > 0).ToLookup(t => t.Mm!.Value);
         _totalRamPages = ReadTotalRam(kernel, out var note);
@@ -38,8 +41,10 @@ internal sealed class MemoryUsageReader
     private MemoryUsage Read(ulong mm)
     {
         if (!KernelAddress.IsKernel(mm)) return new MemoryUsage(null, null, null, $"mm {mm:x} is not a kernel address");
-        if (_kernel.Types.TryParse("struct mm_struct") is not { } mmType) return new MemoryUsage(null, null, null, "mm_struct has no total_vm");
-        var loaded = new KernelObject(_kernel, mmType, mm).Load(Math.Max(_counters.ReadLength, 8), "mm_struct");
+        if (_mmType.Value is not { } mmType) return new MemoryUsage(null, null, null, "mm_struct has no total_vm");
+        // One buffer for every mm: the counters are read from it before the next mm is loaded.
+        ulong length = Math.Max(_counters.ReadLength, 8);
+        var loaded = new KernelObject(_kernel, mmType, mm).Load(length, "mm_struct", _buffer ??= new byte[length]);
         ulong kibPerPage = (ulong)_kernel.PageSize / 1024;
         ulong? vsz = null;
         string? problem = null;
