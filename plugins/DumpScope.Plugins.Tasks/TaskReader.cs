@@ -33,6 +33,9 @@ internal sealed class TaskReader
         }.Where(m => m is not null).Max(m => m!.End);
     }
 
+    /// <summary>Bytes of a task_struct read (up to the last member used).</summary>
+    public ulong Length => _length;
+
     public TaskInfo Read(ulong address)
     {
         var layout = _layout;
