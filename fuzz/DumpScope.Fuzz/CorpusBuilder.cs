@@ -82,7 +82,7 @@ internal static class CorpusBuilder
         Put("kallsyms", "system-map-absolute-percpu", KallsymsSeed.Encode(symbols, absolutePercpu: true));
         // The search needs two markers, so more than 256 symbols.
         var more = TextSymbols(map, 300);
-        foreach (var layout in new[] { KallsymsLayout.OffsetsFirst, KallsymsLayout.OffsetsLast, KallsymsLayout.PlaceRelative, KallsymsLayout.AddressesFirst })
+        foreach (var layout in new[] { KallsymsLayout.OffsetsFirst, KallsymsLayout.SeqsBetween, KallsymsLayout.OffsetsLast, KallsymsLayout.PlaceRelative, KallsymsLayout.AddressesFirst })
             Put("kallsyms-search", $"system-map-{layout.ToString().ToLowerInvariant()}", KallsymsSeed.EncodeImage(more, layout));
 
         Put("btf", "vmlinux-slice", BtfSlice.Cut(File.ReadAllBytes(Path.Combine(fixtures, "kernel-6.1.0-56-cloud-amd64", "vmlinux.btf")), BtfTypesKept));

@@ -58,7 +58,7 @@ internal static class ExpressionHarness
     private static void RunCommand(SyntheticKernel kernel, string line)
     {
         var (resolved, arguments) = Registry.Value.Resolve(CommandLineSplitter.Split(line));
-        var command = (ICommand)Activator.CreateInstance(resolved.Type)!;
+        var command = (ICommand)Activator.CreateInstance(resolved.Type!)!; // host commands: never indexed, always with their class
         CommandBinder.Bind(resolved, command, arguments);
         var services = new ServiceCollection().AddSingleton<IKernel>(kernel).BuildServiceProvider();
         var result = command.Execute(new CommandContext(services, line, CancellationToken.None));

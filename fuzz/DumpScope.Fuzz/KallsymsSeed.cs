@@ -24,5 +24,5 @@ internal static class KallsymsSeed
     /// <summary>For <see cref="KallsymsSearchHarness"/>: a page of filler ("text"), then the tables in <paramref name="layout"/>.</summary>
     public static byte[] EncodeImage(IReadOnlyList<KernelSymbol> symbols, KallsymsLayout layout) =>
         KallsymsImage.Build(symbols, layout, KallsymsSearchHarness.Base, relativeBase: symbols[0].Address,
-            absolutePercpu: layout is KallsymsLayout.OffsetsFirst or KallsymsLayout.OffsetsLast, prefix: 4096).Bytes;
+            absolutePercpu: layout is KallsymsLayout.OffsetsFirst or KallsymsLayout.SeqsBetween or KallsymsLayout.OffsetsLast, prefix: 4096).Bytes;
 }

@@ -20,6 +20,13 @@ public static class Program
     public static int Run(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, bool interactive)
     {
         if (args is ["completion" or "man", ..]) return Generate(args, stdout, stderr);
+        // `dumpscope index-plugins DIR...`: writes each plugin's index beside it (PluginIndex), so later sessions load a
+        // plugin only when first needed. The CLI's build runs it over its plugins folder; not a user verb.
+        if (args is ["index-plugins", .. var folders])
+        {
+            foreach (var line in Host.Plugins.PluginIndex.WriteAll(folders)) stdout.WriteLine(line);
+            return Ok;
+        }
         // `dumpscope batch|fleet|submit|worker …`: many dumps and the results database (FleetVerbs, docs/fleet.md).
         if (args is [var verb, ..] && FleetVerbs.Names.Contains(verb)) return FleetVerbs.Run(args, stdout, stderr);
         var cli = new CliOptions();

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.RegularExpressions;
 using DumpScope.Testing.Crash;
 
 namespace DumpScope.Cli.Tests;
@@ -12,7 +10,7 @@ namespace DumpScope.Cli.Tests;
 /// written here. These are optional fixtures (tests/fixtures/make-kdump.sh makes them; the real CI's shared folder
 /// does not hold them): every test skips when its dump is absent, under CI too.
 /// </summary>
-public sealed partial class NewKernelFixtureTests
+public sealed class NewKernelFixtureTests
 {
     /// <summary>The dumps: fixture folder, dump file inside it (a .zst sibling is decompressed once).</summary>
     public static TheoryData<string, string> Dumps => new()
@@ -23,14 +21,6 @@ public sealed partial class NewKernelFixtureTests
         { "k73-q", "vmcore.elf" },
     };
 
-    /// <summary>The commands a user runs first, each expected to succeed on any kernel (crash's names).</summary>
-    private static readonly string[] Commands =
-    [
-        "sys", "sys -v", "log", "ps", "pstree", "task", "kmem -s", "kmem -S dentry", "kmem -i", "vm 1", "bt", "bt -a",
-        "foreach bt", "mod", "files 1", "net", "mount", "dev", "irq", "runq", "timer", "sig 1", "ipcs", "swap", "mach",
-        "triage", "dumpinfo", "p jiffies", "struct task_struct.comm init_task", "p init_uts_ns",
-    ];
-
     private static (string Dump, GuestTruth Truth, string Folder) Open(string folder, string file)
     {
         string dump = Fixtures.Optional($"{folder}/{file}");
@@ -38,29 +28,12 @@ public sealed partial class NewKernelFixtureTests
         return (dump, new GuestTruth(Path.Combine(dir, "groundtruth-guest.txt")), dir);
     }
 
-    private static JsonElement Json(string dump, string command)
-    {
-        var (exit, output, error) = CliRun.Run(dump, "--json", "-c", command);
-        exit.Should().Be(0, $"'{command}' failed: {error}");
-        return JsonDocument.Parse(output.Split('\n')[0]).RootElement;
-    }
-
-    private static IEnumerable<JsonElement> Rows(JsonElement result) =>
-        result.GetProperty("blocks").EnumerateArray().Where(b => b.GetProperty("type").GetString() == "table")
-            .SelectMany(b => b.GetProperty("rows").EnumerateArray());
-
     [SkippableTheory]
     [MemberData(nameof(Dumps))]
     public void Every_command_runs_without_an_error_or_a_stack_trace(string folder, string file)
     {
         var (dump, _, _) = Open(folder, file);
-        var args = new List<string> { dump };
-        foreach (var c in Commands) args.AddRange(["-c", c]);
-        var (exit, output, error) = CliRun.Run([.. args]);
-        error.Should().NotContain("   at DumpScope", "bad input is one line, never a stack trace");
-        error.Split('\n').Where(l => l.StartsWith("error:", StringComparison.Ordinal)).Should().BeEmpty();
-        exit.Should().Be(0, error);
-        output.Should().Contain("sysrq triggered crash");
+        KernelFixtureChecks.EveryCommandRuns(dump, KernelFixtureChecks.Commands);
     }
 
     [SkippableTheory]
@@ -68,10 +41,7 @@ public sealed partial class NewKernelFixtureTests
     public void Sys_names_the_guest_release_an_uptime_and_the_dates(string folder, string file)
     {
         var (dump, truth, _) = Open(folder, file);
-        var sys = Json(dump, "sys").GetProperty("blocks")[0].GetProperty("fields");
-        sys.GetProperty("release").GetString().Should().Be(truth.Release);
-        sys.GetProperty("uptime").ValueKind.Should().Be(JsonValueKind.Number, "the timekeeper (tk_core or timekeeper_data[]) gives the uptime");
-        sys.GetProperty("date").GetString().Should().NotStartWith("<");
+        KernelFixtureChecks.SysNamesTheRelease(dump, truth);
     }
 
     [SkippableTheory]
@@ -81,8 +51,7 @@ public sealed partial class NewKernelFixtureTests
         var (dump, truth, dir) = Open(folder, file);
         var config = Path.Combine(Path.GetDirectoryName(dir)!, $"kernel-{truth.Release}", $"config-{truth.Release}");
         Skip.IfNot(File.Exists(config), $"{config} is absent");
-        long hz = long.Parse(File.ReadLines(config).First(l => l.StartsWith("CONFIG_HZ=", StringComparison.Ordinal))[10..], CultureInfo.InvariantCulture);
-        Json(dump, "mach").GetProperty("blocks")[0].GetProperty("fields").GetProperty("hz").GetInt64().Should().Be(hz);
+        KernelFixtureChecks.MachHzIsConfigs(dump, config);
     }
 
     [SkippableTheory]
@@ -90,12 +59,7 @@ public sealed partial class NewKernelFixtureTests
     public void Ps_lists_every_task_the_guest_listed(string folder, string file)
     {
         var (dump, truth, _) = Open(folder, file);
-        var ps = Rows(Json(dump, "ps")).Select(r => r.GetProperty("pid").GetInt32()).ToHashSet();
-        var guest = truth.Tasks();
-        guest.Should().NotBeEmpty();
-        // the guest listed itself from /proc by builtins only (no fork): every pid it saw is still there at the panic
-        guest.Select(t => t.Pid).Should().OnlyContain(pid => ps.Contains(pid));
-        ps.Except(guest.Select(t => t.Pid)).Should().OnlyContain(pid => pid == 0, "only the idle tasks are not in /proc");
+        KernelFixtureChecks.PsListsEveryGuestTask(dump, truth);
     }
 
     [SkippableTheory]
@@ -103,15 +67,7 @@ public sealed partial class NewKernelFixtureTests
     public void Kmem_s_lists_every_guest_cache_with_its_slabinfo_total(string folder, string file)
     {
         var (dump, truth, _) = Open(folder, file);
-        var rows = Rows(Json(dump, "kmem -s")).ToDictionary(r => r.GetProperty("name").GetString()!, r => r);
-        var slabinfo = truth.Slabinfo();
-        slabinfo.Select(s => s.Name).Should().OnlyContain(n => rows.ContainsKey(n));
-        int equal = slabinfo.Count(s => rows[s.Name].GetProperty("total").GetInt64() == s.Total);
-        // Between the ground truth and the panic the guest runs only the sleep loops and the panic: a handful of
-        // caches (kmalloc, the task's files) move; the rest must match object for object.
-        equal.Should().BeGreaterThanOrEqualTo(slabinfo.Count * 95 / 100);
-        foreach (var r in rows.Values)
-            r.GetProperty("allocated").GetInt64().Should().BeInRange(0, r.GetProperty("total").GetInt64());
+        KernelFixtureChecks.KmemSMatchesSlabinfo(dump, truth);
     }
 
     [SkippableTheory]
@@ -119,7 +75,7 @@ public sealed partial class NewKernelFixtureTests
     public void Mod_lists_the_guests_modules(string folder, string file)
     {
         var (dump, truth, _) = Open(folder, file);
-        Rows(Json(dump, "mod")).Select(r => r.GetProperty("name").GetString()).Should().BeEquivalentTo(truth.Modules());
+        KernelFixtureChecks.ModIsProcModules(dump, truth);
     }
 
     // Not k73-q: there the panicking CPU's trace (QEMU's registers, PID 1 in the panic loop) still stops early.
@@ -130,11 +86,8 @@ public sealed partial class NewKernelFixtureTests
     public void Foreach_bt_unwinds_every_task_to_its_end(string folder, string file)
     {
         var (dump, _, _) = Open(folder, file);
-        var (exit, output, error) = CliRun.Run(dump, "-c", "foreach bt");
-        exit.Should().Be(0, error);
         // the ORC data (register numbering and entry layout probed from the entries) carries every trace through
-        (output + error).Split('\n').Where(l => l.Contains("the trace ends early", StringComparison.Ordinal)).Should().BeEmpty();
-        output.Should().Contain("entry_SYSCALL_64");
+        KernelFixtureChecks.ForeachBtEndsNoTraceEarly(dump);
     }
 
     [SkippableTheory]
@@ -143,18 +96,6 @@ public sealed partial class NewKernelFixtureTests
     public void Log_is_the_text_makedumpfile_dumped(string folder, string file)
     {
         var (dump, _, dir) = Open(folder, file);
-        var expected = File.ReadAllLines(Path.Combine(dir, "dmesg.txt")).Select(Text).ToArray();
-        var (exit, output, error) = CliRun.Run(dump, "-c", "log");
-        exit.Should().Be(0, error);
-        output.TrimEnd('\n').Split('\n').Select(Text).Should().Equal(expected);
+        KernelFixtureChecks.LogIsDmesg(dump, Path.Combine(dir, "dmesg.txt"));
     }
-
-    /// <summary>
-    /// A log line without its timestamp and caller id (makedumpfile prints "[  T123]" after the time) and without the
-    /// indent of a continuation line (which is as wide as the prefix each tool prints).
-    /// </summary>
-    private static string Text(string line) => LogPrefix().Replace(line, "").Trim();
-
-    [GeneratedRegex(@"^\[ *[0-9.]+\] (\[ *[TC][0-9]+\] )?")]
-    private static partial Regex LogPrefix();
 }

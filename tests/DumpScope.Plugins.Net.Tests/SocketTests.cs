@@ -38,6 +38,70 @@ public sealed class SocketTests(NetSessions sessions) : IClassFixture<NetSession
             " 5 ffff888001320000  ffff888001500000  INET6:DGRAM        2001:db8::1-53  ::-0");
     }
 
+    [Theory]
+    [InlineData("5", new long[] { 5 })]
+    [InlineData("ffff888001300000", new long[] { 3 })] // the TCP socket (struct socket)
+    [InlineData("0xffff888001500000", new long[] { 5 })] // the UDP sock (struct sock)
+    public void Net_s_R_shows_only_the_referenced_socket(string reference, long[] fds)
+    {
+        var world = new SyntheticSockets();
+        var result = Run(world.Kernel, new NetCommand { Sockets = true, Reference = reference, Selectors = [SyntheticSockets.Task.ToString("x", CultureInfo.InvariantCulture)] }, "net -s -R");
+        result.Failed.Should().BeFalse(result.Error);
+        Table(result).Rows.Select(r => r.Cells[2].Value).Should().Equal(fds.Cast<object>());
+    }
+
+    [Fact]
+    public void Net_s_R_leaves_out_a_task_without_the_socket_as_crash_does()
+    {
+        var world = new SyntheticSockets();
+        var result = Run(world.Kernel, new NetCommand { Sockets = true, Reference = "ffff888000abc000", Selectors = [SyntheticSockets.Task.ToString("x", CultureInfo.InvariantCulture)] }, "net -s -R");
+        result.Failed.Should().BeFalse(result.Error);
+        result.Blocks.Should().BeEmpty();
+        result.Warnings.Should().BeEmpty();
+        var bad = () => Run(world.Kernel, new NetCommand { Sockets = true, Reference = "fd3" }, "net -s -R");
+        bad.Should().Throw<UsageException>().WithMessage("net -R: 'fd3' is neither a file descriptor nor a socket or sock address");
+    }
+
+    [Theory]
+    [InlineData("0x0100007f", "127.0.0.1")]
+    [InlineData("16777343", "127.0.0.1")]
+    [InlineData("0xfe01a8c0", "192.168.1.254")]
+    public void Net_N_prints_the_address_whose_value_in_memory_is_given(string value, string dotted)
+    {
+        var result = Run(new SyntheticSockets().Kernel, new NetCommand { Number = value }, "net -N");
+        CrashReference.Text(result).Should().Equal(dotted);
+        var bad = () => Run(new SyntheticSockets().Kernel, new NetCommand { Number = "0x1ffffffff" }, "net -N");
+        bad.Should().Throw<UsageException>().WithMessage("net -N: '0x1ffffffff' is not a 32-bit decimal or 0x-hexadecimal number");
+    }
+
+    [Fact]
+    public void Net_n_lists_the_devices_of_the_task_s_own_namespace()
+    {
+        var world = new SyntheticSockets().WithNamespaces();
+        var k = world.Kernel;
+        const ulong Nsproxy = 0xffff_8880_0500_0000, Device = 0xffff_8880_0510_0000;
+        k.Zero("struct nsproxy", Nsproxy);
+        k.Set("struct nsproxy", Nsproxy, "net_ns", SyntheticSockets.ChildNet);
+        k.Set("struct task_struct", SyntheticSockets.Task, "nsproxy", Nsproxy);
+        k.Zero("struct net_device", Device);
+        k.SetString("struct net_device", Device, "name", "veth0");
+        ulong head = SyntheticSockets.ChildNet + k.Offset("struct net", "dev_base_head"), node = Device + k.Offset("struct net_device", "dev_list");
+        k.Memory.WriteU64(head, node);
+        k.Memory.WriteU64(head + 8, node);
+        k.Memory.WriteU64(node, head);
+        k.Memory.WriteU64(node + 8, head);
+        string task = SyntheticSockets.Task.ToString("x", CultureInfo.InvariantCulture);
+        var result = Run(k, new NetCommand { Namespace = true, Selectors = [task] }, "net -n");
+        result.Failed.Should().BeFalse(result.Error);
+        var row = Table(result).Rows.Should().ContainSingle().Subject;
+        row.Cells[0].Value.Should().Be(Device);
+        row.Cells[1].Value.Should().Be("veth0");
+
+        k.Set("struct task_struct", SyntheticSockets.Task, "nsproxy", 0);
+        var exited = Run(k, new NetCommand { Namespace = true, Selectors = [task] }, "net -n");
+        exited.Error.Should().Be($"net -n: task {task} has no nsproxy (it has exited)");
+    }
+
     [Fact]
     public void A_socket_whose_sock_is_excluded_is_a_marked_row()
     {
@@ -159,6 +223,7 @@ public sealed class SocketTests(NetSessions sessions) : IClassFixture<NetSession
     [InlineData("net -s 1", "net-s-1")]
     [InlineData("net -s 98", "net-s-98")]
     [InlineData("net", "net")]
+    [InlineData("net -n 98", "net")] // crash 8.0.2 printed the same device list for -n 98: the guest has one namespace
     public void K510_net_is_crash_s(string command, string reference)
     {
         var session = sessions.Session("k510/vmcore.kdump-zlib-d31");

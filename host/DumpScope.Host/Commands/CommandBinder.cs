@@ -1,3 +1,5 @@
+using System.Reflection;
+
 namespace DumpScope.Host.Commands;
 
 /// <summary>Binds command-line words to a command's attributed properties.</summary>
@@ -18,7 +20,7 @@ public static class CommandBinder
             // "-8" is an option when the command declares it (rd -8), else a negative number.
             // A command with no options of its own whose words are a list (help kmem -s) takes them as they are.
             if (optionsEnded || word.Length < 2 || word[0] != '-' || IsNegativeNumber(word) && Find(command, word) is null
-                || command.Options.Count == 0 && command.Arguments.Any(a => a.Property.PropertyType == typeof(string[])))
+                || command.Options.Count == 0 && command.Arguments.Any(a => a.IsList))
             {
                 positional.Add(word);
                 continue;
@@ -34,9 +36,9 @@ public static class CommandBinder
             {
                 // Combined short flags: -tk = -t -k, all of them bool.
                 var flags = name[1..].Select(c => Find(command, "-" + c)).ToArray();
-                if (flags.All(f => f is not null && f.Property.PropertyType == typeof(bool)))
+                if (flags.All(f => f is not null && f.IsFlag))
                 {
-                    foreach (var f in flags) f!.Property.SetValue(instance, true);
+                    foreach (var f in flags) Property(command, f!.Property).SetValue(instance, true);
                     continue;
                 }
             }
@@ -45,9 +47,10 @@ public static class CommandBinder
                 if (name == command.Attribute.Selector) continue;
                 throw new UsageException($"{command.Invocation}: unknown option '{name}'\nusage: {command.Usage}");
             }
-            if (option.Property.PropertyType == typeof(bool))
+            var property = Property(command, option.Property);
+            if (option.IsFlag)
             {
-                option.Property.SetValue(instance, value is null || bool.Parse(value));
+                property.SetValue(instance, value is null || bool.Parse(value));
                 continue;
             }
             if (value is null)
@@ -55,28 +58,33 @@ public static class CommandBinder
                 if (i + 1 >= words.Count) throw new UsageException($"{command.Invocation}: option '{name}' needs a value\nusage: {command.Usage}");
                 value = words[++i];
             }
-            option.Property.SetValue(instance, Convert(command, name, value, option.Property.PropertyType, option.Attribute.Minimum));
+            property.SetValue(instance, Convert(command, name, value, property.PropertyType, option.Attribute.Minimum));
         }
 
         int next = 0;
         foreach (var argument in command.Arguments)
         {
-            if (argument.Property.PropertyType == typeof(string[]))
+            var property = Property(command, argument.Property);
+            if (argument.IsList)
             {
                 if (argument.Attribute.Required && next >= positional.Count)
                     throw new UsageException($"{command.Invocation}: missing {argument.Attribute.Name}\nusage: {command.Usage}");
-                argument.Property.SetValue(instance, positional.Skip(next).ToArray());
+                property.SetValue(instance, positional.Skip(next).ToArray());
                 next = positional.Count;
                 continue;
             }
             if (next < positional.Count)
-                argument.Property.SetValue(instance, Convert(command, argument.Attribute.Name, positional[next++], argument.Property.PropertyType, argument.Attribute.Minimum));
+                property.SetValue(instance, Convert(command, argument.Attribute.Name, positional[next++], property.PropertyType, argument.Attribute.Minimum));
             else if (argument.Attribute.Required)
                 throw new UsageException($"{command.Invocation}: missing {argument.Attribute.Name}\nusage: {command.Usage}");
         }
         if (next < positional.Count)
             throw new UsageException($"{command.Invocation}: unexpected argument '{positional[next]}'\nusage: {command.Usage}");
     }
+
+    // Binding happens on an instance, so the command's plugin is loaded and its bindings have their properties.
+    private static PropertyInfo Property(RegisteredCommand command, PropertyInfo? property) =>
+        property ?? throw new InvalidOperationException($"{command.TypeName}: bound before its plugin was loaded");
 
     private static OptionBinding? Find(RegisteredCommand command, string name) =>
         command.Options.FirstOrDefault(o => o.Attribute.Names.Contains(name, StringComparer.Ordinal));
@@ -100,7 +108,7 @@ public static class CommandBinder
         {
             throw new UsageException($"{command.Invocation}: {what}: '{value}' is not {Expected(target)}\nusage: {command.Usage}");
         }
-        if (converted is null) throw new InvalidOperationException($"{command.Type.Name}: property type {type.Name} is not supported by the binder");
+        if (converted is null) throw new InvalidOperationException($"{command.TypeName}: property type {type.Name} is not supported by the binder");
         if (minimum != long.MinValue && converted is int or long && System.Convert.ToInt64(converted, CultureInfo.InvariantCulture) < minimum)
             throw new UsageException($"{command.Invocation}: {what}: {value} is below the smallest allowed value, {minimum}\nusage: {command.Usage}");
         return converted;

@@ -23,9 +23,12 @@ public sealed class CommandRegistry
     public IReadOnlyList<RegisteredCommand> All => _all;
 
     /// <summary>Registers a command type from a plugin.</summary>
-    public void Add(Type commandType, string plugin)
+    public void Add(Type commandType, string plugin) => Add(new RegisteredCommand(commandType, plugin));
+
+    /// <summary>Registers a command (of a loaded plugin, or from a plugin's index before it is loaded).</summary>
+    public void Add(RegisteredCommand command)
     {
-        var command = new RegisteredCommand(commandType, plugin);
+        var plugin = command.Plugin;
         _all.Add(command);
         var attr = command.Attribute;
         AddVerb($"{plugin}:{attr.Name}", command);
@@ -41,9 +44,11 @@ public sealed class CommandRegistry
     }
 
     /// <summary>Remembers the verbs of a plugin that was found but not loaded, so asking for one says how to load it.</summary>
-    public void AddUnloaded(Type commandType, string plugin)
+    public void AddUnloaded(Type commandType, string plugin) => AddUnloaded(new RegisteredCommand(commandType, plugin).Attribute, plugin);
+
+    /// <summary>Remembers the verbs of a command of a plugin that was found but not loaded.</summary>
+    public void AddUnloaded(CommandAttribute attr, string plugin)
     {
-        var attr = new RegisteredCommand(commandType, plugin).Attribute;
         foreach (var verb in attr.Aliases.Prepend(attr.Name))
             _unloaded.TryAdd(Describe(verb, attr.Selector), plugin);
     }

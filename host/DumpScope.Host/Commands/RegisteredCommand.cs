@@ -2,31 +2,68 @@ using System.Reflection;
 
 namespace DumpScope.Host.Commands;
 
-/// <summary>A command class known to the registry, with its declared options and arguments.</summary>
+/// <summary>
+/// A command known to the registry, with its declared options and arguments: from its class (a loaded plugin, the
+/// host), or from a plugin's index (<see cref="Plugins.PluginIndex"/>) before the plugin's assembly is loaded; such a
+/// command gets its class (<see cref="Type"/>, the options' properties) when its plugin is loaded.
+/// </summary>
 public sealed class RegisteredCommand
 {
     /// <summary>Creates the registration for a command type.</summary>
     public RegisteredCommand(Type type, string plugin)
     {
-        Type = type;
         Plugin = plugin;
         Attribute = type.GetCustomAttribute<CommandAttribute>() ?? throw new ArgumentException($"{type.FullName} has no [Command]");
-        Options = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+        TypeName = type.FullName ?? type.Name;
+        Shows = type.GetCustomAttributes<ShowsAttribute>().ToArray();
+        (Options, Arguments) = Reflect(type);
+        Type = type;
+    }
+
+    /// <summary>The registration of a command of a plugin not loaded yet, from the plugin's index.</summary>
+    internal RegisteredCommand(Plugins.PluginIndex.CommandEntry entry, string plugin)
+    {
+        Plugin = plugin;
+        Attribute = entry.Attribute;
+        TypeName = entry.TypeName;
+        Shows = entry.Shows;
+        Options = entry.Options;
+        Arguments = entry.Arguments;
+    }
+
+    private static (IReadOnlyList<OptionBinding>, IReadOnlyList<ArgumentBinding>) Reflect(Type type)
+    {
+        var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance);
+        var options = properties
             .Select(p => (p, a: p.GetCustomAttribute<OptionAttribute>()))
             .Where(x => x.a is not null)
             .Select(x => new OptionBinding(x.p, x.a!))
             .ToArray();
-        Arguments = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+        var arguments = properties
             .Select(p => (p, a: p.GetCustomAttribute<ArgumentAttribute>()))
             .Where(x => x.a is not null)
             .OrderBy(x => x.a!.Position)
             .Select(x => new ArgumentBinding(x.p, x.a!))
             .ToArray();
-        Shows = type.GetCustomAttributes<ShowsAttribute>().ToArray();
+        return (options, arguments);
     }
 
-    /// <summary>The command class.</summary>
-    public Type Type { get; }
+    /// <summary>
+    /// Gives an indexed command its class once the plugin is loaded: the options and arguments become the class's
+    /// own (the index was made from the same assembly, checked by its MVID, so they are the same declarations).
+    /// </summary>
+    internal void Attach(Type type)
+    {
+        if (Type is not null) return;
+        (Options, Arguments) = Reflect(type);
+        Type = type;
+    }
+
+    /// <summary>The command class, or null while its plugin is not loaded.</summary>
+    public Type? Type { get; private set; }
+
+    /// <summary>The command class's full name (known before its plugin is loaded).</summary>
+    public string TypeName { get; }
 
     /// <summary>The plugin that provides it ("host" for built-ins).</summary>
     public string Plugin { get; }
@@ -35,10 +72,10 @@ public sealed class RegisteredCommand
     public CommandAttribute Attribute { get; }
 
     /// <summary>Declared options.</summary>
-    public IReadOnlyList<OptionBinding> Options { get; }
+    public IReadOnlyList<OptionBinding> Options { get; private set; }
 
     /// <summary>Declared positional arguments, by position.</summary>
-    public IReadOnlyList<ArgumentBinding> Arguments { get; }
+    public IReadOnlyList<ArgumentBinding> Arguments { get; private set; }
 
     /// <summary>The navigation subjects this command shows.</summary>
     public IReadOnlyList<ShowsAttribute> Shows { get; }
@@ -56,12 +93,12 @@ public sealed class RegisteredCommand
             {
                 if (o.Attribute.Names.Contains(Attribute.Selector)) continue;
                 text.Append(" [").Append(string.Join('|', o.Attribute.Names));
-                if (o.Property.PropertyType != typeof(bool)) text.Append(' ').Append(o.Attribute.ValueName ?? o.Property.Name.ToUpperInvariant());
+                if (!o.IsFlag) text.Append(' ').Append(o.Attribute.ValueName ?? o.PropertyName.ToUpperInvariant());
                 text.Append(']');
             }
             foreach (var a in Arguments)
             {
-                var name = a.Property.PropertyType == typeof(string[]) ? a.Attribute.Name + "..." : a.Attribute.Name;
+                var name = a.IsList ? a.Attribute.Name + "..." : a.Attribute.Name;
                 text.Append(' ').Append(a.Attribute.Required ? name : $"[{name}]");
             }
             return text.ToString();
@@ -93,8 +130,25 @@ public sealed class RegisteredCommand
     }
 }
 
-/// <summary>An option property.</summary>
-public sealed record OptionBinding(PropertyInfo Property, OptionAttribute Attribute);
+/// <summary>
+/// An option property: its name and whether it is a flag (a bool) are known from a plugin's index; the property itself
+/// only once the command's class is loaded (<see cref="RegisteredCommand.Attach"/>), which binding needs.
+/// </summary>
+public sealed record OptionBinding(OptionAttribute Attribute, string PropertyName, bool IsFlag)
+{
+    /// <summary>The binding of a loaded class's property.</summary>
+    public OptionBinding(PropertyInfo property, OptionAttribute attribute) : this(attribute, property.Name, property.PropertyType == typeof(bool)) => Property = property;
 
-/// <summary>A positional argument property.</summary>
-public sealed record ArgumentBinding(PropertyInfo Property, ArgumentAttribute Attribute);
+    /// <summary>The property, or null while the command's plugin is not loaded.</summary>
+    public PropertyInfo? Property { get; }
+}
+
+/// <summary>A positional argument property (see <see cref="OptionBinding"/>); a list (string[]) takes the remaining words.</summary>
+public sealed record ArgumentBinding(ArgumentAttribute Attribute, string PropertyName, bool IsList)
+{
+    /// <summary>The binding of a loaded class's property.</summary>
+    public ArgumentBinding(PropertyInfo property, ArgumentAttribute attribute) : this(attribute, property.Name, property.PropertyType == typeof(string[])) => Property = property;
+
+    /// <summary>The property, or null while the command's plugin is not loaded.</summary>
+    public PropertyInfo? Property { get; }
+}

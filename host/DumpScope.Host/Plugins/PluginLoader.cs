@@ -79,9 +79,7 @@ public static class PluginLoader
             return (null, new PluginLoadFailure(source, entries.Length == 0 ? "no class implements IDumpScopePlugin" : $"{entries.Length} classes implement IDumpScopePlugin; exactly one is allowed"));
 
         var sdkVersion = BuiltAgainst(assembly);
-        var host = SdkInfo.Version;
-        if (sdkVersion.Major != host.Major || sdkVersion.Minor > host.Minor)
-            return (null, new PluginLoadFailure(source, $"plugin '{assembly.GetName().Name}' was built against DumpScope SDK {sdkVersion.ToString(3)}; this host has SDK {host.ToString(3)} (the major must match and the minor may not be higher)"));
+        if (SdkMismatch(assembly.GetName().Name, sdkVersion) is { } mismatch) return (null, new PluginLoadFailure(source, mismatch));
 
         IDumpScopePlugin entry;
         try
@@ -95,6 +93,28 @@ public static class PluginLoader
             return (null, new PluginLoadFailure(source, $"its entry class {entries[0].Name} threw: {inner.Message}"));
         }
         return (new LoadedPlugin(entry, assembly, sdkVersion, folder), null);
+    }
+
+    /// <summary>
+    /// The plugin at <paramref name="assemblyPath"/> known from its index (<see cref="PluginIndex"/>), not loaded;
+    /// null when it has no usable index (the caller loads it at once), or a failure when the index says it was built
+    /// against an SDK this host does not accept.
+    /// </summary>
+    public static (LoadedPlugin? Plugin, PluginLoadFailure? Failure) FromIndex(string assemblyPath)
+    {
+        var (index, _) = PluginIndex.TryRead(assemblyPath);
+        if (index is null) return (null, null);
+        if (SdkMismatch(Path.GetFileNameWithoutExtension(assemblyPath), index.SdkVersion) is { } mismatch)
+            return (null, new PluginLoadFailure(Path.GetDirectoryName(assemblyPath)!, mismatch));
+        return (new LoadedPlugin(index, Path.GetFullPath(assemblyPath)), null);
+    }
+
+    private static string? SdkMismatch(string? assemblyName, Version sdkVersion)
+    {
+        var host = SdkInfo.Version;
+        return sdkVersion.Major != host.Major || sdkVersion.Minor > host.Minor
+            ? $"plugin '{assemblyName}' was built against DumpScope SDK {sdkVersion.ToString(3)}; this host has SDK {host.ToString(3)} (the major must match and the minor may not be higher)"
+            : null;
     }
 
     /// <summary>The SDK version a plugin declares (<see cref="SdkVersionAttribute"/>), else the one it references.</summary>

@@ -12,10 +12,10 @@ public sealed class DumpScopeSession : ICommandRunner, IDisposable
 {
     private int _disposed;
 
-    private readonly ServiceProvider _provider;
+    private readonly SessionServices _provider;
     private readonly List<IDisposable> _owned;
 
-    private DumpScopeSession(ServiceProvider provider, CommandRegistry registry, IReadOnlyList<LoadedPlugin> active,
+    private DumpScopeSession(SessionServices provider, CommandRegistry registry, IReadOnlyList<LoadedPlugin> active,
         IReadOnlyList<LoadedPlugin> available, IReadOnlyList<PluginLoadFailure> failures, PluginManifest manifest,
         string? profile, SessionOptions options, List<string> notes, List<IDisposable> owned)
     {
@@ -40,7 +40,7 @@ public sealed class DumpScopeSession : ICommandRunner, IDisposable
     /// <summary>Every plugin found and loaded (active or not).</summary>
     public IReadOnlyList<LoadedPlugin> AvailablePlugins { get; }
 
-    /// <summary>Plugins that could not be loaded or configured, and why.</summary>
+    /// <summary>Plugins that could not be loaded or configured, and why (a plugin known from its index and failing when first needed joins them then).</summary>
     public IReadOnlyList<PluginLoadFailure> Failures { get; }
 
     /// <summary>The plugins.json in use.</summary>
@@ -58,8 +58,11 @@ public sealed class DumpScopeSession : ICommandRunner, IDisposable
     /// <summary>Why the kernel could not be read from the open dump, or null.</summary>
     public string? KernelProblem { get; private init; }
 
-    /// <summary>The session's services.</summary>
+    /// <summary>The session's services (the host's and the active plugins', each plugin's loaded when first asked for).</summary>
     public IServiceProvider Services => _provider;
+
+    /// <summary>The session's services with each plugin's own provider.</summary>
+    public SessionServices PluginServices => _provider;
 
     /// <inheritdoc/>
     public string? DumpPath => Options.DumpPath;
@@ -70,7 +73,7 @@ public sealed class DumpScopeSession : ICommandRunner, IDisposable
 
     /// <inheritdoc/>
     public IReadOnlyList<PluginDescriptor> Plugins =>
-        ActivePlugins.Select(p => new PluginDescriptor(p.Name, p.Entry.Version, p.Entry.Description, p.SdkVersion.ToString(3),
+        ActivePlugins.Select(p => new PluginDescriptor(p.Name, p.Version, p.Description, p.SdkVersion.ToString(3),
             Registry.All.Where(c => c.Plugin == p.Name).Select(c => c.Invocation).ToArray())).ToArray();
 
     /// <summary>
@@ -80,7 +83,7 @@ public sealed class DumpScopeSession : ICommandRunner, IDisposable
     public static DumpScopeSession Create(SessionOptions options) => new SessionBuilder(options).Open();
 
     /// <summary>The session over what <see cref="SessionBuilder"/> assembled.</summary>
-    internal static DumpScopeSession Assemble(ServiceProvider provider, CommandRegistry registry, IReadOnlyList<LoadedPlugin> active,
+    internal static DumpScopeSession Assemble(SessionServices provider, CommandRegistry registry, IReadOnlyList<LoadedPlugin> active,
         IReadOnlyList<LoadedPlugin> available, IReadOnlyList<PluginLoadFailure> failures, PluginManifest manifest,
         string? profile, SessionOptions options, List<string> notes, List<IDisposable> owned, string? kernelProblem) =>
         new(provider, registry, active, available, failures, manifest, profile, options, notes, owned) { KernelProblem = kernelProblem };
@@ -101,10 +104,19 @@ public sealed class DumpScopeSession : ICommandRunner, IDisposable
             (command, var arguments) = Registry.Resolve(words);
             if (command.Attribute.NeedsDump && _provider.GetService<IDumpSource>() is null)
                 return CommandResult.Fail($"{command.Invocation}: no dump is open");
-            var instance = (ICommand)ActivatorUtilities.CreateInstance(_provider, command.Type);
+            IServiceProvider services;
+            try
+            {
+                services = _provider.ForCommand(command);
+            }
+            catch (PluginLoadException e)
+            {
+                return CommandResult.Fail($"{command.Invocation}: {e.Message}");
+            }
+            var instance = (ICommand)ActivatorUtilities.CreateInstance(services, command.Type!);
             CommandBinder.Bind(command, instance, arguments);
             cancellation.ThrowIfCancellationRequested();
-            var result = instance.Execute(new CommandContext(_provider, commandLine, cancellation, progress));
+            var result = instance.Execute(new CommandContext(services, commandLine, cancellation, progress));
             new TargetResolver(Registry).ResolveAll(result);
             return result;
         }

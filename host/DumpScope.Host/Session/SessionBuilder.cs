@@ -24,7 +24,8 @@ public sealed class SessionBuilder(SessionOptions options)
     private List<LoadedPlugin> _active = [];
     private string? _kernelProblem;
     private DumpScopeSession? _session;
-    private ServiceProvider? _provider;
+    private readonly List<PluginServices> _pluginServices = [];
+    private SessionServices? _sessionServices;
 
     /// <summary>Runs every step and returns the session. Throws <see cref="UsageException"/> for bad choices.</summary>
     public DumpScopeSession Open()
@@ -75,8 +76,10 @@ public sealed class SessionBuilder(SessionOptions options)
         }
 
         _explicitFolders = new HashSet<string>(PluginLoader.Discover(options.PluginDirectories.Select(Path.GetFullPath)).Select(Path.GetDirectoryName)!, StringComparer.Ordinal);
+        // A plugin with a current index is registered from it and loaded when first needed; one without is loaded now.
         foreach (var path in PluginLoader.Discover(directories.Distinct()))
-            Collect(PluginLoader.Load(path));
+            Collect(options.LoadPluginsLazily && PluginLoader.FromIndex(path) is var indexed && (indexed.Plugin ?? (object?)indexed.Failure) is not null
+                ? indexed : PluginLoader.Load(path));
         foreach (var assembly in options.InProcessPlugins)
             Collect(PluginLoader.FromAssembly(assembly));
     }
@@ -134,26 +137,39 @@ public sealed class SessionBuilder(SessionOptions options)
             _registry.Add(type, "host");
         foreach (var plugin in _active)
         {
+            if (plugin.Index is { } index)
+            {
+                // Known from its index: its commands now, its assembly and services when first needed.
+                foreach (var entry in index.Commands) _registry.Add(new RegisteredCommand(entry, plugin.Name));
+                _pluginServices.Add(new PluginServices(plugin));
+                _configured.Add(plugin);
+                continue;
+            }
             var staged = new ServiceCollection();
+            var commands = new List<RegisteredCommand>();
             try
             {
                 plugin.Entry.ConfigureServices(staged);
-                foreach (var type in PluginLoader.CommandTypes(plugin.Assembly))
-                    _registry.Add(type, plugin.Name);
+                commands.AddRange(PluginLoader.CommandTypes(plugin.Assembly).Select(type => new RegisteredCommand(type, plugin.Name)));
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 _failures.Add(new PluginLoadFailure(plugin.Source, $"plugin '{plugin.Name}' failed in ConfigureServices: {e.GetType().Name}: {e.Message}"));
                 continue;
             }
-            foreach (var descriptor in staged) ((ICollection<ServiceDescriptor>)_services).Add(descriptor);
+            foreach (var command in commands) _registry.Add(command);
+            _pluginServices.Add(new PluginServices(plugin, staged));
             _configured.Add(plugin);
         }
         _notes.AddRange(_registry.Warnings);
         // Verbs of plugins found but not loaded: asking for one says which plugin has it and how to load it.
         foreach (var plugin in _available.Where(p => !_configured.Contains(p)))
-            foreach (var type in PluginLoader.CommandTypes(plugin.Assembly))
-                _registry.AddUnloaded(type, plugin.Name);
+        {
+            if (plugin.Index is { } index)
+                foreach (var entry in index.Commands) _registry.AddUnloaded(entry.Attribute, plugin.Name);
+            else
+                foreach (var type in PluginLoader.CommandTypes(plugin.Assembly)) _registry.AddUnloaded(type, plugin.Name);
+        }
         _registry.Selection = options.Plugins is null ? $"profile {options.Profile ?? _manifest.Default}" : $"--plugins {string.Join(',', options.Plugins)}";
     }
 
@@ -166,16 +182,17 @@ public sealed class SessionBuilder(SessionOptions options)
         _services.AddSingleton(_ => _session!);
         _services.AddSingleton<ICommandRunner>(_ => _session!);
         // Commands that compare (diff) open a second dump through the host, with this session's options.
-        _services.AddSingleton<IOtherDumps>(provider => new OtherDumps(options, provider));
-        _provider = _services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-        _session = DumpScopeSession.Assemble(_provider, _registry, _configured, _available, _failures, _manifest,
+        _services.AddSingleton<IOtherDumps>(_ => new OtherDumps(options, _sessionServices!));
+        var root = _services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        _sessionServices = new SessionServices(root, _services.Select(d => d.ServiceType), _pluginServices, _registry, _failures);
+        _session = DumpScopeSession.Assemble(_sessionServices, _registry, _configured, _available, _failures, _manifest,
             options.Plugins is null ? options.Profile ?? _manifest.Default : null, options, _notes, _owned, _kernelProblem);
     }
 
     /// <summary>Runs every <see cref="IKernelInitializer"/> on the kernel; one that fails is a note.</summary>
     private void InitializeKernel()
     {
-        var provider = _provider!;
+        var provider = _sessionServices!;
         if (provider.GetService<IKernel>() is not { } kernel) return;
         foreach (var initializer in provider.GetServices<IKernelInitializer>())
         {

@@ -58,4 +58,11 @@ public sealed record SessionOptions
 
     /// <summary>Plugin assemblies already loaded in-process (tests).</summary>
     public IReadOnlyList<Assembly> InProcessPlugins { get; init; } = [];
+
+    /// <summary>
+    /// Register a plugin with a current index (<see cref="Plugins.PluginIndex"/>) from it and load its assembly when
+    /// one of its commands or services is first needed (the default); false loads every plugin at open, as
+    /// DUMPSCOPE_EAGER_PLUGINS=1 does.
+    /// </summary>
+    public bool LoadPluginsLazily { get; init; } = Environment.GetEnvironmentVariable("DUMPSCOPE_EAGER_PLUGINS") != "1";
 }

@@ -17,10 +17,12 @@ namespace DumpScope.Host.Symbols;
 /// NUL-terminated token, and those tokens lie right before it. Going backwards from the token table come the
 /// markers (one u32, or on old kernels one unsigned long, per 256 symbols: the offset of symbol 256k in
 /// kallsyms_names, so 0 first and strictly increasing), then the names, whose start is the one place where a
-/// walk over the entry lengths reproduces the markers and where num_syms sits just before. The address table
-/// candidates of every layout are returned; <see cref="KallsymsReader"/> keeps the one VMCOREINFO confirms.
-/// 6.2–6.3 kernels (seqs_of_names between markers and tokens) export the tables in VMCOREINFO and are not
-/// searched for.
+/// walk over the entry lengths reproduces the markers and where num_syms sits just before. On 6.2–6.3 the markers
+/// end before kallsyms_seqs_of_names instead (3 bytes per symbol; its size follows from the symbol count the
+/// names then give, which is checked). The address table candidates of every layout are returned;
+/// <see cref="KallsymsReader"/> keeps the one VMCOREINFO confirms. 6.2–6.3 kernels do name the tables in
+/// VMCOREINFO (since 6.0); their search matters for dumps without VMCOREINFO's kallsyms lines (a QEMU dump of a
+/// guest without the vmcoreinfo device, a stripped note).
 /// </remarks>
 internal static class KallsymsSearch
 {
@@ -178,7 +180,56 @@ internal static class KallsymsSearch
                 if (TryNames(memory, markers, markersStart, low, out names, out numSyms, out count)) { why = null; return true; }
             }
         }
+        if (TrySeqsBetween(memory, tableAddress, low, maxMarkers, out names, out numSyms, out count)) { why = null; return true; }
         why = $"token table at {tableAddress:x}: no kallsyms_markers/kallsyms_names before it";
+        return false;
+    }
+
+    // 6.2–6.3: kallsyms_seqs_of_names sits between the markers and the token table ("kallsyms: Improve the
+    // performance of kallsyms_lookup_name()", 6.2; 3 big-endian bytes per symbol from "kallsyms: Reduce the memory
+    // occupied by kallsyms_seqs_of_names[]" in the same merge, 4 in the series' first form), every label 8-aligned;
+    // 404bad70fcf7 "scripts/kallsyms: change the output order" (6.4) moved it after the address table. Its size d is unknown until the names give the count, so each
+    // 8-aligned d is tried whose symbol count n (entry * n in (d - 8, d]) has its ceil(n / 256) markers ending at the
+    // seqs' start (or 4 before it) with markers[0] = 0 there, and the count the names then give must be n.
+    private static bool TrySeqsBetween(IKernelMemory memory, ulong tableAddress, ulong low, int maxMarkers, out ulong names, out ulong numSyms, out uint count)
+    {
+        names = numSyms = 0;
+        count = 0;
+        ulong maxSeqs = Align((ulong)KallsymsReader.MaxSymbols * 4, 8);
+        ulong regionBytes = Math.Min(maxSeqs + (ulong)maxMarkers * 4 + 8, tableAddress - low) & ~7UL;
+        if (regionBytes < 16) return false;
+        ulong regionStart = tableAddress - regionBytes;
+        var region = new byte[regionBytes];
+        ReadTolerant(memory, regionStart, region);
+        uint U32(ulong address) => BinaryPrimitives.ReadUInt32LittleEndian(region.AsSpan((int)(address - regionStart)));
+        foreach (int entry in new[] { 3, 4 })
+        {
+            for (ulong d = 8; d <= Align((ulong)KallsymsReader.MaxSymbols * (ulong)entry, 8) && d + 8 <= regionBytes; d += 8)
+            {
+                ulong seqsStart = tableAddress - d;
+                ulong nMin = (d - 8) / (ulong)entry + 1, nMax = d / (ulong)entry;
+                // The first index is below the count: its high byte (big-endian, first) at most the count's.
+                if (entry == 3 && region[(int)(seqsStart - regionStart)] > (byte)(nMax >> 16)) continue;
+                if (entry == 4 && U32(seqsStart) >= nMax) continue;
+                foreach (ulong pad in new ulong[] { 0, 4 })
+                {
+                    ulong markersEnd = seqsStart - pad;
+                    if (pad == 4 && U32(markersEnd) != 0) continue; // padding is zeros
+                    for (ulong m = (nMin + SymbolsPerMarker - 1) / SymbolsPerMarker; m <= (nMax + SymbolsPerMarker - 1) / SymbolsPerMarker; m++)
+                    {
+                        if (m < 2 || markersEnd < regionStart + m * 4) continue;
+                        ulong markersStart = markersEnd - m * 4;
+                        if (U32(markersStart) != 0 || U32(markersStart + 4) == 0 || U32(markersEnd - 4) <= U32(markersEnd - 8)) continue;
+                        var markers = ReadMarkersBackwards(memory, markersEnd, 4, maxMarkers, low);
+                        if (markers is null || (ulong)markers.Length != m) continue;
+                        if (!TryNames(memory, markers, markersStart, low, out names, out numSyms, out count)) continue;
+                        if (count >= nMin && count <= nMax) return true;
+                    }
+                }
+            }
+        }
+        names = numSyms = 0;
+        count = 0;
         return false;
     }
 

@@ -12,8 +12,8 @@ internal static class NetSockets
     /// <summary>The header of crash's socket table.</summary>
     internal const string Header = "FD      SOCKET            SOCK       FAMILY:TYPE         SOURCE-PORT      DESTINATION-PORT";
 
-    /// <summary>The sockets of each task.</summary>
-    public static CommandResult Of(IKernel kernel, IReadOnlyList<KernelObject> tasks, CancellationToken cancellation)
+    /// <summary>The sockets of each task; with <paramref name="reference"/> only that socket, and only tasks holding it.</summary>
+    public static CommandResult Of(IKernel kernel, IReadOnlyList<KernelObject> tasks, SocketReference? reference, CancellationToken cancellation)
     {
         var result = new CommandResult();
         foreach (var task in tasks)
@@ -21,7 +21,14 @@ internal static class NetSockets
             cancellation.ThrowIfCancellationRequested();
             int? pid = TaskArguments.PidOrNull(task);
             var walk = Sockets.ForEachTaskSocket(task, cancellation);
-            if (walk.Items.Count == 0)
+            var shown = reference is null ? walk.Items : walk.Items.Where(reference.Matches).ToList();
+            if (reference is not null && shown.Count == 0)
+            {
+                // crash prints nothing for a task without the referenced socket (foreach net -s -R finds the holder).
+                if (walk.Problem is not null) result.Warnings.Add($"net -s: task {task.Address:x}: {walk.Problem}");
+                continue;
+            }
+            if (shown.Count == 0)
             {
                 result.Add(new TextBlock([TaskArguments.Header(task), walk.IsComplete ? "No open sockets." : $"(open files unreadable: {walk.Problem})"]));
                 continue;
@@ -30,7 +37,7 @@ internal static class NetSockets
                 new Column("SOCKET", CellKind.Address), new Column("SOCK", CellKind.Address), new Column("FAMILY"), new Column("TYPE"), new Column("STATE"),
                 new Column("LOCAL"), new Column("LPORT", CellKind.Integer), new Column("REMOTE"), new Column("RPORT", CellKind.Integer)) { TextFromRows = true });
             bool first = true;
-            foreach (var s in walk.Items)
+            foreach (var s in shown)
             {
                 var sock = s.Sock;
                 string why = s.Problem ?? sock?.Problem ?? "unreadable";

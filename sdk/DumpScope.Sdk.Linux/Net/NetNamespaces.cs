@@ -18,4 +18,18 @@ public static class NetNamespaces
         ulong offset = StructLayout.Probe(kernel, "struct net").Require("list").Offset;
         return KernelLists.ListForEach(kernel.Memory, head, Bound, cancellation).Select(node => node - offset);
     }
+
+    /// <summary>
+    /// task->nsproxy->net_ns: the network namespace a task sees. Throws <see cref="InvalidDataException"/> when the
+    /// task has no nsproxy (it has exited: exit_task_namespaces clears it) or a pointer is not a kernel address.
+    /// </summary>
+    public static ulong TaskNet(KernelObject task)
+    {
+        ulong nsproxy = task["nsproxy"].ReadPointer();
+        if (nsproxy == 0) throw new InvalidDataException($"task {task.Address:x} has no nsproxy (it has exited)");
+        if (!KernelAddress.IsKernel(nsproxy)) throw new InvalidDataException($"task {task.Address:x}: nsproxy pointer {nsproxy:x} is not a kernel address");
+        ulong net = task.Kernel.Object("struct nsproxy", nsproxy)["net_ns"].ReadPointer();
+        if (!KernelAddress.IsKernel(net)) throw new InvalidDataException($"task {task.Address:x}: nsproxy {nsproxy:x}: net_ns pointer {net:x} is not a kernel address");
+        return net;
+    }
 }

@@ -273,6 +273,12 @@ public sealed class StackUnwinder
                 ulong regsAt = _bp & ~1UL;
                 Require(regsAt, PtRegs.Size);
                 var saved = PtRegs.Read(owner._memory, regsAt);
+                // copy_thread points a new task's first frame at its own pt_regs at the top of the stack
+                // (frame->bp = encode_frame_pointer(childregs), commit 6f9885a36c00, 5.9; 0 before, which ends the
+                // chain above). A kernel thread's are zeroed, kernel mode: its stack starts there, as the kernel's
+                // unwind_frame.c ends at task_pt_regs of a non-user regs set.
+                if (!saved.IsUserMode && Find(stacks, regsAt, (ulong)PtRegs.Size) is { Kind: StackKind.Task } top && regsAt + (ulong)PtRegs.Size == top.End)
+                    return (UnwindEnd.EndOfStack, "end of the kernel stack (a kernel thread's first frame: the pt_regs copy_thread left at the top)");
                 _bp = saved.Bp;
                 _regs = saved;
                 _fullRegs = true;

@@ -46,6 +46,8 @@ public class KallsymsSearchTests
         { KallsymsLayout.OffsetsFirst, false, 4, "Relative" },
         { KallsymsLayout.OffsetsFirst, true, 8, "AbsolutePercpu" },   // markers as unsigned long (before 4.20)
         { KallsymsLayout.AddressesFirst, true, 4, "Absolute" },       // no CONFIG_KALLSYMS_BASE_RELATIVE
+        { KallsymsLayout.SeqsBetween, true, 4, "AbsolutePercpu" },    // 6.2–6.3: seqs_of_names before the token table
+        { KallsymsLayout.SeqsBetween, false, 4, "Relative" },
         { KallsymsLayout.OffsetsLast, true, 4, "AbsolutePercpu" },    // 6.4 on
         { KallsymsLayout.OffsetsLast, false, 4, "Relative" },         // without absolute per-cpu
         { KallsymsLayout.PlaceRelative, false, 4, "PlaceRelative" },  // no kallsyms_relative_base

@@ -125,6 +125,47 @@ public sealed class SyntheticUnwindTests
     }
 
     [Fact]
+    public void A_frame_pointer_kernel_thread_ends_at_the_pt_regs_copy_thread_left_at_the_top_of_its_stack()
+    {
+        // Since commit 6f9885a36c00 (5.9) copy_thread sets the new task's first frame pointer to
+        // encode_frame_pointer(task_pt_regs) = regs + 1; a kernel thread's regs are zeroed (kernel mode, IP 0).
+        var s = new SyntheticStacks();
+        ulong a = s.Function("__schedule", Leaf), b = s.Function("kthread", Leaf), c = s.Function("ret_from_fork", Leaf);
+        ulong regsAt = TaskStack + Size - (ulong)PtRegs.Size;
+        ulong bp0 = regsAt - 0x100, bp1 = regsAt - 0x40;
+        s.Word(bp0, bp1);
+        s.Word(bp0 + 8, s.ReturnInto(b));
+        s.Word(bp1, regsAt + 1);
+        s.Word(bp1 + 8, s.ReturnInto(c));
+        s.Regs(regsAt, 0, 0, cs: 0);
+
+        var trace = s.Unwinder(out _).Unwind(new UnwindStart(a + 0x10, bp0 - 0x20, bp0, bp0 - 0x20, false, null, "test"), [s.Task], Defaults);
+
+        s.Names(trace).Should().Equal("__schedule", "kthread", "ret_from_fork");
+        trace.End.Should().Be(UnwindEnd.EndOfStack, trace.Reason);
+        trace.IsComplete.Should().BeTrue();
+    }
+
+    [Fact]
+    public void An_encoded_frame_pointer_below_the_top_of_the_stack_is_still_followed_into_its_pt_regs()
+    {
+        // An interrupt's entry code encodes its pt_regs the same way (ENCODE_FRAME_POINTER); only the top one ends.
+        var s = new SyntheticStacks();
+        ulong a = s.Function("handler", Leaf), busy = s.Function("busy_loop", Leaf), c = s.Function("outer", Leaf);
+        ulong regsAt = TaskStack + Size - 0x800, bp0 = regsAt - 0x80, bpBusy = regsAt + (ulong)PtRegs.Size + 0x40;
+        s.Word(bp0, regsAt + 1);
+        s.Word(bp0 + 8, s.ReturnInto(a, 0x20));
+        s.Regs(regsAt, busy + 0x30, bpBusy - 0x10, bp: bpBusy);
+        s.Word(bpBusy, 0);
+        s.Word(bpBusy + 8, s.ReturnInto(c));
+
+        var trace = s.Unwinder(out _).Unwind(new UnwindStart(a + 0x10, bp0 - 0x20, bp0, bp0 - 0x20, false, null, "test"), [s.Task], Defaults);
+
+        s.Names(trace).Should().Equal("handler", "handler", "busy_loop", "outer");
+        trace.End.Should().Be(UnwindEnd.EndOfStack, trace.Reason);
+    }
+
+    [Fact]
     public void A_frame_pointer_loop_ends_the_trace_with_the_reason()
     {
         var s = new SyntheticStacks();

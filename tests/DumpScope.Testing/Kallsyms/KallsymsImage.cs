@@ -6,6 +6,9 @@ public enum KallsymsLayout
     /// <summary>4.6–6.3: kallsyms_offsets, kallsyms_relative_base, num_syms, names, markers, token_table, token_index (8-aligned).</summary>
     OffsetsFirst,
 
+    /// <summary>6.2–6.3: as <see cref="OffsetsFirst"/> with kallsyms_seqs_of_names (3 bytes per symbol) between markers and token_table.</summary>
+    SeqsBetween,
+
     /// <summary>No CONFIG_KALLSYMS_BASE_RELATIVE: 64-bit kallsyms_addresses, then num_syms, names, markers, tokens.</summary>
     AddressesFirst,
 
@@ -46,6 +49,8 @@ public sealed class KallsymsImage
     public ulong TokenIndexAddress { get; private init; }
     /// <summary>kallsyms_offsets or kallsyms_addresses.</summary>
     public ulong AddressTableAddress { get; private init; }
+    /// <summary>kallsyms_seqs_of_names, or null (layouts without it before the token table).</summary>
+    public ulong? SeqsOfNamesAddress { get; private init; }
     /// <summary>kallsyms_relative_base, or null (absolute addresses, place-relative offsets).</summary>
     public ulong? RelativeBaseAddress { get; private init; }
 
@@ -102,16 +107,19 @@ public sealed class KallsymsImage
         BinaryPrimitives.WriteUInt64LittleEndian(baseBytes, relativeBase);
 
         ulong offsetsAt = 0, baseAt = 0, countAt, namesAt, markersAt, tableAt, indexAt;
-        bool addressesFirst = layout is KallsymsLayout.OffsetsFirst or KallsymsLayout.AddressesFirst;
+        ulong? seqsAt = null;
+        bool relative = layout is KallsymsLayout.OffsetsFirst or KallsymsLayout.SeqsBetween or KallsymsLayout.OffsetsLast;
+        bool addressesFirst = layout is KallsymsLayout.OffsetsFirst or KallsymsLayout.SeqsBetween or KallsymsLayout.AddressesFirst;
         if (addressesFirst)
         {
             // The address table's bytes depend only on the symbols here (not on where it lands).
             offsetsAt = Append(AddressTable(symbols, layout, 0, relativeBase, absolutePercpu));
-            if (layout == KallsymsLayout.OffsetsFirst) baseAt = Append(baseBytes);
+            if (layout != KallsymsLayout.AddressesFirst) baseAt = Append(baseBytes);
         }
         countAt = Append(count);
         namesAt = Append(names.ToArray());
         markersAt = Append(markerBytes);
+        if (layout == KallsymsLayout.SeqsBetween) seqsAt = Append(SeqsOfNames(symbols));
         tableAt = Append(tokenTable.ToArray());
         indexAt = Append(tokenIndex);
         if (!addressesFirst)
@@ -123,7 +131,7 @@ public sealed class KallsymsImage
         return new KallsymsImage(image.ToArray(), address)
         {
             NamesAddress = namesAt, NumSymsAddress = countAt, MarkersAddress = markersAt, TokenTableAddress = tableAt, TokenIndexAddress = indexAt,
-            AddressTableAddress = offsetsAt, RelativeBaseAddress = layout is KallsymsLayout.OffsetsFirst or KallsymsLayout.OffsetsLast ? baseAt : null,
+            AddressTableAddress = offsetsAt, RelativeBaseAddress = relative ? baseAt : null, SeqsOfNamesAddress = seqsAt,
         };
     }
 
@@ -156,6 +164,20 @@ public sealed class KallsymsImage
             BinaryPrimitives.WriteInt32LittleEndian(offsets.AsSpan(i * 4), value);
         }
         return offsets;
+    }
+
+    // Each symbol's index in name order, 3 bytes big-endian (what kallsyms_lookup_name() bisects).
+    private static byte[] SeqsOfNames(IReadOnlyList<KernelSymbol> symbols)
+    {
+        var order = Enumerable.Range(0, symbols.Count).OrderBy(i => symbols[i].Name, StringComparer.Ordinal).ToArray();
+        var bytes = new byte[order.Length * 3];
+        for (int i = 0; i < order.Length; i++)
+        {
+            bytes[i * 3] = (byte)(order[i] >> 16);
+            bytes[i * 3 + 1] = (byte)(order[i] >> 8);
+            bytes[i * 3 + 2] = (byte)order[i];
+        }
+        return bytes;
     }
 
     private static List<byte> Encode(string text, string[] tokens)

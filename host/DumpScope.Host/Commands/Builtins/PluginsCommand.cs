@@ -20,8 +20,8 @@ public sealed class PluginsCommand(DumpScopeSession session) : ICommand
         {
             bool active = session.ActivePlugins.Contains(p);
             var commands = session.Registry.All.Where(c => c.Plugin == p.Name).Select(c => c.Invocation).Distinct();
-            loaded.AddRow(Cell.Text(p.Name), Cell.Text(p.Entry.Version), Cell.Text(p.SdkVersion.ToString(3)), Cell.Bool(active),
-                Cell.Text(string.Join(", ", commands)), Cell.Text(p.Entry.Description));
+            loaded.AddRow(Cell.Text(p.Name), Cell.Text(p.Version), Cell.Text(p.SdkVersion.ToString(3)), Cell.Bool(active),
+                Cell.Text(string.Join(", ", commands)), Cell.Text(p.Description));
         }
 
         var profiles = result.Add(new TableBlock(new Column("PROFILE"), new Column("DEFAULT", CellKind.Bool), new Column("PLUGINS")) { Title = "profiles" + (session.Manifest.FilePath is { } f ? $" ({f})" : " (no plugins.json: all plugins)") });
