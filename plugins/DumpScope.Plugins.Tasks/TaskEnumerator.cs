@@ -109,6 +109,9 @@ internal sealed class TaskEnumerator(IKernel kernel, TaskStateDecoder states)
             leader.AddProblem(message);
             _warnings.Add($"threads of pid {leader.Pid?.ToString() ?? "?"} ({leader.Comm ?? "?"}) at {leader.Address:x}: {message}");
         }
+        // The threads are known now: a big process's task_structs are read ahead (decompressed in parallel).
+        if (walk.Items.Count > 8)
+            kernel.Memory.Prefetch(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(walk.Items.Where(t => t != leader.Address && !_tasks.ContainsKey(t)).ToList()), (int)_reader.Length);
         foreach (var thread in walk.Items)
             if (thread != leader.Address && Add(thread, TaskSources.ThreadGroup) is null) break;
     }

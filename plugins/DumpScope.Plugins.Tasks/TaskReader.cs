@@ -17,6 +17,7 @@ internal sealed class TaskReader
     private readonly TaskStructLayout _layout;
     private readonly ulong _length;
     private readonly ProbedMember? _deltas;
+    private byte[]? _buffer;
 
     public TaskReader(IKernel kernel, TaskStateDecoder states)
     {
@@ -32,10 +33,14 @@ internal sealed class TaskReader
         }.Where(m => m is not null).Max(m => m!.End);
     }
 
+    /// <summary>Bytes of a task_struct read (up to the last member used).</summary>
+    public ulong Length => _length;
+
     public TaskInfo Read(ulong address)
     {
         var layout = _layout;
-        var loaded = new KernelObject(kernel, layout.Task.Type, address).Load(_length, "task_struct");
+        // One buffer for every task read here: the task keeps only its deltas (Keep below copies them out).
+        var loaded = new KernelObject(kernel, layout.Task.Type, address).Load(_length, "task_struct", _buffer ??= new byte[_length]);
         var task = new TaskInfo(address, loaded);
         task.Pid = (int?)Integer(task, "pid", layout.Pid);
         task.Tgid = (int?)Integer(task, "tgid", layout.Tgid);

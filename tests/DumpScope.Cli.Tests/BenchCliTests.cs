@@ -22,6 +22,7 @@ public class BenchCliTests
         rows[0].GetProperty("pages_read").GetInt64().Should().BeLessThan(64, "dumpinfo reads no bulk data")
             .And.BeLessThan(rows[1].GetProperty("pages_read").GetInt64());
         rows[1].GetProperty("first_cpu_ms").GetInt64().Should().BeGreaterThanOrEqualTo(0, "each command's CPU time is given beside its wall time");
+        rows[1].GetProperty("first_allocated_bytes").GetInt64().Should().BePositive("kmem -s builds a table of 154 rows: its allocation is measured");
         output.Should().Contain("\"open_ms\"").And.Contain("\"peak_rss\"").And.Contain("\"reader_raw\"");
     }
 

@@ -113,13 +113,28 @@ public sealed class CommandRegistry
         for (int i = 1; i < words.Count; i++)
         {
             var word = words[i];
-            bool matters = !_byVerb.TryGetValue(verb, out var candidates)
-                || candidates.Any(c => c.Attribute.Selector == word || c.Options.Any(o => o.Attribute.Names.Contains(word)))
+            bool matters = !_byVerb.TryGetValue(verb, out var candidates) || ShapeWords(verb, candidates).Contains(word)
                 || (_unloaded.Count > 0 && _unloaded.ContainsKey(Describe(verb, word)));
             shape.Append('\0').Append(matters ? word : "");
         }
         return shape.ToString();
     }
+
+    /// <summary>The selectors and option names of a verb's commands, gathered once per verb (ps asks for each of 100,000 rows).</summary>
+    private HashSet<string> ShapeWords(string verb, List<RegisteredCommand> candidates)
+    {
+        if (_shapeWords.TryGetValue(verb, out var known)) return known;
+        var words = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var command in candidates)
+        {
+            if (command.Attribute.Selector is { } selector) words.Add(selector);
+            foreach (var option in command.Options) words.UnionWith(option.Attribute.Names);
+        }
+        _shapeWords[verb] = words;
+        return words;
+    }
+
+    private readonly Dictionary<string, HashSet<string>> _shapeWords = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>True when a command (loaded or not) has this verb.</summary>
     public bool IsVerb(string verb) => _byVerb.ContainsKey(verb) || _unloaded.ContainsKey(verb);
@@ -134,6 +149,7 @@ public sealed class CommandRegistry
 
     private void AddVerb(string verb, RegisteredCommand command)
     {
+        _shapeWords.Remove(verb);
         if (!_byVerb.TryGetValue(verb, out var list)) _byVerb[verb] = list = [];
         list.Add(command);
     }

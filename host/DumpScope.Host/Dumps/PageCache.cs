@@ -24,6 +24,12 @@ internal sealed class PageCache
 
     public void Add(ulong pfn, ReadOnlySpan<byte> page) => ShardOf(pfn).Add(pfn, page);
 
+    /// <summary>True when the frame is cached; does not count as a use (read-ahead asks before reading).</summary>
+    public bool Contains(ulong pfn) => ShardOf(pfn).Contains(pfn);
+
+    /// <summary>About how many pages the cache keeps.</summary>
+    public int Capacity => _shards.Length * _shards[0].Capacity;
+
     public void Clear()
     {
         foreach (var s in _shards) s.Clear();
@@ -55,6 +61,13 @@ internal sealed class PageCache
             _prev = new int[capacity];
             _next = new int[capacity];
             _slots = new Dictionary<ulong, int>(capacity);
+        }
+
+        public int Capacity => _capacity;
+
+        public bool Contains(ulong pfn)
+        {
+            lock (_lock) return _slots.ContainsKey(pfn);
         }
 
         public bool TryCopy(ulong pfn, int offset, Span<byte> destination)

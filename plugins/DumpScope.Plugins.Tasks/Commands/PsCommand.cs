@@ -70,6 +70,9 @@ public sealed class PsCommand(TaskAnalyzer analyzer) : ICommand
         return result;
     }
 
+    /// <summary>Tasks whose memory usage is read ahead at a time (a batch's pages fit the page cache many times over).</summary>
+    private const int PrefetchTasks = 256;
+
     private bool Keep(TaskTable table, TaskInfo task) =>
         (!KernelThreads || task.IsKernelThread) && (!UserTasks || !task.IsKernelThread) &&
         (!GroupLeaders || task.IsGroupLeader) && (!ActiveOnly || table.ActiveCpu(task) is not null);
@@ -84,6 +87,8 @@ public sealed class PsCommand(TaskAnalyzer analyzer) : ICommand
         foreach (var task in tasks)
         {
             context.Cancellation.ThrowIfCancellationRequested();
+            // The next tasks' mm_structs are known: their pages are decompressed on every core, a batch at a time.
+            if (done % PrefetchTasks == 0) analyzer.PrefetchMemoryOf(tasks, done, PrefetchTasks);
             context.Report(++done, tasks.Count, "reading tasks");
             var usage = analyzer.MemoryOf(task);
             var row = block.AddRow(

@@ -110,8 +110,7 @@ public sealed class MmCounters
             problem = $"rss_stat[{member}]: {why}";
             return false;
         }
-        var counter = mm.Member(new MemberLocation((Offset + (ulong)member * Stride) * 8, 0, Long));
-        if (!counter.TryReadUnsigned(out var raw, out var fault))
+        if (!mm.TryReadUnsigned(new MemberLocation((Offset + (ulong)member * Stride) * 8, 0, Long), out var raw, out var fault))
         {
             problem = fault!.Message;
             return false;
@@ -120,8 +119,7 @@ public sealed class MmCounters
         if (TaskDeltas is null || member >= TaskDeltaCount) return true;
         foreach (var task in tasks)
         {
-            var delta = task.Member(new MemberLocation((TaskDeltas.Offset + (ulong)member * 4) * 8, 0, Int));
-            if (!delta.TryReadUnsigned(out var d, out fault))
+            if (!task.TryReadUnsigned(new MemberLocation((TaskDeltas.Offset + (ulong)member * 4) * 8, 0, Int), out var d, out fault))
             {
                 problem = $"rss_stat of task {task.Address:x}: {fault!.Message}";
                 return false;

@@ -14,7 +14,7 @@ public static class ObjectReads
     public static bool TryUnsigned(this KernelObject obj, ProbedMember member, out ulong value, out string? reason)
     {
         reason = null;
-        if (obj.Member(member.Location).TryReadUnsigned(out value, out var fault)) return true;
+        if (obj.TryReadUnsigned(member.Location, out value, out var fault)) return true;
         reason = fault!.Message;
         return false;
     }

@@ -9,12 +9,14 @@ namespace DumpScope.Sdk.Memory;
 public sealed class MemorySnapshot
 {
     private readonly byte[] _data;
+    private readonly int _length;
     private readonly MemoryHole[] _holes;
 
-    private MemorySnapshot(ulong address, byte[] data, MemoryHole[] holes)
+    private MemorySnapshot(ulong address, byte[] data, MemoryHole[] holes, int? length = null)
     {
         Address = address;
         _data = data;
+        _length = length ?? data.Length;
         _holes = holes;
     }
 
@@ -22,7 +24,7 @@ public sealed class MemorySnapshot
     public ulong Address { get; }
 
     /// <summary>Bytes in the range (read or not).</summary>
-    public int Length => _data.Length;
+    public int Length => _length;
 
     /// <summary>True when every byte of the range was read.</summary>
     public bool IsComplete => _holes.Length == 0;
@@ -38,13 +40,23 @@ public sealed class MemorySnapshot
     /// fault the rest is read page by page (<paramref name="pageSize"/>), so that later pages survive a hole.
     /// <paramref name="context"/> (a C type name) is put into each hole's fault.
     /// </summary>
-    public static MemorySnapshot Read(IKernelMemory memory, ulong address, int length, int pageSize = 4096, string? context = null)
+    public static MemorySnapshot Read(IKernelMemory memory, ulong address, int length, int pageSize = 4096, string? context = null) =>
+        Read(memory, address, length, pageSize, context, null);
+
+    /// <summary>
+    /// Like <see cref="Read(IKernelMemory, ulong, int, int, string?)"/> but into <paramref name="buffer"/> (at least
+    /// <paramref name="length"/> bytes) when one is given: the snapshot is then valid only until the caller uses the
+    /// buffer again, so a walk that reads 100,000 objects and keeps a few members of each (<see cref="Slice"/>) makes
+    /// no array per object.
+    /// </summary>
+    public static MemorySnapshot Read(IKernelMemory memory, ulong address, int length, int pageSize, string? context, byte[]? buffer)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         if (pageSize <= 0 || (pageSize & (pageSize - 1)) != 0) throw new ArgumentOutOfRangeException(nameof(pageSize), pageSize, "not a power of two");
-        var data = new byte[length];
-        var holes = new List<MemoryHole>();
-        var first = memory.ReadVirtual(address, data);
+        if (buffer is not null && buffer.Length < length) throw new ArgumentException($"buffer holds {buffer.Length} bytes, {length} are read", nameof(buffer));
+        var data = buffer ?? new byte[length];
+        List<MemoryHole>? holes = null;
+        var first = memory.ReadVirtual(address, data.AsSpan(0, length));
         int done = first.BytesRead;
         while (done < length)
         {
@@ -52,6 +64,7 @@ public sealed class MemorySnapshot
             ulong at = address + (ulong)done;
             int toPageEnd = (int)Math.Min((ulong)(length - done), (ulong)pageSize - (at & (ulong)(pageSize - 1)));
             MemoryFault fault;
+            holes ??= [];
             if (holes.Count == 0 && first.Fault is { } f) fault = f;
             else
             {
@@ -66,10 +79,12 @@ public sealed class MemorySnapshot
                 toPageEnd -= result.BytesRead;
                 fault = result.Fault;
             }
+            // A reused buffer holds the previous object's bytes: a hole reads as zeros either way.
+            if (buffer is not null) data.AsSpan(done, toPageEnd).Clear();
             Add(holes, new MemoryHole(at, toPageEnd, context is null ? fault : fault.WithContext(context)));
             done += toPageEnd;
         }
-        return new MemorySnapshot(address, data, holes.ToArray());
+        return new MemorySnapshot(address, data, holes is null ? [] : holes.ToArray(), length);
     }
 
     /// <summary>A complete snapshot of bytes already in hand (tests, copies made elsewhere).</summary>
@@ -82,8 +97,9 @@ public sealed class MemorySnapshot
     public MemorySnapshot Slice(ulong address, int length)
     {
         if (!Covers(address, length))
-            throw new ArgumentOutOfRangeException(nameof(address), $"{address:x}+{length} is outside the {_data.Length} bytes read at {Address:x}");
+            throw new ArgumentOutOfRangeException(nameof(address), $"{address:x}+{length} is outside the {_length} bytes read at {Address:x}");
         var data = _data.AsSpan((int)(address - Address), length).ToArray();
+        if (_holes.Length == 0) return new MemorySnapshot(address, data, []);
         var holes = new List<MemoryHole>();
         ulong end = address + (ulong)length;
         foreach (var hole in _holes)
@@ -96,7 +112,7 @@ public sealed class MemorySnapshot
 
     /// <summary>True when [<paramref name="address"/>, +<paramref name="length"/>) lies inside the range (read or not).</summary>
     public bool Covers(ulong address, int length) =>
-        address >= Address && length >= 0 && address - Address <= (ulong)_data.Length && (ulong)length <= (ulong)_data.Length - (address - Address);
+        address >= Address && length >= 0 && address - Address <= (ulong)_length && (ulong)length <= (ulong)_length - (address - Address);
 
     /// <summary>True when [<paramref name="address"/>, +<paramref name="length"/>) lies inside the range and was read.</summary>
     public bool IsReadable(ulong address, int length) => Covers(address, length) && FaultIn(address, length) is null;
@@ -108,7 +124,7 @@ public sealed class MemorySnapshot
     public MemoryFault? TryRead(ulong address, Span<byte> destination)
     {
         if (!Covers(address, destination.Length))
-            throw new ArgumentOutOfRangeException(nameof(address), $"{address:x}+{destination.Length} is outside the {_data.Length} bytes read at {Address:x}");
+            throw new ArgumentOutOfRangeException(nameof(address), $"{address:x}+{destination.Length} is outside the {_length} bytes read at {Address:x}");
         if (FaultIn(address, destination.Length) is { } fault) return fault;
         _data.AsSpan((int)(address - Address), destination.Length).CopyTo(destination);
         return null;
@@ -141,7 +157,7 @@ public sealed class MemorySnapshot
     }
 
     /// <summary>The bytes of the range; bytes in holes are zero.</summary>
-    public ReadOnlySpan<byte> Bytes => _data;
+    public ReadOnlySpan<byte> Bytes => _data.AsSpan(0, _length);
 
     private static void Add(List<MemoryHole> holes, MemoryHole hole)
     {

@@ -14,7 +14,7 @@ namespace DumpScope.Host.Arch.Arm64;
 /// 4 − levels (−1 for 5 levels) and level n's entry maps (PAGE_SHIFT − 3) × (4 − n) + 3 bits. Names follow the
 /// kernel's folding: PGD is always the top, then P4D, PUD, PMD as the level count allows, PTE at level 3.
 /// </remarks>
-public sealed class Arm64AddressSpace : IKernelAddressSpace
+public sealed class Arm64AddressSpace : IKernelAddressSpace, IKernelPrefetch
 {
     private static readonly string[] AllNames = ["PGD", "P4D", "PUD", "PMD", "PTE"];
 
@@ -177,6 +177,13 @@ public sealed class Arm64AddressSpace : IKernelAddressSpace
 
     /// <inheritdoc/>
     public ReadResult ReadVirtual(ulong address, Span<byte> destination) => VirtualReads.Read(this, _physical, _smallPage, address, destination);
+
+    /// <inheritdoc/>
+    public int PrefetchVirtual(ReadOnlySpan<ulong> addresses, int length) => VirtualReads.Prefetch(this, _physical, _smallPage, addresses, length);
+
+    /// <inheritdoc/>
+    public int PrefetchPhysical(ReadOnlySpan<ulong> addresses, int length) =>
+        _physical is IPhysicalPrefetch prefetch ? prefetch.PrefetchPhysical(addresses, length) : 0;
 
     /// <summary>Forgets cached walk results (tests and benchmarks).</summary>
     public void ClearTranslationCache() => _cache?.Clear();

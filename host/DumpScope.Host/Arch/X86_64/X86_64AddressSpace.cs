@@ -13,7 +13,7 @@ namespace DumpScope.Host.Arch.X86_64;
 /// is known to hold for), whatever page size the tables use. <see cref="Walk"/> always walks and tells the
 /// real page size.
 /// </remarks>
-public sealed class X86_64AddressSpace : IKernelAddressSpace
+public sealed class X86_64AddressSpace : IKernelAddressSpace, IKernelPrefetch
 {
     private const ulong SmallPage = 4096;
     private const int EntriesPerTable = 512;
@@ -210,6 +210,13 @@ public sealed class X86_64AddressSpace : IKernelAddressSpace
 
     /// <inheritdoc/>
     public ReadResult ReadVirtual(ulong address, Span<byte> destination) => VirtualReads.Read(this, _physical, SmallPage, address, destination);
+
+    /// <inheritdoc/>
+    public int PrefetchVirtual(ReadOnlySpan<ulong> addresses, int length) => VirtualReads.Prefetch(this, _physical, SmallPage, addresses, length);
+
+    /// <inheritdoc/>
+    public int PrefetchPhysical(ReadOnlySpan<ulong> addresses, int length) =>
+        _physical is IPhysicalPrefetch prefetch ? prefetch.PrefetchPhysical(addresses, length) : 0;
 
     /// <summary>Forgets cached walk results (tests and benchmarks).</summary>
     public void ClearTranslationCache() => _cache?.Clear();

@@ -120,6 +120,8 @@ public sealed class DumpInfoCommand : ICommand
         reads.Add("page cache hits", Cell.Int(c.CacheHits));
         reads.Add("page cache misses", Cell.Int(c.CacheMisses));
         reads.Add("page cache hit rate", c.HitRate is { } rate ? Cell.Percent(rate * 100) : Cell.NotAvailable("no page has been read yet", CellKind.Percent));
+        reads.Add("pages read ahead", Cell.Int(c.PagesPrefetched));
+        reads.Add("read-ahead batches on several cores", Cell.Int(c.ParallelBatches));
         if (dump is KdumpDumpSource kdump)
         {
             var (ram, dumped, counted) = kdump.BitmapRegions;
