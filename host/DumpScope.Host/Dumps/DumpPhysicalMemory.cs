@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 
 namespace DumpScope.Host.Dumps;
 
@@ -120,7 +119,15 @@ public sealed class DumpPhysicalMemory : IPhysicalMemory, IPhysicalPrefetch
     }
 
     /// <inheritdoc/>
-    public int PrefetchPhysical(ReadOnlySpan<ulong> addresses, int length)
+    /// <remarks>
+    /// Returns when no page is left to start: a helper still inflating its last chunk finishes in the background (a
+    /// read that meets one of its pages first reads it itself), so a helper the scheduler has not run yet — on a
+    /// loaded machine, often — never holds the walk up.
+    /// </remarks>
+    public int PrefetchPhysical(ReadOnlySpan<ulong> addresses, int length) => PrefetchPhysical(addresses, length, waitForHelpers: false);
+
+    /// <summary>As <see cref="PrefetchPhysical(ReadOnlySpan{ulong}, int)"/>; with <paramref name="waitForHelpers"/>, also until every helper is done (tests).</summary>
+    internal int PrefetchPhysical(ReadOnlySpan<ulong> addresses, int length, bool waitForHelpers)
     {
         if (length <= 0 || addresses.IsEmpty) return 0;
         // A read-ahead larger than a quarter of the cache would evict its own first pages before they are used.
@@ -139,26 +146,60 @@ public sealed class DumpPhysicalMemory : IPhysicalMemory, IPhysicalPrefetch
             }
             if (wanted.Count >= limit) break;
         }
-        return ReadAhead(wanted);
+        if (wanted.Count == 0) return 0;
+        int chunks = (wanted.Count + ChunkPages - 1) / ChunkPages;
+        int helpers = Math.Min(Environment.ProcessorCount, chunks) - 1;
+        if (wanted.Count < ParallelPages || helpers < 1)
+        {
+            int read = ReadInto(wanted, 0, wanted.Count);
+            _statistics.Prefetched(read, parallel: false);
+            return read;
+        }
+        var batch = new ReadAheadBatch(this, wanted, chunks, helpers);
+        _statistics.Prefetched(0, parallel: true);
+        for (int i = 0; i < helpers; i++) ThreadPool.UnsafeQueueUserWorkItem(static b => b.Help(), batch, preferLocal: false);
+        batch.Run();
+        if (waitForHelpers) batch.WaitForHelpers();
+        return batch.Read;
     }
 
-    /// <summary>Reads <paramref name="pfns"/> (distinct, not cached) into the cache, on several cores when there are enough.</summary>
-    private int ReadAhead(List<ulong> pfns)
+    /// <summary>One read-ahead's chunks, taken in turn by the caller and the thread-pool helpers.</summary>
+    private sealed class ReadAheadBatch(DumpPhysicalMemory memory, List<ulong> pfns, int chunks, int helpers)
     {
-        if (pfns.Count == 0) return 0;
-        int read = 0;
-        bool parallel = pfns.Count >= ParallelPages && Environment.ProcessorCount > 1;
-        if (!parallel)
+        private int _next;
+        private int _read;
+        private int _helping = helpers;
+
+        public int Read => Volatile.Read(ref _read);
+
+        public void Help()
         {
-            read = ReadInto(pfns, 0, pfns.Count);
+            try
+            {
+                Run();
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _helping);
+            }
         }
-        else
+
+        public void WaitForHelpers()
         {
-            Parallel.ForEach(Partitioner.Create(0, pfns.Count, ChunkPages), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-                range => Interlocked.Add(ref read, ReadInto(pfns, range.Item1, range.Item2)));
+            var wait = new SpinWait();
+            while (Volatile.Read(ref _helping) > 0) wait.SpinOnce();
         }
-        _statistics.Prefetched(read, parallel);
-        return read;
+
+        public void Run()
+        {
+            for (int chunk; (chunk = Interlocked.Increment(ref _next) - 1) < chunks;)
+            {
+                int from = chunk * ChunkPages;
+                int n = memory.ReadInto(pfns, from, Math.Min(pfns.Count, from + ChunkPages));
+                Interlocked.Add(ref _read, n);
+                memory._statistics.Prefetched(n, parallel: false);
+            }
+        }
     }
 
     private int ReadInto(List<ulong> pfns, int from, int to)
@@ -170,6 +211,8 @@ public sealed class DumpPhysicalMemory : IPhysicalMemory, IPhysicalPrefetch
             var page = buffer.AsSpan(0, _pageSize);
             for (int i = from; i < to; i++)
             {
+                // The walk may have read it meanwhile (a helper runs beside it).
+                if (_cache.Contains(pfns[i])) continue;
                 // Faults are left to the read that follows: it reports them with its own address.
                 if (_source.ReadPage(pfns[i], page).State != PageState.Present) continue;
                 _cache.Add(pfns[i], page);
