@@ -56,4 +56,28 @@ public sealed class SyntheticTriageTests
         oom.Title.Should().Be("OOM kill: PID 2101 (stress), RSS 901252 kB; stress asked for order 2, gfp_mask 0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP)");
         report.Findings.Select(f => f.Severity).Should().BeInAscendingOrder("findings are ranked by severity");
     }
+
+    [Fact]
+    public void An_oom_panic_counts_every_kill_of_the_series_the_last_one_too()
+    {
+        // As a 4 GiB guest filling tmpfs ended (make-kdump.sh --objects with a byte per file): kills until nothing is
+        // left, then the panic. The last kill is the crash finding's "after:", and still one of the series.
+        var kernel = new SyntheticKernel(ReferenceTypes.Debian61);
+        var lines = LogScanner.ParseDmesg("""
+            [  134.806105] objspawn invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=0
+            [  134.835966] Out of memory: Killed process 118 (objspawn) total-vm:996kB, anon-rss:4kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:28kB oom_score_adj:0
+            [  134.858154] init invoked oom-killer: gfp_mask=0x2dc2(GFP_KERNEL|__GFP_HIGHMEM|__GFP_NOWARN|__GFP_ZERO), order=0, oom_score_adj=0
+            [  134.869265] Out of memory: Killed process 114 (sleep) total-vm:2260kB, anon-rss:4kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:28kB oom_score_adj:0
+            [  134.979111] init invoked oom-killer: gfp_mask=0x2dc2(GFP_KERNEL|__GFP_HIGHMEM|__GFP_NOWARN|__GFP_ZERO), order=0, oom_score_adj=0
+            [  134.980322] Out of memory: Killed process 108 (worker-alpha) total-vm:2260kB, anon-rss:4kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:28kB oom_score_adj:0
+            [  134.988202] Out of memory and no killable processes...
+            [  134.988340] Kernel panic - not syncing: System is deadlocked on memory
+            """);
+        var report = TriageAnalyzer.Analyze(new TriageContext(kernel, CancellationToken.None, lines));
+
+        report.Findings[0].Title.Should().StartWith("Kernel panic - not syncing: System is deadlocked on memory after: Out of memory: Killed process 108 (worker-alpha)");
+        var oom = report.Findings.Single(f => f.Kind == "oom_kill");
+        oom.Title.Should().Be("OOM kill (3 kills): PID 108 (worker-alpha), RSS 4 kB; init asked for order 0, gfp_mask 0x2dc2(GFP_KERNEL|__GFP_HIGHMEM|__GFP_NOWARN|__GFP_ZERO)");
+        oom.Evidence.Where(e => e.Contains("Killed process")).Should().HaveCount(3);
+    }
 }

@@ -33,7 +33,8 @@ internal static class LogEventSource
         Group(context, events, LogEventKind.Oops, Severity.Error, "oops", n => $"{n} earlier Oops report(s)", e => e["message"] ?? "");
         Group(context, events, LogEventKind.Bug, Severity.Error, "bug", n => $"{n} BUG report(s)", e => e["message"] ?? "");
         Group(context, events, LogEventKind.Warning, Severity.Warning, "warning", n => $"{n} kernel warning(s) (WARN)", e => e["location"] ?? "");
-        OomKills(context, events);
+        // Every kill of the series, the one the crash finding names as its trigger too ("after: Out of memory: …").
+        OomKills(context, context.Events);
     }
 
     private static void Group(TriageContext context, List<LogEvent> events, LogEventKind kind, Severity severity, string name, Func<int, string> title, Func<LogEvent, string> what)
@@ -55,7 +56,7 @@ internal static class LogEventSource
     }
 
     // "COMM invoked oom-killer: gfp_mask…, order=N" comes before its "Killed process" line.
-    private static void OomKills(TriageContext context, List<LogEvent> events)
+    private static void OomKills(TriageContext context, IReadOnlyList<LogEvent> events)
     {
         var kills = events.Where(e => e.Kind == LogEventKind.OomKill).ToList();
         if (kills.Count == 0) return;
