@@ -120,14 +120,11 @@ public sealed class DumpPhysicalMemory : IPhysicalMemory, IPhysicalPrefetch
 
     /// <inheritdoc/>
     /// <remarks>
-    /// Returns when no page is left to start: a helper still inflating its last chunk finishes in the background (a
-    /// read that meets one of its pages first reads it itself), so a helper the scheduler has not run yet — on a
-    /// loaded machine, often — never holds the walk up.
+    /// The caller takes chunks too and waits only for helpers that are inside a chunk (at most 16 pages each), never
+    /// for one the scheduler has not run yet — on a loaded machine, often: such a helper finds nothing left and
+    /// touches nothing, so no helper ever reads the dump after this returns (the dump may then be closed).
     /// </remarks>
-    public int PrefetchPhysical(ReadOnlySpan<ulong> addresses, int length) => PrefetchPhysical(addresses, length, waitForHelpers: false);
-
-    /// <summary>As <see cref="PrefetchPhysical(ReadOnlySpan{ulong}, int)"/>; with <paramref name="waitForHelpers"/>, also until every helper is done (tests).</summary>
-    internal int PrefetchPhysical(ReadOnlySpan<ulong> addresses, int length, bool waitForHelpers)
+    public int PrefetchPhysical(ReadOnlySpan<ulong> addresses, int length)
     {
         if (length <= 0 || addresses.IsEmpty) return 0;
         // A read-ahead larger than a quarter of the cache would evict its own first pages before they are used.
@@ -155,42 +152,48 @@ public sealed class DumpPhysicalMemory : IPhysicalMemory, IPhysicalPrefetch
             _statistics.Prefetched(read, parallel: false);
             return read;
         }
-        var batch = new ReadAheadBatch(this, wanted, chunks, helpers);
+        var batch = new ReadAheadBatch(this, wanted, chunks);
         _statistics.Prefetched(0, parallel: true);
         for (int i = 0; i < helpers; i++) ThreadPool.UnsafeQueueUserWorkItem(static b => b.Help(), batch, preferLocal: false);
-        batch.Run();
-        if (waitForHelpers) batch.WaitForHelpers();
+        batch.RunAndWait();
         return batch.Read;
     }
 
     /// <summary>One read-ahead's chunks, taken in turn by the caller and the thread-pool helpers.</summary>
-    private sealed class ReadAheadBatch(DumpPhysicalMemory memory, List<ulong> pfns, int chunks, int helpers)
+    private sealed class ReadAheadBatch(DumpPhysicalMemory memory, List<ulong> pfns, int chunks)
     {
         private int _next;
         private int _read;
-        private int _helping = helpers;
+        private int _inChunk;
 
         public int Read => Volatile.Read(ref _read);
 
+        /// <summary>A helper: counted as busy before it claims a chunk, so the caller sees it until it is done.</summary>
         public void Help()
         {
+            Interlocked.Increment(ref _inChunk);
             try
             {
                 Run();
             }
             finally
             {
-                Interlocked.Decrement(ref _helping);
+                Interlocked.Decrement(ref _inChunk);
             }
         }
 
-        public void WaitForHelpers()
+        /// <summary>
+        /// The caller: chunks until none is left to claim, then waits for the helpers inside one. A helper counted
+        /// after that finds every chunk claimed and returns without reading.
+        /// </summary>
+        public void RunAndWait()
         {
+            Run();
             var wait = new SpinWait();
-            while (Volatile.Read(ref _helping) > 0) wait.SpinOnce();
+            while (Volatile.Read(ref _inChunk) > 0) wait.SpinOnce();
         }
 
-        public void Run()
+        private void Run()
         {
             for (int chunk; (chunk = Interlocked.Increment(ref _next) - 1) < chunks;)
             {
