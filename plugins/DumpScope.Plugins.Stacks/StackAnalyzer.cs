@@ -63,7 +63,8 @@ public sealed class StackAnalyzer(IServiceProvider services)
     {
         if (Backtracer.PanicCpu is not { } cpu)
         {
-            why = "no CPU panicked (panic_cpu unset or unknown)";
+            // panic_cpu is an atomic_t: without types it cannot be read, and no task could be anyway
+            why = Kernel.Types.TypeNames.Any() ? "no CPU panicked (panic_cpu unset or unknown)" : TypeExtensions.NotKnown(Kernel.Types, "type 'struct task_struct'");
             return null;
         }
         try

@@ -17,7 +17,8 @@ internal static class HostKernelFeatures
     {
         var features = kernel.Features;
         features.Record(KernelFeatureNames.Kallsyms, kallsyms.Value, kallsyms.How, Host);
-        features.Record(KernelFeatureNames.Types, kernel.Types.Source, TypesHow(kernel), Host);
+        if (kernel.Types is EmptyTypeCatalog none) features.Record(KernelFeatureNames.Types, "none", none.Source, Host);
+        else features.Record(KernelFeatureNames.Types, kernel.Types.Source, TypesHow(kernel), Host);
         features.Record(KernelFeatureNames.Kaslr, $"{kernel.KaslrOffset:x}", kaslrHow, Host);
         features.Record(KernelFeatureNames.PageTables, kernel.AddressSpace.PagingDescription, pageTablesHow, Host);
         features.Record(KernelFeatureNames.Orc, OrcValue(kernel.Symbols, out var orcHow), orcHow, Host);

@@ -26,6 +26,8 @@ internal static class DumpComposition
         foreach (var name in new[] { options.SystemMapPath, options.VmlinuxPath, options.BtfPath })
             if (name is not null && !File.Exists(name)) throw new UsageException($"file not found: {name}");
         bool dwarf = WantsDwarf(options);
+        // names the debug package a kernel without BTF needs
+        string release = dump.VmcoreInfo?.OsRelease ?? "RELEASE";
 
         DumpKernel kernel;
         try
@@ -37,7 +39,7 @@ internal static class DumpComposition
                 Force = options.Force,
                 KaslrOffset = options.KaslrOffset,
                 ZeroFillExcluded = options.ZeroExcluded,
-                TypeCatalogFactory = (memory, symbols) => dwarf ? LoadDwarf(options, memory, symbols, notes, owned) : LoadTypes(options, memory, symbols, notes),
+                TypeCatalogFactory = (memory, symbols) => dwarf ? LoadDwarf(options, memory, symbols, notes, owned, release) : LoadTypes(options, memory, symbols, notes, release),
             });
         }
         catch (Exception e) when (e is NotSupportedException or InvalidDataException or MemoryFaultException or TypeNotFoundException)
@@ -91,7 +93,7 @@ internal static class DumpComposition
     /// DWARF types of the vmlinux (closed with the session). When DWARF was only the default and cannot be
     /// read, the BTF sources are tried instead, with a note.
     /// </summary>
-    private static ITypeCatalog? LoadDwarf(SessionOptions options, IKernelMemory memory, ISymbolTable symbols, List<string> notes, List<IDisposable> owned)
+    private static ITypeCatalog? LoadDwarf(SessionOptions options, IKernelMemory memory, ISymbolTable symbols, List<string> notes, List<IDisposable> owned, string release)
     {
         try
         {
@@ -103,7 +105,7 @@ internal static class DumpComposition
         catch (Exception e) when (options.Types == TypeSourceKind.Auto && e is InvalidDataException or NotSupportedException)
         {
             notes.Add($"types: the DWARF of {options.VmlinuxPath} could not be read ({e.Message}); using BTF");
-            return LoadTypes(options, memory, symbols, notes);
+            return LoadTypes(options, memory, symbols, notes, release);
         }
     }
 
@@ -119,7 +121,7 @@ internal static class DumpComposition
     /// (between __start_BTF and __stop_BTF). A failure of the dump's BTF is a note, not fatal: commands
     /// that need types say so.
     /// </summary>
-    private static ITypeCatalog? LoadTypes(SessionOptions options, IKernelMemory memory, ISymbolTable symbols, List<string> notes)
+    private static ITypeCatalog? LoadTypes(SessionOptions options, IKernelMemory memory, ISymbolTable symbols, List<string> notes, string release)
     {
         if (options.BtfPath is { } file) return WithDeclaredGlobals(BtfTypeCatalog.FromFile(file), symbols);
         if (symbols.TryGetAddress("__start_BTF", out var start) && symbols.TryGetAddress("__stop_BTF", out var stop))
@@ -134,7 +136,10 @@ internal static class DumpComposition
                 return null;
             }
         }
-        notes.Add("types: the kernel has no BTF (__start_BTF/__stop_BTF missing); give --btf FILE");
-        return null;
+        // Kernels built without CONFIG_DEBUG_INFO_BTF (Ubuntu's 4.15): kallsyms and the
+        // log work from the dump alone (VMCOREINFO carries the printk offsets); everything typed needs a file.
+        string supply = $"--vmlinux FILE with the kernel's DWARF (Debian linux-image-{release}-dbg, Ubuntu linux-image-unsigned-{release}-dbgsym) or --btf FILE";
+        notes.Add($"types: the kernel has no BTF (built without CONFIG_DEBUG_INFO_BTF: no __start_BTF/__stop_BTF); symbols, log and dumpinfo work from the dump, typed commands need {supply}");
+        return new EmptyTypeCatalog($"no types (the kernel has no BTF; {supply} supplies them)");
     }
 }

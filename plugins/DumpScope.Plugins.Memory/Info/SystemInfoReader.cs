@@ -116,10 +116,13 @@ public static class SystemInfoReader
         return (field, member) =>
         {
             var source = $"init_uts_ns.name.{member}";
-            if (name is null) return new(field, Cell.NotAvailable(problem!), source);
+            ulong? untyped = name is null ? Utsname.UntypedAddress(kernel, member, out source) : null;
+            if (name is null && untyped is null) return new(field, Cell.NotAvailable(problem!), source);
             try
             {
-                return new(field, Cell.Text(name[member].ReadString(Utsname.FieldLength)), source);
+                // without types the struct new_utsname is found by its content (Utsname.FindUntyped)
+                var text = untyped is { } at ? kernel.Memory.ReadCString(at, Utsname.FieldLength) : name![member].ReadString(Utsname.FieldLength);
+                return new(field, Cell.Text(text), source);
             }
             catch (MemoryFaultException e)
             {
@@ -164,9 +167,11 @@ public static class SystemInfoReader
         const string source = "the last \"Kernel panic - not syncing: \" line of the log";
         try
         {
-            return log().PanicMessage is { } panic
-                ? new("PANIC", Cell.Text(panic), source)
-                : new("PANIC", Cell.NotAvailable("no \"Kernel panic - not syncing\" line in the log"), source);
+            var text = log();
+            if (text.PanicMessage is { } panic) return new("PANIC", Cell.Text(panic), source);
+            // dumped by crash_kexec from oops_end without a panic: crash's sys names the oops the same way
+            if (text.OopsMessage is { } oops) return new("PANIC", Cell.Text(oops), "the last \"Oops: \" (else \"BUG: \") line of the log: no panic line");
+            return new("PANIC", Cell.NotAvailable("no \"Kernel panic - not syncing\", \"Oops: \" or \"BUG: \" line in the log"), source);
         }
         catch (MemoryFaultException e)
         {

@@ -78,7 +78,8 @@ public sealed class BtCommand(StackAnalyzer analyzer) : ICommand
             if (matches.Count == 0) result.Warnings.Add($"bt: no task has pid {selector}");
             tasks.AddRange(matches.Where(m => tasks.All(t => t.Address != m.Address)));
         }
-        if (tasks.Count == 0) return CommandResult.Fail("bt: no task to show");
+        // the warnings say why (a kernel without types: every CPU's running task is unreadable)
+        if (tasks.Count == 0) return CommandResult.Fail(result.Warnings.Count == 0 ? "bt: no task to show" : $"bt: no task to show: {result.Warnings[0]}");
         BacktraceRunner.Add(analyzer, result, tasks, options, Raw, context, Lines ? BacktraceRunner.SourceLines(context, "bt -l") : null);
         return result;
     }

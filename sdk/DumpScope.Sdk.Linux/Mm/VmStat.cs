@@ -46,7 +46,27 @@ public sealed class VmStat
             source = $"{array}[{name}]";
             return true;
         }
-        source = $"no vm_node_stat/vm_zone_stat/vm_stat counter named {name} in this kernel";
+        // Without types (no BTF) the enums are unknown, but VMCOREINFO exports NUMBER(NR_FREE_PAGES), an enum
+        // zone_stat_item index (kernel/crash_core.c): the zone counters' array is vm_zone_stat since the node/zone
+        // split of 4.8 (commit 75ef71840539), vm_stat before; atomic_long_t is 8 bytes on a 64-bit kernel.
+        if (!_kernel.Types.TypeNames.Any() && _kernel.VmcoreInfo is { } info && info.TryGetNumber(name, out var number) && number >= 0)
+        {
+            foreach (var array in new[] { "vm_zone_stat", "vm_stat" })
+            {
+                if (!_kernel.Symbols.TryGetAddress(array, out var address)) continue;
+                if (!_kernel.Memory.TryReadU64(address + (ulong)number * 8, out var raw, out var fault))
+                {
+                    source = $"{array}[{name}]: {fault!.Message}";
+                    return false;
+                }
+                value = (long)raw;
+                source = $"{array}[VMCOREINFO NUMBER({name})={number}] (no types)";
+                return true;
+            }
+        }
+        source = _kernel.Types.TypeNames.Any()
+            ? $"no vm_node_stat/vm_zone_stat/vm_stat counter named {name} in this kernel"
+            : TypeExtensions.NotKnown(_kernel.Types, $"the index of {name} (enum node_stat_item/zone_stat_item)");
         return false;
     }
 }

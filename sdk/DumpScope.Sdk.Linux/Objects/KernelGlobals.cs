@@ -21,7 +21,7 @@ public static class KernelGlobals
         }
         if (kernel.Types.TryParse(typeName) is null)
         {
-            problem = $"type {typeName} is unknown to {kernel.Types.Source}";
+            problem = TypeExtensions.NotKnown(kernel.Types, $"type {typeName}");
             return false;
         }
         try

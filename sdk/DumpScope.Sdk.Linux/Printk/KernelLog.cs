@@ -39,4 +39,20 @@ public sealed class KernelLog(string format, IReadOnlyList<LogRecord> records, i
             return null;
         }
     }
+
+    /// <summary>
+    /// The oops line of a kernel that was dumped without panicking (oops_end calls crash_kexec when the oops kills init
+    /// or an interrupt, or with panic_on_oops): the last record starting "Oops: " (x86's __die prints
+    /// "Oops: ERROR [#N] ..."), else the last "BUG: " line; null when the log has neither.
+    /// </summary>
+    public string? OopsMessage
+    {
+        get
+        {
+            foreach (var marker in new[] { "Oops: ", "BUG: " })
+                for (int i = Records.Count - 1; i >= 0; i--)
+                    if (Records[i].Text.StartsWith(marker, StringComparison.Ordinal)) return Records[i].Text.Split('\n')[0].TrimEnd();
+            return null;
+        }
+    }
 }

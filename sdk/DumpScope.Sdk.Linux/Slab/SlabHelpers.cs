@@ -106,7 +106,9 @@ public static class SlabHelpers
     private static ISlabAllocator Probe(IKernel kernel)
     {
         var cache = kernel.Types.FindType("struct kmem_cache")
-            ?? throw new TypeNotFoundException("struct kmem_cache is not in the kernel's types (SLOB, or no type information)");
+            ?? throw new TypeNotFoundException(kernel.Types.TypeNames.Any()
+                ? "struct kmem_cache is not in the kernel's types (SLOB)"
+                : TypeExtensions.NotKnown(kernel.Types, "struct kmem_cache"));
         foreach (var (recognizes, create) in Allocators)
             if (recognizes(cache.Resolve()))
             {

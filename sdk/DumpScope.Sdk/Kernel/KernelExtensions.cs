@@ -18,7 +18,9 @@ public static class KernelExtensions
         var type = typeName is not null
             ? kernel.Types.Require(typeName)
             : kernel.Types.FindVariableType(symbol)
-              ?? throw new TypeNotFoundException($"the type of '{symbol}' is unknown to {kernel.Types.Source}; state it");
+              ?? throw new TypeNotFoundException(kernel.Types.TypeNames.Any()
+                  ? $"the type of '{symbol}' is unknown to {kernel.Types.Source}; state it"
+                  : TypeExtensions.NotKnown(kernel.Types, $"the type of '{symbol}'"));
         return new KernelObject(kernel, type, address);
     }
 

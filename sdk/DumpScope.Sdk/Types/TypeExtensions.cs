@@ -18,7 +18,14 @@ public static class TypeExtensions
     /// '*' (e.g. "struct page *", "char **"). Throws <see cref="TypeNotFoundException"/> when unknown.
     /// </summary>
     public static KernelType Require(this ITypeCatalog catalog, string expression) =>
-        catalog.TryParse(expression) ?? throw new TypeNotFoundException($"type '{expression}' is not known to {catalog.Source}");
+        catalog.TryParse(expression) ?? throw new TypeNotFoundException(NotKnown(catalog, $"type '{expression}'"));
+
+    /// <summary>
+    /// Why <paramref name="what"/> ("type 'struct task_struct'") cannot be had: unknown to the types loaded, or needed
+    /// while the session has no types at all (then the catalog's source says why there are none and what supplies them).
+    /// </summary>
+    public static string NotKnown(ITypeCatalog catalog, string what) =>
+        catalog.TypeNames.Any() ? $"{what} is not known to {catalog.Source}" : $"{what} is needed but the session has {catalog.Source}";
 
     /// <summary>Like <see cref="Require(ITypeCatalog, string)"/> but null when unknown.</summary>
     public static KernelType? TryParse(this ITypeCatalog catalog, string expression)

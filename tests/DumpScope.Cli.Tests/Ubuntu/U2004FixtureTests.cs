@@ -6,7 +6,7 @@ namespace DumpScope.Cli.Tests.Ubuntu;
 /// records (before 5.10's lockless ring), a frame-pointer kernel, copy_thread's encoded first frame (5.9+ fix
 /// backported); virtio_blk is a module.
 /// </summary>
-public sealed class U2004FixtureTests : UbuntuKernelFixtureTests
+public sealed class U2004FixtureTests : UbuntuBtfKernelFixtureTests
 {
     /// <inheritdoc />
     protected override string Folder => "u2004";

@@ -5,7 +5,7 @@ namespace DumpScope.Cli.Tests.Ubuntu;
 /// the image), BTF, SLUB slab fields in struct page (before 5.17), kmem_cache_cpu.page, a frame-pointer kernel, the
 /// mmap list and atomic rss counters, task_struct.__state, the lockless printk ring; virtio_blk is a module.
 /// </summary>
-public sealed class U2204FixtureTests : UbuntuKernelFixtureTests
+public sealed class U2204FixtureTests : UbuntuBtfKernelFixtureTests
 {
     /// <inheritdoc />
     protected override string Folder => "u2204";

@@ -35,6 +35,11 @@ public sealed class GuestTruth
             .Select(p => new GroundTruth.GuestTask(int.Parse(p[0], CultureInfo.InvariantCulture), string.Join(' ', p[1..^1]), p[^1][0]))
             .ToArray();
 
+    /// <summary>The guest's /proc/kallsyms lines of the "--- kallsyms" section (_stext, init_task, ...): name, address.</summary>
+    public IReadOnlyList<(string Name, ulong Address)> Kallsyms() =>
+        Section("--- kallsyms").Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(f => f.Length == 3)
+            .Select(f => (f[2], ulong.Parse(f[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture))).ToArray();
+
     /// <summary>The lines after the header starting with <paramref name="header"/>, up to the next "---" or GT-END.</summary>
     private IEnumerable<string> Section(string header)
     {

@@ -40,7 +40,7 @@ public sealed class SyntheticKernel : IKernel
     public IRuntimeSizeRegistry RuntimeSizes { get; } = new RuntimeSizeRegistry();
 
     /// <inheritdoc/>
-    public VmcoreInfo? VmcoreInfo => null;
+    public VmcoreInfo? VmcoreInfo { get; init; }
 
     /// <inheritdoc/>
     public string Release { get; init; } = "6.1.0-56-cloud-amd64";
