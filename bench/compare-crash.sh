@@ -43,11 +43,15 @@ if [ "$repeat" -gt 1 ]; then
         # shellcheck disable=SC2086
         dotnet "$dumpscope" bench "$dump" ${DUMPSCOPE_ARGS:-} -c "$case" > "$tmp/ds.out" 2>&1 || true
         t0=$(sed -n 's/^T0 //p' "$tmp/crash.out" | head -n 1); t1=$(sed -n 's/^T1 //p' "$tmp/crash.out" | tail -n 1)
-        # The bench table's row: the command's words, then FIRST and AGAIN.
+        # The bench table's row: the command's words, then the columns the header names (two or more spaces
+        # apart in the header; one value each in the row): FIRST ms and AGAIN ms are found by name.
         words=$(echo "$case" | wc -w)
-        row=$(grep -F -- "$case " "$tmp/ds.out" | head -n 1)
-        awk -v c="$case" -v t0="$t0" -v t1="$t1" -v n="$repeat" -v w="$words" -v row="$row" 'BEGIN {
-            split(row, f, " +"); first = f[w + 1]; warm = f[w + 2]
+        header=$(grep -E '^COMMAND +FIRST' "$tmp/ds.out" | head -n 1)
+        row=$(grep -F -- "$case " "$tmp/ds.out" | grep -v '^COMMAND' | head -n 1)
+        awk -v c="$case" -v t0="$t0" -v t1="$t1" -v n="$repeat" -v w="$words" -v row="$row" -v header="$header" 'BEGIN {
+            k = split(header, h, "  +"); fi = 0; ai = 0
+            for (i = 1; i <= k; i++) { if (h[i] == "FIRST ms") fi = i - 1; if (h[i] == "AGAIN ms") ai = i - 1 }
+            split(row, f, " +"); first = f[w + fi]; warm = f[w + ai]
             cm = (t1 - t0) * 1000 / n; if (cm <= 0) cm = 0.001
             printf "%-10s %12.3f %12.2f %12.3f %11.2f %11.3f\n", c, cm, first, warm, first / cm, warm / cm }'
     done
