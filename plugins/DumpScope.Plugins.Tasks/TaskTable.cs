@@ -53,7 +53,13 @@ public sealed class TaskTable
     public IEnumerable<TaskInfo> ByPid(int pid) => Tasks.Where(t => t.Pid == pid);
 
     /// <summary>The CPU a task is running on (it is some runqueue's curr), or null.</summary>
-    public int? ActiveCpu(TaskInfo task) => Cpus.FirstOrDefault(c => c.Current == task.Address)?.Cpu;
+    public int? ActiveCpu(TaskInfo task)
+    {
+        // Asked for every row of ps: a loop, not a closure per call.
+        foreach (var cpu in Cpus)
+            if (cpu.Current == task.Address) return cpu.Cpu;
+        return null;
+    }
 
     /// <summary>True for the panicking task.</summary>
     public bool IsPanicking(TaskInfo task) => PanicTask == task.Address;

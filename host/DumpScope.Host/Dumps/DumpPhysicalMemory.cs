@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 
 namespace DumpScope.Host.Dumps;
 
@@ -120,6 +119,11 @@ public sealed class DumpPhysicalMemory : IPhysicalMemory, IPhysicalPrefetch
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// The caller takes chunks too and waits only for helpers that are inside a chunk (at most 16 pages each), never
+    /// for one the scheduler has not run yet — on a loaded machine, often: such a helper finds nothing left and
+    /// touches nothing, so no helper ever reads the dump after this returns (the dump may then be closed).
+    /// </remarks>
     public int PrefetchPhysical(ReadOnlySpan<ulong> addresses, int length)
     {
         if (length <= 0 || addresses.IsEmpty) return 0;
@@ -139,26 +143,66 @@ public sealed class DumpPhysicalMemory : IPhysicalMemory, IPhysicalPrefetch
             }
             if (wanted.Count >= limit) break;
         }
-        return ReadAhead(wanted);
+        if (wanted.Count == 0) return 0;
+        int chunks = (wanted.Count + ChunkPages - 1) / ChunkPages;
+        int helpers = Math.Min(Environment.ProcessorCount, chunks) - 1;
+        if (wanted.Count < ParallelPages || helpers < 1)
+        {
+            int read = ReadInto(wanted, 0, wanted.Count);
+            _statistics.Prefetched(read, parallel: false);
+            return read;
+        }
+        var batch = new ReadAheadBatch(this, wanted, chunks);
+        _statistics.Prefetched(0, parallel: true);
+        for (int i = 0; i < helpers; i++) ThreadPool.UnsafeQueueUserWorkItem(static b => b.Help(), batch, preferLocal: false);
+        batch.RunAndWait();
+        return batch.Read;
     }
 
-    /// <summary>Reads <paramref name="pfns"/> (distinct, not cached) into the cache, on several cores when there are enough.</summary>
-    private int ReadAhead(List<ulong> pfns)
+    /// <summary>One read-ahead's chunks, taken in turn by the caller and the thread-pool helpers.</summary>
+    private sealed class ReadAheadBatch(DumpPhysicalMemory memory, List<ulong> pfns, int chunks)
     {
-        if (pfns.Count == 0) return 0;
-        int read = 0;
-        bool parallel = pfns.Count >= ParallelPages && Environment.ProcessorCount > 1;
-        if (!parallel)
+        private int _next;
+        private int _read;
+        private int _inChunk;
+
+        public int Read => Volatile.Read(ref _read);
+
+        /// <summary>A helper: counted as busy before it claims a chunk, so the caller sees it until it is done.</summary>
+        public void Help()
         {
-            read = ReadInto(pfns, 0, pfns.Count);
+            Interlocked.Increment(ref _inChunk);
+            try
+            {
+                Run();
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inChunk);
+            }
         }
-        else
+
+        /// <summary>
+        /// The caller: chunks until none is left to claim, then waits for the helpers inside one. A helper counted
+        /// after that finds every chunk claimed and returns without reading.
+        /// </summary>
+        public void RunAndWait()
         {
-            Parallel.ForEach(Partitioner.Create(0, pfns.Count, ChunkPages), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-                range => Interlocked.Add(ref read, ReadInto(pfns, range.Item1, range.Item2)));
+            Run();
+            var wait = new SpinWait();
+            while (Volatile.Read(ref _inChunk) > 0) wait.SpinOnce();
         }
-        _statistics.Prefetched(read, parallel);
-        return read;
+
+        private void Run()
+        {
+            for (int chunk; (chunk = Interlocked.Increment(ref _next) - 1) < chunks;)
+            {
+                int from = chunk * ChunkPages;
+                int n = memory.ReadInto(pfns, from, Math.Min(pfns.Count, from + ChunkPages));
+                Interlocked.Add(ref _read, n);
+                memory._statistics.Prefetched(n, parallel: false);
+            }
+        }
     }
 
     private int ReadInto(List<ulong> pfns, int from, int to)
@@ -170,6 +214,8 @@ public sealed class DumpPhysicalMemory : IPhysicalMemory, IPhysicalPrefetch
             var page = buffer.AsSpan(0, _pageSize);
             for (int i = from; i < to; i++)
             {
+                // The walk may have read it meanwhile (a helper runs beside it).
+                if (_cache.Contains(pfns[i])) continue;
                 // Faults are left to the read that follows: it reports them with its own address.
                 if (_source.ReadPage(pfns[i], page).State != PageState.Present) continue;
                 _cache.Add(pfns[i], page);

@@ -38,6 +38,14 @@ internal static class PsFormat
     }
 
     /// <summary>The problems of a task (and extra ones) as one row problem, or null.</summary>
+    public static string? Problems(TaskInfo task, string? extra)
+    {
+        // ps asks for each of 100,000 rows, nearly all without problems: no array for them.
+        if (task.Problems.Count == 0 && extra is null) return null;
+        return Problems(task, [extra]);
+    }
+
+    /// <summary>The problems of a task (and extra ones) as one row problem, or null.</summary>
     public static string? Problems(TaskInfo task, params string?[] extra)
     {
         if (task.Problems.Count == 0 && Array.TrueForAll(extra, e => e is null)) return null;

@@ -89,6 +89,13 @@ public class DispatchTests
     [InlineData("kmem -S 'kmalloc 64'", new[] { "kmem", "-S", "kmalloc 64" })]
     [InlineData("x \"a\\\"b\"", new[] { "x", "a\"b" })]
     [InlineData("", new string[0])]
+    // Plain lines take a shortcut (split at spaces); tabs, backslashes and non-ASCII take the long way: the same words.
+    [InlineData("  task   ffff888003a2c000 ", new[] { "task", "ffff888003a2c000" })]
+    [InlineData("struct task_struct ffff888003a2c000", new[] { "struct", "task_struct", "ffff888003a2c000" })]
+    [InlineData("ps\t-k", new[] { "ps", "-k" })]
+    [InlineData("a\\ b c", new[] { "a b", "c" })]
+    [InlineData("rd é", new[] { "rd", "é" })]
+    [InlineData("   ", new string[0])]
     public void The_splitter_handles_quotes(string line, string[] words) => CommandLineSplitter.Split(line).Should().Equal(words);
 
     private static string Text(CommandResult result) => string.Join("\n", result.Blocks.OfType<TextBlock>().SelectMany(b => b.Lines));
