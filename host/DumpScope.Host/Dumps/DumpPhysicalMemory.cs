@@ -148,7 +148,9 @@ public sealed class DumpPhysicalMemory : IPhysicalMemory, IPhysicalPrefetch
         int helpers = Math.Min(Environment.ProcessorCount, chunks) - 1;
         if (wanted.Count < ParallelPages || helpers < 1)
         {
-            int read = ReadInto(wanted, 0, wanted.Count);
+            int read;
+            try { read = ReadInto(wanted, 0, wanted.Count); }
+            catch (Exception e) when (IsReadProblem(e)) { return 0; } // the walk's own read reports it
             _statistics.Prefetched(read, parallel: false);
             return read;
         }
@@ -158,6 +160,11 @@ public sealed class DumpPhysicalMemory : IPhysicalMemory, IPhysicalPrefetch
         batch.RunAndWait();
         return batch.Read;
     }
+
+    // What a file read can throw (an I/O error, a file closed under it): a read-ahead only warms the cache, so it
+    // never fails for these; the page is read again by the walk, which reports the fault with its own address.
+    private static bool IsReadProblem(Exception e) =>
+        e is IOException or UnauthorizedAccessException or InvalidDataException or ObjectDisposedException;
 
     /// <summary>One read-ahead's chunks, taken in turn by the caller and the thread-pool helpers.</summary>
     private sealed class ReadAheadBatch(DumpPhysicalMemory memory, List<ulong> pfns, int chunks)
@@ -176,6 +183,10 @@ public sealed class DumpPhysicalMemory : IPhysicalMemory, IPhysicalPrefetch
             {
                 Run();
             }
+            catch (Exception e) when (IsReadProblem(e))
+            {
+                // On a pool thread the exception would end the process; the walk's own read meets it again.
+            }
             finally
             {
                 Interlocked.Decrement(ref _inChunk);
@@ -188,9 +199,20 @@ public sealed class DumpPhysicalMemory : IPhysicalMemory, IPhysicalPrefetch
         /// </summary>
         public void RunAndWait()
         {
-            Run();
-            var wait = new SpinWait();
-            while (Volatile.Read(ref _inChunk) > 0) wait.SpinOnce();
+            try
+            {
+                Run();
+            }
+            catch (Exception e) when (IsReadProblem(e))
+            {
+                // The walk's own read meets the problem again and reports it with its address.
+            }
+            finally
+            {
+                // Whatever happened in the caller's chunks: no helper may still read the dump once this returns.
+                var wait = new SpinWait();
+                while (Volatile.Read(ref _inChunk) > 0) wait.SpinOnce();
+            }
         }
 
         private void Run()

@@ -120,4 +120,39 @@ public sealed class PageReadAheadTests
             }
         });
     }
+
+    /// <summary>A source whose file read fails with an I/O error on every fifth frame (a bad sector, a file cut under it).</summary>
+    private sealed class FailingSource(IDumpSource inner) : IDumpSource
+    {
+        public string FilePath => inner.FilePath;
+        public string FormatName => inner.FormatName;
+        public int PageSize => inner.PageSize;
+        public ulong MaxPfn => inner.MaxPfn;
+        public VmcoreInfo? VmcoreInfo => inner.VmcoreInfo;
+        public IReadOnlyList<DumpCpuState> Cpus => inner.Cpus;
+        public PageState GetPageState(ulong pfn) => inner.GetPageState(pfn);
+        public PageRead ReadPage(ulong pfn, Span<byte> destination) =>
+            pfn % 5 == 0 ? throw new IOException($"input/output error reading frame 0x{pfn:x}") : inner.ReadPage(pfn, destination);
+        public IReadOnlyList<KeyValuePair<string, string>> Describe() => inner.Describe();
+        public void Dispose() => inner.Dispose();
+    }
+
+    [Fact]
+    public void An_io_error_in_a_read_ahead_leaves_the_good_pages_read_and_the_bad_ones_to_the_walk()
+    {
+        var w = Writer();
+        using var file = Write(w, TestPageCodec.Zlib);
+        using var dump = new FailingSource(DumpOpener.Open(file.Path));
+        var memory = new DumpPhysicalMemory(dump, cachePages: 2048);
+        var addresses = Enumerable.Range(0, Pages).Select(p => (ulong)p * 4096).ToArray();
+        // On the thread pool an escaping exception would end the test host; the read-ahead itself never throws.
+        var prefetch = () => memory.PrefetchPhysical(addresses, 1);
+        prefetch.Should().NotThrow();
+        var buffer = new byte[64];
+        memory.ReadPhysical(1 * 4096, buffer).IsComplete.Should().BeTrue();
+        buffer.Should().Equal(w.Pages[1].AsSpan(0, 64).ToArray());
+        // The frame the read-ahead could not read is the walk's to meet, as before read-ahead existed.
+        var bad = () => memory.ReadPhysical(5 * 4096, buffer);
+        bad.Should().Throw<IOException>().WithMessage("input/output error reading frame 0x5");
+    }
 }
