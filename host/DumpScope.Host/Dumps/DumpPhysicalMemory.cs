@@ -209,7 +209,10 @@ public sealed class DumpPhysicalMemory : IPhysicalMemory, IPhysicalPrefetch
             }
             finally
             {
-                // Whatever happened in the caller's chunks: no helper may still read the dump once this returns.
+                // Whatever happened in the caller's chunks: no helper may still read the dump once this returns. The
+                // caller stopped claiming when it threw, so the chunks left are withdrawn: a helper the scheduler runs
+                // later finds none (it counts itself busy before claiming, so one that claimed first is waited for).
+                Interlocked.Exchange(ref _next, chunks);
                 var wait = new SpinWait();
                 while (Volatile.Read(ref _inChunk) > 0) wait.SpinOnce();
             }
