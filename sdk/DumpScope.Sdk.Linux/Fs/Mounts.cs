@@ -37,13 +37,8 @@ public static class Mounts
     public static ulong InitMntNs(IKernel kernel) => TaskMntNs(KernelTasks.InitTask(kernel));
 
     /// <summary>task->nsproxy->mnt_ns; throws <see cref="InvalidDataException"/> when the task has no nsproxy (it exited).</summary>
-    public static ulong TaskMntNs(KernelObject task)
-    {
-        ulong nsproxy = task["nsproxy"].ReadPointer();
-        if (nsproxy == 0) throw new InvalidDataException($"task {task.Address:x} has no nsproxy (it has exited)");
-        if (!KernelAddress.IsKernel(nsproxy)) throw new InvalidDataException($"task {task.Address:x}: nsproxy pointer {nsproxy:x} is not a kernel address");
-        return task.Kernel.Object("struct nsproxy", nsproxy)["mnt_ns"].ReadPointer();
-    }
+    public static ulong TaskMntNs(KernelObject task) =>
+        KernelTasks.TaskNsproxy(task)["mnt_ns"].ReadPointer();
 
     /// <summary>
     /// The facts /proc/mounts shows for the struct mount at <paramref name="mount"/>: super block, type (mount_fstype),

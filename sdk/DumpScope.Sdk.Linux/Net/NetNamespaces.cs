@@ -25,11 +25,9 @@ public static class NetNamespaces
     /// </summary>
     public static ulong TaskNet(KernelObject task)
     {
-        ulong nsproxy = task["nsproxy"].ReadPointer();
-        if (nsproxy == 0) throw new InvalidDataException($"task {task.Address:x} has no nsproxy (it has exited)");
-        if (!KernelAddress.IsKernel(nsproxy)) throw new InvalidDataException($"task {task.Address:x}: nsproxy pointer {nsproxy:x} is not a kernel address");
-        ulong net = task.Kernel.Object("struct nsproxy", nsproxy)["net_ns"].ReadPointer();
-        if (!KernelAddress.IsKernel(net)) throw new InvalidDataException($"task {task.Address:x}: nsproxy {nsproxy:x}: net_ns pointer {net:x} is not a kernel address");
+        var nsproxy = KernelTasks.TaskNsproxy(task);
+        ulong net = nsproxy["net_ns"].ReadPointer();
+        if (!KernelAddress.IsKernel(net)) throw new InvalidDataException($"task {task.Address:x}: nsproxy {nsproxy.Address:x}: net_ns pointer {net:x} is not a kernel address");
         return net;
     }
 }

@@ -120,6 +120,19 @@ public static class KernelTasks
         return structPid == 0 ? null : Pids.PidTask(kernel, structPid, Pids.PidTypePid);
     }
 
+    /// <summary>
+    /// task->nsproxy, the namespaces a task sees (its mount, network, … namespace pointers). Throws
+    /// <see cref="InvalidDataException"/> when the task has none (it has exited: exit_task_namespaces clears it) or the
+    /// pointer is not a kernel address.
+    /// </summary>
+    public static KernelObject TaskNsproxy(KernelObject task)
+    {
+        ulong nsproxy = task["nsproxy"].ReadPointer();
+        if (nsproxy == 0) throw new InvalidDataException($"task {task.Address:x} has no nsproxy (it has exited)");
+        if (!KernelAddress.IsKernel(nsproxy)) throw new InvalidDataException($"task {task.Address:x}: nsproxy pointer {nsproxy:x} is not a kernel address");
+        return task.Kernel.Object("struct nsproxy", nsproxy);
+    }
+
     /// <summary>&amp;init_task: the boot CPU's idle task (pid 0, swapper/0), head of the task list.</summary>
     public static KernelObject InitTask(IKernel kernel) =>
         new(kernel, TaskStructLayout.Of(kernel).Task.Type, kernel.Symbols.TryGetAddress("init_task", out var init)
